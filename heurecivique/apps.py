@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class HeureCiviqueConfig(AppConfig):
+    name = "heurecivique"
+    verbose_name = "L'Heure Civique"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the deployment checks)

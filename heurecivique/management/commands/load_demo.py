@@ -1,0 +1,143 @@
+import io
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand, CommandError
+from PIL import Image, ImageDraw, ImageFont
+
+from territories.models import Commune, Department, Membership, Territory
+
+DEMO_PASSWORD = "une-heure-par-mois"
+
+PORTALS = [
+    {
+        "slug": "loiret",
+        "kind": Territory.Kind.DEPARTMENT,
+        "department": "45",
+        "name": "Loiret",
+        "initials": "45",
+        "primary_color": "#00587c",
+        "secondary_color": "#f7c948",
+        "welcome_text": (
+            "Le Département du Loiret s'engage aux côtés des communes pour que chacun puisse "
+            "donner une heure par mois à ses voisins. Des bords de Loire à la Sologne, du "
+            "Gâtinais à la Beauce, chaque geste compte.\n\n"
+            "Inscrivez-vous, choisissez un geste près de chez vous, et rejoignez les Loirétains "
+            "qui font vivre la solidarité de proximité."
+        ),
+    },
+    {
+        "slug": "gironde",
+        "kind": Territory.Kind.DEPARTMENT,
+        "department": "33",
+        "name": "Gironde",
+        "initials": "33",
+        "primary_color": "#7a1f3d",
+        "secondary_color": "#f3d9e2",
+        "welcome_text": (
+            "En Gironde, la solidarité se vit d'abord entre voisins. Le Département et les "
+            "communes girondines vous invitent à donner une heure par mois pour celles et ceux "
+            "qui vivent à côté de chez vous."
+        ),
+    },
+    {
+        "slug": "orleans",
+        "kind": Territory.Kind.COMMUNE,
+        "commune": "45234",
+        "name": "Orléans",
+        "initials": "O",
+        "primary_color": "#9b2c1f",
+        "secondary_color": "#fde2c4",
+        "welcome_text": (
+            "La Ville d'Orléans et son CCAS comptent sur vous : une heure par mois, dans votre "
+            "quartier, pour que personne ne reste seul."
+        ),
+    },
+]
+
+ACCOUNTS = [
+    ("national@demo.test", "Nadia", "Lefèvre", "national", Membership.Role.NATIONAL_ADMIN),
+    ("loiret@demo.test", "Louis", "Marchand", "loiret", Membership.Role.DEPARTMENT_OFFICER),
+    ("orleans@demo.test", "Odile", "Perrin", "orleans", Membership.Role.COMMUNE_AGENT),
+    ("gironde@demo.test", "Gaël", "Dubos", "gironde", Membership.Role.DEPARTMENT_OFFICER),
+    ("habitant@demo.test", "Hélène", "Robin", None, None),
+]
+
+
+def demo_logo(initials: str, color: str) -> ContentFile:
+    """A plain round logo with the portal's initials, standing in for a real one."""
+    image = Image.new("RGBA", (240, 240), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((4, 4, 236, 236), fill=color)
+    font = ImageFont.load_default(size=110 if len(initials) < 2 else 96)
+    draw.text((120, 124), initials, fill="#ffffff", font=font, anchor="mm")
+    output = io.BytesIO()
+    image.save(output, format="PNG")
+    return ContentFile(output.getvalue(), name="logo.png")
+
+
+class Command(BaseCommand):
+    help = "Charge le contenu de démonstration (portails, comptes). Relançable sans doublon."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "Le contenu de démonstration crée des comptes aux mots de passe connus : "
+                "il ne se charge qu'en développement (DJANGO_DEBUG=true)."
+            )
+        if not Commune.objects.exists():
+            raise CommandError("Chargez d'abord les communes : python manage.py load_communes")
+        portals = self._load_portals()
+        self._load_accounts(portals)
+        self._print_summary()
+
+    def _load_portals(self) -> dict[str, Territory]:
+        portals = {"national": Territory.objects.national()}
+        for spec in PORTALS:
+            spec = dict(spec)
+            initials = spec.pop("initials")
+            if "department" in spec:
+                spec["department"] = Department.objects.get(code=spec["department"])
+            if "commune" in spec:
+                spec["commune"] = Commune.objects.get(insee_code=spec["commune"])
+            territory, _created = Territory.objects.update_or_create(
+                slug=spec.pop("slug"), defaults=spec
+            )
+            if not territory.logo:
+                territory.logo.save(
+                    f"{territory.slug}.png", demo_logo(initials, territory.primary_color)
+                )
+            portals[territory.slug] = territory
+        return portals
+
+    def _load_accounts(self, portals: dict[str, Territory]) -> None:
+        User = get_user_model()
+        for email, first_name, last_name, portal, role in ACCOUNTS:
+            user, created = User.objects.get_or_create(
+                email=email, defaults={"first_name": first_name, "last_name": last_name}
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            EmailAddress.objects.update_or_create(
+                user=user, email=email, defaults={"verified": True, "primary": True}
+            )
+            if role:
+                Membership.objects.get_or_create(user=user, territory=portals[portal], role=role)
+
+    def _print_summary(self) -> None:
+        self.stdout.write(
+            self.style.SUCCESS("\nL'Heure Civique est prête.")
+            + "\n\n  Portail national : http://localhost:8000"
+            + "\n  Portail du Loiret : http://loiret.localhost:8000"
+            + "\n  Portail de la Gironde : http://gironde.localhost:8000"
+            + "\n  Portail d'Orléans : http://orleans.localhost:8000"
+            + "\n  Administration : http://localhost:8000/admin/"
+            + f"\n\n  Comptes de démonstration (mot de passe : {DEMO_PASSWORD}) :"
+        )
+        for email, first_name, _last, portal, role in ACCOUNTS:
+            what = f"{Membership.Role(role).label}, {portal}" if role else "habitante"
+            self.stdout.write(f"    {email:<22} {first_name} — {what}")
+        self.stdout.write("")

@@ -1,0 +1,43 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from . import views
+from .sitemaps import SITEMAPS
+
+# The admin signs in through allauth's login: rate-limited, with the same rules as the site.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "L'Heure Civique — administration"
+admin.site.site_title = "Administration de L'Heure Civique"
+admin.site.index_title = "Tableau de bord"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path(
+        "mentions-legales/",
+        views.LegalPageView.as_view(template_name="pages/legal_notice.html"),
+        name="legal_notice",
+    ),
+    path(
+        "donnees-personnelles/",
+        views.LegalPageView.as_view(template_name="pages/privacy.html"),
+        name="privacy",
+    ),
+    path(
+        "accessibilite/",
+        views.LegalPageView.as_view(template_name="pages/accessibility.html"),
+        name="accessibility",
+    ),
+    path("plan-du-site/", views.site_map, name="site_map"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("compte/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("territories.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,240 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.auth import get_user_model
+from django.utils.html import format_html
+
+from heurecivique.images import reencode_image
+
+from .models import Commune, Department, Membership, Territory
+from .scope import staff_scope
+
+ALL_ROLES = frozenset(Membership.Role.values)
+NATIONAL_ONLY = frozenset({Membership.Role.NATIONAL_ADMIN})
+MANAGERS = frozenset({Membership.Role.NATIONAL_ADMIN, Membership.Role.DEPARTMENT_OFFICER})
+
+
+class TerritoryScopedAdmin(admin.ModelAdmin):
+    """The admin base of every territorial model.
+
+    A staff member sees, picks and changes only the objects of the territories they manage
+    (see territories.scope); national administrators see everything. Subclasses say where the
+    territory is (`territory_field`, or `scope_queryset` when it is not a plain path) and which
+    roles may do what.
+    """
+
+    territory_field = "territory"
+    view_roles = ALL_ROLES
+    add_roles = ALL_ROLES
+    change_roles = ALL_ROLES
+    delete_roles = ALL_ROLES
+
+    def scope_queryset(self, queryset, scope):
+        return queryset.filter(**{f"{self.territory_field}__in": scope.territories()})
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        scope = staff_scope(request)
+        return queryset if scope.is_national else self.scope_queryset(queryset, scope)
+
+    def _role_allows(self, request, roles) -> bool:
+        if not (request.user.is_active and request.user.is_staff):
+            return False
+        scope = staff_scope(request)
+        return scope.is_national or bool(scope.roles & roles)
+
+    def has_module_permission(self, request):
+        return self._role_allows(request, self.view_roles | self.change_roles)
+
+    def has_view_permission(self, request, obj=None):
+        return self._role_allows(request, self.view_roles | self.change_roles)
+
+    def has_add_permission(self, request):
+        return self._role_allows(request, self.add_roles)
+
+    def has_change_permission(self, request, obj=None):
+        return self._role_allows(request, self.change_roles)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._role_allows(request, self.delete_roles)
+
+    def _scoped_choices(self, db_field, request, kwargs):
+        # A foreign key to another scoped model offers only what this person may see.
+        related_admin = self.admin_site._registry.get(db_field.related_model)
+        if isinstance(related_admin, TerritoryScopedAdmin) and "queryset" not in kwargs:
+            kwargs["queryset"] = related_admin.get_queryset(request)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        self._scoped_choices(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        self._scoped_choices(db_field, request, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_list_filter(self, request):
+        # A related filter lists only the values present in the (scoped) list, never others'.
+        scoped = []
+        for entry in super().get_list_filter(request):
+            if isinstance(entry, str) and get_fields_from_path(self.model, entry)[-1].is_relation:
+                entry = (entry, admin.RelatedOnlyFieldListFilter)
+            scoped.append(entry)
+        return scoped
+
+
+class TerritoryForm(forms.ModelForm):
+    class Meta:
+        model = Territory
+        fields = [
+            "kind",
+            "name",
+            "slug",
+            "department",
+            "commune",
+            "is_active",
+            "logo",
+            "primary_color",
+            "secondary_color",
+            "welcome_text",
+            "hosts",
+        ]
+        widgets = {
+            "primary_color": forms.TextInput(attrs={"type": "color"}),
+            "secondary_color": forms.TextInput(attrs={"type": "color"}),
+            "hosts": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and logo != self.initial.get("logo"):
+            return reencode_image(logo, max_bytes=2_000_000, max_side=600)
+        return logo
+
+
+@admin.register(Territory)
+class TerritoryAdmin(TerritoryScopedAdmin):
+    form = TerritoryForm
+    list_display = ["name", "kind", "portal_address", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "slug"]
+    autocomplete_fields = ["department", "commune"]
+    add_roles = MANAGERS
+    delete_roles = MANAGERS
+    change_roles = MANAGERS | {Membership.Role.COMMUNE_AGENT}
+    fieldsets = [
+        (None, {"fields": ["kind", "name", "slug", "department", "commune", "is_active"]}),
+        (
+            "À vos couleurs",
+            {"fields": ["logo", "primary_color", "secondary_color", "welcome_text"]},
+        ),
+        ("Adresses", {"fields": ["hosts"]}),
+    ]
+
+    def scope_queryset(self, queryset, scope):
+        return queryset.filter(pk__in=scope.territories())
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only the national team moves a portal to another area or address.
+        if obj is not None and not staff_scope(request).is_national:
+            return ["kind", "slug", "department", "commune"]
+        return []
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "kind" and not staff_scope(request).is_national:
+            kwargs["choices"] = [
+                (value, label)
+                for value, label in Territory.Kind.choices
+                if value != Territory.Kind.NATIONAL
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    @admin.display(description="adresse du portail")
+    def portal_address(self, territory):
+        host = territory.portal_hosts[0]
+        return format_html('<a href="https://{}/">{}</a>', host, host)
+
+
+class UserByEmailField(forms.ModelChoiceField):
+    """Pick an account by typing its email address: the list of accounts is never shown."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            queryset=get_user_model().objects.all(),
+            to_field_name="email",
+            widget=forms.EmailInput,
+            error_messages={
+                "invalid_choice": "Aucun compte n'utilise cette adresse. Demandez à la personne "
+                "de créer son compte sur le portail, puis recommencez."
+            },
+            **kwargs,
+        )
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return self.queryset.get(email__iexact=value.strip())
+        except self.queryset.model.DoesNotExist:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+
+
+class MembershipForm(forms.ModelForm):
+    user = UserByEmailField(
+        label="adresse électronique de la personne",
+        help_text="La personne doit d'abord avoir créé son compte sur le portail.",
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["user", "territory", "role"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(TerritoryScopedAdmin):
+    form = MembershipForm
+    list_display = ["user", "role", "territory", "created_at"]
+    list_filter = ["role", "territory"]
+    search_fields = ["user__email", "user__first_name", "user__last_name"]
+    list_select_related = ["user", "territory"]
+    view_roles = MANAGERS
+    add_roles = MANAGERS
+    change_roles = MANAGERS
+    delete_roles = MANAGERS
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role" and not staff_scope(request).is_national:
+            kwargs["choices"] = [
+                (value, label)
+                for value, label in Membership.Role.choices
+                if value != Membership.Role.NATIONAL_ADMIN
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+
+@admin.register(Department)
+class DepartmentAdmin(TerritoryScopedAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+    add_roles = NATIONAL_ONLY
+    change_roles = NATIONAL_ONLY
+    delete_roles = NATIONAL_ONLY
+
+    def scope_queryset(self, queryset, scope):
+        return queryset.filter(pk__in=scope.departments())
+
+
+@admin.register(Commune)
+class CommuneAdmin(TerritoryScopedAdmin):
+    list_display = ["name", "insee_code", "department", "postal_codes"]
+    list_filter = ["department"]
+    search_fields = ["name", "search_name", "insee_code", "postal_codes"]
+    list_select_related = ["department"]
+    show_full_result_count = False
+    add_roles = NATIONAL_ONLY
+    change_roles = NATIONAL_ONLY
+    delete_roles = NATIONAL_ONLY
+
+    def scope_queryset(self, queryset, scope):
+        return queryset.filter(pk__in=scope.communes())

@@ -1,0 +1,2 @@
+def territory(request):
+    return {"territory": getattr(request, "territory", None)}

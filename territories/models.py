@@ -1,0 +1,279 @@
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_domain_name
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from heurecivique.text import search_key
+
+from .colors import validate_primary_color, validate_secondary_color
+
+
+class Department(models.Model):
+    """A French département (reference data from the Code officiel géographique)."""
+
+    code = models.CharField("code", max_length=3, unique=True)
+    name = models.CharField("nom", max_length=100)
+
+    class Meta:
+        verbose_name = "département"
+        verbose_name_plural = "départements"
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class CommuneQuerySet(models.QuerySet):
+    def search(self, text: str):
+        """Communes whose name or postal code starts like the typed text, biggest first."""
+        text = text.strip()
+        if text[:2].isdigit():
+            return self.filter(postal_codes__contains=f" {text}").order_by("-population")
+        return self.filter(search_name__startswith=search_key(text)).order_by("-population")
+
+
+class Commune(models.Model):
+    """A current French commune (reference data, loaded by `manage.py load_communes`)."""
+
+    insee_code = models.CharField("code INSEE", max_length=5, unique=True)
+    name = models.CharField("nom", max_length=100)
+    search_name = models.CharField(max_length=100, db_index=True, editable=False)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="communes", verbose_name="département"
+    )
+    # Space-separated and space-framed (" 45000 45100 "), so a prefix search is a `contains`.
+    postal_codes = models.CharField("codes postaux", max_length=255, blank=True)
+    population = models.PositiveIntegerField("population", null=True, blank=True)
+
+    objects = CommuneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "commune"
+        verbose_name_plural = "communes"
+        ordering = ["name", "insee_code"]
+
+    def __str__(self):
+        return f"{self.name} ({self.department_code})"
+
+    def save(self, *args, **kwargs):
+        self.search_name = search_key(self.name)
+        super().save(*args, **kwargs)
+
+    @property
+    def department_code(self) -> str:
+        # The INSEE code starts with the department code: no query needed to show it.
+        return self.insee_code[:3] if self.insee_code.startswith("97") else self.insee_code[:2]
+
+    @property
+    def postal_code_list(self) -> list[str]:
+        return self.postal_codes.split()
+
+
+class TerritoryQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def national(self) -> "Territory":
+        return self.get(kind=Territory.Kind.NATIONAL)
+
+
+class Territory(models.Model):
+    """A portal: the national site, a department's or a commune's, with its own name and colours."""
+
+    class Kind(models.TextChoices):
+        NATIONAL = "national", "National"
+        DEPARTMENT = "departement", "Département"
+        COMMUNE = "commune", "Commune"
+
+    kind = models.CharField("type", max_length=12, choices=Kind.choices)
+    slug = models.SlugField(
+        "identifiant",
+        max_length=60,
+        unique=True,
+        help_text="Donne l'adresse du portail : loiret → loiret.lheurecivique.fr.",
+    )
+    name = models.CharField("nom affiché", max_length=120)
+    department = models.OneToOneField(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="territory",
+        verbose_name="département",
+    )
+    commune = models.OneToOneField(
+        Commune,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="territory",
+        verbose_name="commune",
+    )
+    hosts = models.TextField(
+        "autres noms de domaine",
+        blank=True,
+        help_text="Un par ligne, par exemple heurecivique.orleans.fr. Facultatif.",
+    )
+    logo = models.ImageField("logo", upload_to="territoires/logos/", blank=True)
+    primary_color = models.CharField(
+        "couleur principale",
+        max_length=7,
+        default="#1b3a6b",
+        validators=[validate_primary_color],
+        help_text="Fond de l'en-tête et des boutons, sous un texte blanc : une teinte foncée.",
+    )
+    secondary_color = models.CharField(
+        "couleur secondaire",
+        max_length=7,
+        default="#ffd27a",
+        validators=[validate_secondary_color],
+        help_text="Fond des bandeaux et des encadrés, sous un texte noir : une teinte claire.",
+    )
+    welcome_text = models.TextField(
+        "mot d'accueil",
+        blank=True,
+        help_text="Affiché sur la page d'accueil du portail. Texte simple, sans mise en forme.",
+    )
+    is_active = models.BooleanField(
+        "portail en ligne",
+        default=True,
+        help_text="Hors ligne, l'adresse du portail mène au portail national.",
+    )
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = TerritoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "territoire"
+        verbose_name_plural = "territoires"
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=Q(kind="national"),
+                name="territories_single_national_portal",
+                violation_error_message="Il existe déjà un portail national.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="national", department__isnull=True, commune__isnull=True)
+                    | Q(kind="departement", department__isnull=False, commune__isnull=True)
+                    | Q(kind="commune", department__isnull=True, commune__isnull=False)
+                ),
+                name="territories_kind_matches_area",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.kind == self.Kind.DEPARTMENT:
+            if not self.department_id:
+                errors["department"] = "Choisissez le département de ce portail."
+            self.commune = None
+        elif self.kind == self.Kind.COMMUNE:
+            if not self.commune_id:
+                errors["commune"] = "Choisissez la commune de ce portail."
+            self.department = None
+        else:
+            self.department = None
+            self.commune = None
+        for host in self.host_list:
+            try:
+                validate_domain_name(host)
+            except ValidationError:
+                errors["hosts"] = f"« {host} » n'est pas un nom de domaine valide."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_national(self) -> bool:
+        return self.kind == self.Kind.NATIONAL
+
+    @property
+    def host_list(self) -> list[str]:
+        return [line.strip().lower() for line in self.hosts.splitlines() if line.strip()]
+
+    @property
+    def portal_hosts(self) -> list[str]:
+        """Every host name that leads to this portal."""
+        if self.is_national:
+            base = [settings.PORTAL_DOMAIN, f"www.{settings.PORTAL_DOMAIN}", "localhost"]
+        else:
+            base = [f"{self.slug}.{settings.PORTAL_DOMAIN}", f"{self.slug}.localhost"]
+        return base + self.host_list
+
+    @property
+    def theme_version(self) -> str:
+        """Changes whenever the colours change, so browsers may cache the theme forever."""
+        colours = f"{self.pk}:{self.primary_color}:{self.secondary_color}"
+        return hashlib.sha256(colours.encode()).hexdigest()[:10]
+
+
+class Membership(models.Model):
+    """A staff role held by a person on a territory; it opens the administration to them."""
+
+    class Role(models.TextChoices):
+        NATIONAL_ADMIN = "national", "Administrateur national"
+        DEPARTMENT_OFFICER = "departement", "Référent départemental"
+        COMMUNE_AGENT = "commune", "Agent de mairie ou de CCAS"
+        MODERATOR = "moderateur", "Modérateur"
+
+    # Which kind of territory each role is held on; a moderator can serve at any level.
+    ROLE_KINDS = {
+        Role.NATIONAL_ADMIN: {Territory.Kind.NATIONAL},
+        Role.DEPARTMENT_OFFICER: {Territory.Kind.DEPARTMENT},
+        Role.COMMUNE_AGENT: {Territory.Kind.COMMUNE},
+        Role.MODERATOR: set(Territory.Kind.values),
+    }
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name="personne",
+    )
+    territory = models.ForeignKey(
+        Territory, on_delete=models.CASCADE, related_name="memberships", verbose_name="territoire"
+    )
+    role = models.CharField("rôle", max_length=12, choices=Role.choices)
+    created_at = models.DateTimeField("depuis le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "rôle d'un membre de l'équipe"
+        verbose_name_plural = "rôles des membres de l'équipe"
+        ordering = ["territory__name", "user__email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "territory", "role"],
+                name="territories_membership_unique",
+                violation_error_message="Cette personne a déjà ce rôle sur ce territoire.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} ({self.territory})"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # A role is what opens the administration; there is no separate switch to forget.
+        if not self.user.is_staff:
+            self.user.is_staff = True
+            self.user.save(update_fields=["is_staff"])
+
+    def clean(self):
+        super().clean()
+        if not (self.role and self.territory_id):
+            return
+        if self.territory.kind not in self.ROLE_KINDS[self.role]:
+            kind = self.territory.get_kind_display().lower()
+            raise ValidationError(
+                {"role": f"Ce rôle ne peut pas être donné sur un territoire de type « {kind} »."}
+            )

@@ -1,0 +1,64 @@
+"""What a staff member may see: the territories of their roles and the territories below them."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from .models import Commune, Department, Membership, Territory
+
+
+@dataclass(frozen=True)
+class StaffScope:
+    is_national: bool
+    roles: frozenset[str]
+    territory_ids: frozenset[int]
+    department_ids: frozenset[int]
+
+    def territories(self):
+        """The territories this person manages: theirs, and for a department its communes'."""
+        if self.is_national:
+            return Territory.objects.all()
+        return Territory.objects.filter(
+            Q(pk__in=self.territory_ids)
+            | Q(kind=Territory.Kind.COMMUNE, commune__department__in=self.department_ids)
+        )
+
+    def communes(self):
+        """The communes covered by the territories this person manages."""
+        if self.is_national:
+            return Commune.objects.all()
+        return Commune.objects.filter(
+            Q(department__in=self.department_ids) | Q(territory__in=self.territory_ids)
+        )
+
+    def departments(self):
+        """The departments this person works in."""
+        if self.is_national:
+            return Department.objects.all()
+        return Department.objects.filter(
+            Q(pk__in=self.department_ids) | Q(communes__territory__in=self.territory_ids)
+        ).distinct()
+
+
+def scope_for_user(user) -> StaffScope:
+    if not user.is_authenticated or not user.is_active:
+        return StaffScope(False, frozenset(), frozenset(), frozenset())
+    memberships = list(Membership.objects.filter(user=user).select_related("territory"))
+    roles = frozenset(m.role for m in memberships)
+    return StaffScope(
+        is_national=user.is_superuser or Membership.Role.NATIONAL_ADMIN in roles,
+        roles=roles,
+        territory_ids=frozenset(m.territory_id for m in memberships),
+        department_ids=frozenset(
+            m.territory.department_id
+            for m in memberships
+            if m.territory.kind == Territory.Kind.DEPARTMENT
+        ),
+    )
+
+
+def staff_scope(request) -> StaffScope:
+    """The scope of the signed-in person, computed once per request."""
+    if not hasattr(request, "_staff_scope"):
+        request._staff_scope = scope_for_user(request.user)
+    return request._staff_scope

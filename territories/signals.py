@@ -1,0 +1,10 @@
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from .models import Territory
+from .resolver import forget_hosts
+
+
+@receiver([post_save, post_delete], sender=Territory)
+def territory_changed(sender, **kwargs):
+    forget_hosts()

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+app_name = "territories"
+urlpatterns = [
+    path("theme.css", views.theme_css, name="theme"),
+]
