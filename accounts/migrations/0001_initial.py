@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
                     "is_active",
                     models.BooleanField(
                         default=True,
-                        help_text="Décochez plutôt que de supprimer le compte : la personne ne peut plus se connecter.",
+                        help_text="Décochez plutôt que de supprimer : la personne ne peut plus se connecter.",
                         verbose_name="actif",
                     ),
                 ),

@@ -122,7 +122,7 @@ class Migration(migrations.Migration):
                     "primary_color",
                     models.CharField(
                         default="#1b3a6b",
-                        help_text="Fond de l'en-tête et des boutons, sous un texte blanc : choisissez une teinte foncée.",
+                        help_text="Fond de l'en-tête et des boutons, sous un texte blanc : une teinte foncée.",
                         max_length=7,
                         validators=[territories.colors.validate_primary_color],
                         verbose_name="couleur principale",
@@ -132,7 +132,7 @@ class Migration(migrations.Migration):
                     "secondary_color",
                     models.CharField(
                         default="#ffd27a",
-                        help_text="Fond des bandeaux et des encadrés, sous un texte noir : choisissez une teinte claire.",
+                        help_text="Fond des bandeaux et des encadrés, sous un texte noir : une teinte claire.",
                         max_length=7,
                         validators=[territories.colors.validate_secondary_color],
                         verbose_name="couleur secondaire",
