@@ -1,0 +1,242 @@
+"""Shared fixtures: the real services the suite runs on, territories, and named personas."""
+
+import os
+from email import message_from_bytes, policy
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.conf import settings
+from django.core.cache import cache
+
+from territories.models import Membership, Territory
+
+from .factories import CommuneFactory, DepartmentFactory, TerritoryFactory, UserFactory
+
+IN_CI = os.environ.get("CI") == "true"
+
+
+# --- The services ------------------------------------------------------------------------------
+
+
+def _database_label() -> str:
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.postgresql":
+        return f"PostgreSQL ({db.get('HOST') or 'socket'}:{db.get('PORT') or 5432})"
+    return "SQLite"
+
+
+def pytest_configure(config):
+    # Each xdist worker gets its own Redis database, so flushing the cache between tests never
+    # touches another worker's keys (rate-limit counters, host map).
+    if settings.REDIS_URL:
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+        index = 1 + int(worker.removeprefix("gw") or 0)
+        url = urlsplit(settings.REDIS_URL)
+        settings.CACHES["default"]["LOCATION"] = urlunsplit(url._replace(path=f"/{index}"))
+
+
+def pytest_report_header(config):
+    cache_backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    return [
+        f"L'Heure Civique: database {_database_label()}, cache {cache_backend}, "
+        f"Celery {'eager' if settings.CELERY_TASK_ALWAYS_EAGER else 'on ' + settings.REDIS_URL}"
+    ]
+
+
+def _check_real_services() -> list[str]:
+    """In CI the suite must run on PostgreSQL and Redis: say what is missing."""
+    problems = []
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        problems.append("DATABASE_URL must point to PostgreSQL")
+    else:
+        import psycopg
+
+        db = settings.DATABASES["default"]
+        try:
+            psycopg.connect(
+                host=db["HOST"],
+                port=db["PORT"] or 5432,
+                user=db["USER"],
+                password=db["PASSWORD"],
+                dbname="postgres",
+                connect_timeout=5,
+            ).close()
+        except psycopg.Error as error:
+            problems.append(f"PostgreSQL unreachable: {error}")
+    if not settings.REDIS_URL:
+        problems.append("REDIS_URL must be set")
+    else:
+        import redis
+
+        try:
+            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=5).ping()
+        except redis.RedisError as error:
+            problems.append(f"Redis unreachable: {error}")
+    return problems
+
+
+def pytest_sessionstart(session):
+    if IN_CI and (problems := _check_real_services()):
+        pytest.exit("CI=true but " + "; ".join(problems), returncode=1)
+
+
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # In CI nothing may be skipped: a skipped test is a test that did not run on the real parts.
+    if IN_CI and _skipped:
+        session.config.get_terminal_writer().line(
+            "CI=true and these tests were skipped: " + ", ".join(_skipped), red=True
+        )
+        session.exitstatus = 1
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+class _Inbox:
+    """Collects every message the SMTP server receives, parsed."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) that Django sends to; `.messages` holds what arrived."""
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=0)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.server.sockets[0].getsockname()[1]
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    yield inbox
+    controller.stop()
+
+
+# --- Territories -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def national(db):
+    return Territory.objects.national()
+
+
+@pytest.fixture
+def loiret_department(db):
+    return DepartmentFactory(code="45", name="Loiret")
+
+
+@pytest.fixture
+def gironde_department(db):
+    return DepartmentFactory(code="33", name="Gironde")
+
+
+@pytest.fixture
+def orleans_commune(loiret_department):
+    return CommuneFactory(
+        insee_code="45234",
+        name="Orléans",
+        department=loiret_department,
+        postal_codes=" 45000 45100 ",
+        population=116357,
+    )
+
+
+@pytest.fixture
+def bordeaux_commune(gironde_department):
+    return CommuneFactory(
+        insee_code="33063",
+        name="Bordeaux",
+        department=gironde_department,
+        postal_codes=" 33000 33100 33200 33300 33800 ",
+        population=265328,
+    )
+
+
+@pytest.fixture
+def loiret(loiret_department):
+    return TerritoryFactory(
+        kind=Territory.Kind.DEPARTMENT,
+        slug="loiret",
+        name="Loiret",
+        department=loiret_department,
+        primary_color="#00587c",
+        secondary_color="#f7c948",
+    )
+
+
+@pytest.fixture
+def gironde(gironde_department):
+    return TerritoryFactory(
+        kind=Territory.Kind.DEPARTMENT,
+        slug="gironde",
+        name="Gironde",
+        department=gironde_department,
+        primary_color="#7a1f3d",
+        secondary_color="#f3d9e2",
+    )
+
+
+@pytest.fixture
+def orleans(loiret, orleans_commune):
+    return TerritoryFactory(
+        kind=Territory.Kind.COMMUNE,
+        slug="orleans",
+        name="Orléans",
+        commune=orleans_commune,
+    )
+
+
+# --- Personas ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def resident(db):
+    return UserFactory(email="helene@example.org", first_name="Hélène")
+
+
+def _staff(email, territory, role):
+    user = UserFactory(email=email)
+    Membership.objects.create(user=user, territory=territory, role=role)
+    user.refresh_from_db()
+    return user
+
+
+@pytest.fixture
+def loiret_agent(loiret):
+    return _staff("agent@loiret.example.org", loiret, Membership.Role.DEPARTMENT_OFFICER)
+
+
+@pytest.fixture
+def orleans_agent(orleans):
+    return _staff("ccas@orleans.example.org", orleans, Membership.Role.COMMUNE_AGENT)
+
+
+@pytest.fixture
+def gironde_agent(gironde):
+    return _staff("agent@gironde.example.org", gironde, Membership.Role.DEPARTMENT_OFFICER)
+
+
+@pytest.fixture
+def national_admin(national):
+    return _staff("equipe@lheurecivique.example.org", national, Membership.Role.NATIONAL_ADMIN)

@@ -1,0 +1,13 @@
+"""The environment of the test run, set before Django reads its settings.
+
+Loaded as a pytest plugin (`-p tests.environment` in pyproject.toml) because pytest-django
+configures Django before any conftest.py is imported.
+"""
+
+import os
+
+# Development-mode settings (no HTTPS redirect); pytest-django still runs the tests with
+# DEBUG off. Production settings are checked separately, in a subprocess (tests/test_deploy.py).
+os.environ.setdefault("DJANGO_DEBUG", "true")
+# Playwright's sync API runs an event loop in the test thread, next to the ORM.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -1,0 +1,53 @@
+import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+
+from territories.models import Commune, Department, Territory
+
+PASSWORD = "une-heure-par-mois"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """An account whose email address is verified, able to sign in with PASSWORD."""
+
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"personne{n}@example.org")
+    first_name = "Camille"
+    last_name = "Martin"
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def verified_email(user, create, extracted, **kwargs):
+        if create:
+            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"{n % 90 + 1:02d}")
+    name = factory.Sequence(lambda n: f"Département {n}")
+
+
+class CommuneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Commune
+        django_get_or_create = ["insee_code"]
+
+    department = factory.SubFactory(DepartmentFactory)
+    insee_code = factory.Sequence(lambda n: f"{n:05d}")
+    name = factory.Sequence(lambda n: f"Commune {n}")
+
+
+class TerritoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Territory
+
+    kind = Territory.Kind.DEPARTMENT
+    slug = factory.Sequence(lambda n: f"territoire-{n}")
+    name = factory.Sequence(lambda n: f"Territoire {n}")

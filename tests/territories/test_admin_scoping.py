@@ -1,0 +1,220 @@
+"""A staff member sees and changes only the objects of their territories, through every door."""
+
+import pytest
+from django.urls import reverse
+
+from territories.models import Commune, Membership, Territory
+
+
+@pytest.fixture
+def loiret_client(client, loiret_agent):
+    client.force_login(loiret_agent)
+    return client
+
+
+def test_the_territory_list_shows_only_mine(loiret_client, loiret, orleans, gironde):
+    page = loiret_client.get(reverse("admin:territories_territory_changelist")).content.decode()
+    assert "Loiret" in page and "Orléans" in page
+    assert "Gironde" not in page
+
+
+def test_a_foreign_territory_cannot_be_opened(loiret_client, gironde):
+    response = loiret_client.get(reverse("admin:territories_territory_change", args=[gironde.pk]))
+    assert response.status_code == 302
+    assert response.url == reverse("admin:index")
+
+
+def test_a_foreign_territory_cannot_be_changed(loiret_client, gironde):
+    url = reverse("admin:territories_territory_change", args=[gironde.pk])
+    loiret_client.post(url, {"name": "Piratée", "primary_color": "#000000"})
+    gironde.refresh_from_db()
+    assert gironde.name == "Gironde"
+
+
+def test_a_foreign_territory_cannot_be_deleted(loiret_client, gironde):
+    url = reverse("admin:territories_territory_delete", args=[gironde.pk])
+    loiret_client.post(url, {"post": "yes"})
+    changelist = reverse("admin:territories_territory_changelist")
+    loiret_client.post(
+        changelist, {"action": "delete_selected", "_selected_action": [gironde.pk], "post": "yes"}
+    )
+    assert Territory.objects.filter(pk=gironde.pk).exists()
+
+
+def test_a_foreign_membership_is_invisible_and_untouchable(loiret_client, gironde_agent, gironde):
+    membership = Membership.objects.get(territory=gironde)
+    listing = loiret_client.get(reverse("admin:territories_membership_changelist"))
+    assert gironde_agent.email not in listing.content.decode()
+    change_url = reverse("admin:territories_membership_change", args=[membership.pk])
+    assert loiret_client.get(change_url).status_code == 302
+    loiret_client.post(
+        reverse("admin:territories_membership_delete", args=[membership.pk]), {"post": "yes"}
+    )
+    assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_a_foreign_territory_cannot_be_picked_for_a_role(loiret_client, loiret, gironde, resident):
+    add_url = reverse("admin:territories_membership_add")
+    form = loiret_client.get(add_url).content.decode()
+    assert f'<option value="{loiret.pk}">' in form
+    assert f'<option value="{gironde.pk}">' not in form
+
+    response = loiret_client.post(
+        add_url, {"user": resident.email, "territory": gironde.pk, "role": "moderateur"}
+    )
+    assert response.status_code == 200
+    assert "Sélectionnez un choix valide" in response.content.decode()
+    assert not Membership.objects.filter(user=resident).exists()
+
+
+def test_a_role_is_given_by_email_within_my_territory(loiret_client, loiret, resident):
+    response = loiret_client.post(
+        reverse("admin:territories_membership_add"),
+        {"user": "HELENE@example.org", "territory": loiret.pk, "role": "moderateur"},
+    )
+    assert response.status_code == 302
+    resident.refresh_from_db()
+    assert resident.is_staff
+    assert Membership.objects.filter(user=resident, territory=loiret).exists()
+
+
+def test_an_unknown_email_gets_a_french_explanation(loiret_client, loiret):
+    response = loiret_client.post(
+        reverse("admin:territories_membership_add"),
+        {"user": "personne@example.org", "territory": loiret.pk, "role": "moderateur"},
+    )
+    assert "Aucun compte n&#x27;utilise cette adresse" in response.content.decode()
+    assert Membership.objects.count() == 1  # the agent's own
+
+
+def test_a_department_officer_cannot_make_anyone_national_admin(
+    loiret_client, national, loiret, resident
+):
+    response = loiret_client.post(
+        reverse("admin:territories_membership_add"),
+        {"user": resident.email, "territory": loiret.pk, "role": "national"},
+    )
+    assert response.status_code == 200
+    assert not Membership.objects.filter(user=resident).exists()
+
+
+def test_a_role_must_fit_the_kind_of_territory(client, national_admin, orleans, resident):
+    client.force_login(national_admin)
+    response = client.post(
+        reverse("admin:territories_membership_add"),
+        {"user": resident.email, "territory": orleans.pk, "role": "departement"},
+    )
+    assert "Ce rôle ne peut pas être donné sur un territoire de type « commune »" in (
+        response.content.decode()
+    )
+
+
+def test_foreign_communes_are_not_offered_by_autocomplete(
+    loiret_client, orleans_commune, bordeaux_commune
+):
+    url = reverse("admin:autocomplete")
+    params = {"app_label": "territories", "model_name": "territory", "field_name": "commune"}
+    found = loiret_client.get(url, {**params, "term": "o"}).json()["results"]
+    names = {result["text"] for result in found}
+    assert "Orléans (45)" in names
+    assert "Bordeaux (33)" not in names
+    assert loiret_client.get(url, {**params, "term": "Bordeaux"}).json()["results"] == []
+
+
+def test_foreign_communes_are_not_listed(loiret_client, orleans_commune, bordeaux_commune):
+    page = loiret_client.get(reverse("admin:territories_commune_changelist")).content.decode()
+    assert "Orléans" in page and "Bordeaux" not in page
+    response = loiret_client.get(
+        reverse("admin:territories_commune_change", args=[bordeaux_commune.pk])
+    )
+    assert response.status_code == 302
+
+
+def test_list_filters_offer_only_my_territories(
+    loiret_client, loiret_agent, gironde_agent, gironde
+):
+    page = loiret_client.get(reverse("admin:territories_membership_changelist")).content.decode()
+    assert f"territory__id__exact={gironde.pk}" not in page
+
+
+def test_a_commune_territory_cannot_be_created_for_a_foreign_commune(
+    loiret_client, bordeaux_commune
+):
+    loiret_client.post(
+        reverse("admin:territories_territory_add"),
+        {
+            "kind": "commune",
+            "name": "Bordeaux",
+            "slug": "bordeaux",
+            "commune": bordeaux_commune.pk,
+            "is_active": "on",
+            "primary_color": "#1b3a6b",
+            "secondary_color": "#ffd27a",
+            "hosts": "",
+            "welcome_text": "",
+        },
+    )
+    assert not Territory.objects.filter(slug="bordeaux").exists()
+
+
+def test_a_department_officer_creates_a_commune_portal_in_their_department(
+    loiret_client, loiret, orleans_commune
+):
+    response = loiret_client.post(
+        reverse("admin:territories_territory_add"),
+        {
+            "kind": "commune",
+            "name": "Orléans",
+            "slug": "orleans",
+            "commune": orleans_commune.pk,
+            "is_active": "on",
+            "primary_color": "#9b2c1f",
+            "secondary_color": "#fde2c4",
+            "hosts": "heurecivique.orleans.example.fr",
+            "welcome_text": "",
+        },
+    )
+    assert response.status_code == 302
+    assert Territory.objects.get(slug="orleans").commune == orleans_commune
+
+
+def test_a_commune_agent_brands_their_portal_but_manages_no_roles(client, orleans_agent, orleans):
+    client.force_login(orleans_agent)
+    assert (
+        client.get(reverse("admin:territories_territory_change", args=[orleans.pk])).status_code
+        == 200
+    )
+    assert client.get(reverse("admin:territories_membership_changelist")).status_code == 403
+    assert client.get(reverse("admin:territories_territory_add")).status_code == 403
+
+
+def test_only_the_national_team_sees_every_account(client, loiret_agent, national_admin, resident):
+    client.force_login(loiret_agent)
+    assert client.get(reverse("admin:accounts_user_changelist")).status_code == 403
+    client.force_login(national_admin)
+    page = client.get(reverse("admin:accounts_user_changelist")).content.decode()
+    assert resident.email in page
+
+
+def test_the_national_team_sees_every_territory(client, national_admin, loiret, gironde):
+    client.force_login(national_admin)
+    page = client.get(reverse("admin:territories_territory_changelist")).content.decode()
+    assert "Loiret" in page and "Gironde" in page
+
+
+def test_a_resident_has_no_way_into_the_admin(client, resident):
+    client.force_login(resident)
+    assert client.get(reverse("admin:index"), follow=True).status_code == 403
+
+
+def test_the_admin_login_is_allauths(client, db):
+    response = client.get(reverse("admin:index"), follow=True)
+    final_url, _status = response.redirect_chain[-1]
+    assert final_url.startswith(reverse("account_login"))
+    assert "next=%2Fadmin%2F" in final_url
+
+
+def test_commune_reference_data_is_read_only_for_territory_staff(loiret_client, orleans_commune):
+    url = reverse("admin:territories_commune_change", args=[orleans_commune.pk])
+    loiret_client.post(url, {"name": "Orléans-la-Source", "insee_code": "45234"})
+    assert Commune.objects.get(pk=orleans_commune.pk).name == "Orléans"
