@@ -48,6 +48,11 @@ class TerritoryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Territory
 
-    kind = Territory.Kind.DEPARTMENT
+    kind = Territory.Kind.COMMUNE
+    commune = factory.Maybe(
+        factory.LazyAttribute(lambda territory: territory.kind == Territory.Kind.COMMUNE),
+        yes_declaration=factory.SubFactory(CommuneFactory),
+        no_declaration=None,
+    )
     slug = factory.Sequence(lambda n: f"territoire-{n}")
     name = factory.Sequence(lambda n: f"Territoire {n}")

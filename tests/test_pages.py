@@ -1,0 +1,72 @@
+import pytest
+from django.urls import reverse
+
+from .factories import TerritoryFactory
+from .public_pages import public_paths
+
+
+def test_the_home_page_says_what_the_programme_is_and_invites_to_sign_up(client, db):
+    page = client.get("/").content.decode()
+    assert '<html lang="fr">' in page
+    assert "60 minutes par mois" in page
+    assert f'href="{reverse("account_signup")}">Je donne mon heure</a>' in page
+    assert 'href="#contenu">Aller au contenu</a>' in page
+
+
+@pytest.mark.parametrize("host", ["testserver", "loiret.localhost"])
+def test_the_home_page_costs_a_constant_number_of_queries(
+    client, loiret, host, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(1):  # the host map, then cached
+        client.get("/", HTTP_HOST=host)
+    for n in range(40):
+        TerritoryFactory(slug=f"portail-{n}", name=f"Portail {n}")
+    with django_assert_max_num_queries(1):
+        client.get("/", HTTP_HOST=host)
+    with django_assert_max_num_queries(0):
+        client.get("/", HTTP_HOST=host)
+
+
+def test_every_public_page_answers_in_french(client, loiret):
+    paths = public_paths(client)
+    assert {"/", "/mentions-legales/", "/donnees-personnelles/", "/accessibilite/"} <= set(paths)
+    for path in paths:
+        for host in ("testserver", "loiret.localhost"):
+            response = client.get(path, HTTP_HOST=host)
+            assert response.status_code == 200, path
+            assert '<html lang="fr">' in response.content.decode(), path
+
+
+def test_the_sitemap_uses_the_address_of_the_portal(client, loiret):
+    sitemap = client.get(reverse("sitemap"), HTTP_HOST="loiret.localhost").content.decode()
+    assert "<loc>http://loiret.localhost/mentions-legales/</loc>" in sitemap
+
+
+def test_robots_txt_points_to_the_sitemap(client, db):
+    robots = client.get("/robots.txt").content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in robots
+    assert "Disallow: /admin/" in robots
+
+
+def test_the_accessibility_statement_gives_the_conformity_and_the_remedies(client, db):
+    page = client.get(reverse("accessibility")).content.decode()
+    assert "<strong>non conforme</strong>" in page
+    assert "RGAA" in page
+    assert "Défenseur des droits" in page
+
+
+def test_the_legal_notice_names_the_publisher_when_configured(client, settings, db):
+    settings.LEGAL = {**settings.LEGAL, "publisher": "Département du Loiret",
+                      "publisher_address": "45 rue de l'Exemple, Orléans"}  # fmt: skip
+    page = client.get(reverse("legal_notice")).content.decode()
+    assert "Département du Loiret" in page
+
+
+def test_a_missing_page_is_explained_in_french(client, db):
+    response = client.get("/cette-page-n-existe-pas/")
+    assert response.status_code == 404
+    assert "Page introuvable" in response.content.decode()
+
+
+def test_a_post_to_a_read_only_page_changes_nothing_and_is_refused(client, db):
+    assert client.post(reverse("site_map")).status_code == 405
