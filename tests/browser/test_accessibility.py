@@ -1,0 +1,75 @@
+"""Every public page, on the national and a department portal: zero axe-core violations."""
+
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
+
+from tests.public_pages import public_paths
+
+AXE = Axe()
+
+
+def _assert_accessible(page, url, status=200):
+    response = page.goto(url)
+    assert response.status == status, url
+    results = AXE.run(page)
+    assert results.violations_count == 0, f"{url}\n{results.generate_report()}"
+    # Nothing blocked by the Content-Security-Policy, no missing asset.
+    errors = [e for e in page.console_errors if f"status of {status}" not in e or status == 200]
+    assert errors == [], f"{url}: {errors}"
+
+
+def test_every_public_page_has_no_axe_violation(page, portal_url, client, loiret, national):
+    paths = public_paths(client)
+    assert len(paths) >= 7
+    for slug in (None, "loiret"):
+        for path in paths:
+            _assert_accessible(page, portal_url(slug, path))
+
+
+def test_error_pages_and_form_errors_have_no_axe_violation(page, portal_url, national):
+    _assert_accessible(page, portal_url(None, "/cette-page-n-existe-pas/"), status=404)
+
+    page.goto(portal_url(None, reverse("account_signup")))
+    page.get_by_label("Courriel").fill("pas-une-adresse")
+    page.get_by_label("Mot de passe", exact=False).first.fill("123")
+    page.get_by_role("button", name="Création de compte").click()
+    page.wait_for_load_state()
+    assert "Saisissez une adresse de courriel valide" in page.content()
+    results = AXE.run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_the_skip_link_is_the_first_stop_of_the_keyboard(page, portal_url, national):
+    page.goto(portal_url())
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Aller au contenu"
+    assert page.locator(".skip-link").is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "contenu"
+
+
+def test_pages_render_without_javascript(browser, portal_url, loiret, national):
+    context = browser.new_context(java_script_enabled=False, locale="fr-FR")
+    page = context.new_page()
+    page.goto(portal_url("loiret"))
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "Donnez une heure par mois à vos voisins"
+    )
+    assert page.get_by_role("link", name="Je donne mon heure").first.is_visible()
+    page.goto(portal_url("loiret", reverse("account_login")))
+    assert page.get_by_label("Mot de passe").is_visible()
+    context.close()
+
+
+def test_the_loiret_portal_wears_its_colours(page, portal_url, loiret, national):
+    page.goto(portal_url("loiret"))
+    header_colour = page.evaluate(
+        "getComputedStyle(document.querySelector('.site-header')).backgroundColor"
+    )
+    assert header_colour == "rgb(0, 88, 124)"  # #00587c
+    page.goto(portal_url())
+    national_colour = page.evaluate(
+        "getComputedStyle(document.querySelector('.site-header')).backgroundColor"
+    )
+    assert national_colour == "rgb(27, 58, 107)"  # #1b3a6b
