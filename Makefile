@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format check-services clean
+.PHONY: run test lint format system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +33,20 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check .
 	DJANGO_DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 
-test: $(VENV)/.installed-test lint
+test: $(VENV)/.installed-test system-deps lint
 	$(BIN)/python -m pytest -n 2
+
+# The browser tests drive Debian's Chromium; docker-compose validates the deployment file.
+SYSTEM_TOOLS := chromium docker-compose
+system-deps:
+	@missing=""; for tool in $(SYSTEM_TOOLS); do \
+		command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get install -y -q $$missing </dev/null \
+			|| (apt-get update -q </dev/null && apt-get install -y -q $$missing </dev/null); \
+		else echo "Installez d'abord :$$missing (sudo apt-get install$$missing)"; exit 1; fi; \
+	fi
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
