@@ -34,6 +34,7 @@ urlpatterns = [
     path("plan-du-site/", views.site_map, name="site_map"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("favicon.ico", views.favicon),
     path("compte/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("territories.urls")),

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.auth import get_user_model
+from django.db.models import BLANK_CHOICE_DASH
 from django.utils.html import format_html
 
 from heurecivique.images import reencode_image
@@ -119,7 +120,8 @@ class TerritoryAdmin(TerritoryScopedAdmin):
     search_fields = ["name", "slug"]
     autocomplete_fields = ["department", "commune"]
     add_roles = MANAGERS
-    delete_roles = MANAGERS
+    # Staff take a portal offline ("portail en ligne"); deleting one is the national team's call.
+    delete_roles = NATIONAL_ONLY
     change_roles = MANAGERS | {Membership.Role.COMMUNE_AGENT}
     fieldsets = [
         (None, {"fields": ["kind", "name", "slug", "department", "commune", "is_active"]}),
@@ -141,7 +143,7 @@ class TerritoryAdmin(TerritoryScopedAdmin):
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "kind" and not staff_scope(request).is_national:
-            kwargs["choices"] = [
+            kwargs["choices"] = BLANK_CHOICE_DASH + [
                 (value, label)
                 for value, label in Territory.Kind.choices
                 if value != Territory.Kind.NATIONAL
@@ -182,7 +184,7 @@ class UserByEmailField(forms.ModelChoiceField):
 
 class MembershipForm(forms.ModelForm):
     user = UserByEmailField(
-        label="adresse électronique de la personne",
+        label="Adresse électronique de la personne",
         help_text="La personne doit d'abord avoir créé son compte sur le portail.",
     )
 
@@ -205,7 +207,7 @@ class MembershipAdmin(TerritoryScopedAdmin):
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "role" and not staff_scope(request).is_national:
-            kwargs["choices"] = [
+            kwargs["choices"] = BLANK_CHOICE_DASH + [
                 (value, label)
                 for value, label in Membership.Role.choices
                 if value != Membership.Role.NATIONAL_ADMIN

@@ -218,3 +218,14 @@ def test_commune_reference_data_is_read_only_for_territory_staff(loiret_client, 
     url = reverse("admin:territories_commune_change", args=[orleans_commune.pk])
     loiret_client.post(url, {"name": "Orléans-la-Source", "insee_code": "45234"})
     assert Commune.objects.get(pk=orleans_commune.pk).name == "Orléans"
+
+
+def test_a_department_officer_takes_a_portal_offline_but_never_deletes_it(loiret_client, loiret):
+    loiret_client.post(
+        reverse("admin:territories_territory_delete", args=[loiret.pk]), {"post": "yes"}
+    )
+    loiret_client.post(
+        reverse("admin:territories_territory_changelist"),
+        {"action": "delete_selected", "_selected_action": [loiret.pk], "post": "yes"},
+    )
+    assert Territory.objects.filter(pk=loiret.pk).exists()

@@ -1,0 +1,61 @@
+import io
+import re
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+
+def _jpeg_with_gps() -> bytes:
+    image = Image.new("RGB", (1200, 800), "#00587c")
+    exif = Image.Exif()
+    exif[0x8825] = {2: (47.0, 54.0, 10.0), 4: (1.0, 54.0, 30.0)}  # GPSInfo: near Orléans
+    output = io.BytesIO()
+    image.save(output, format="JPEG", exif=exif)
+    return output.getvalue()
+
+
+def _post_logo(client, territory, upload):
+    return client.post(
+        reverse("admin:territories_territory_change", args=[territory.pk]),
+        {
+            "name": territory.name,
+            "is_active": "on",
+            "primary_color": territory.primary_color,
+            "secondary_color": territory.secondary_color,
+            "welcome_text": "",
+            "hosts": "",
+            "logo": upload,
+        },
+    )
+
+
+def test_an_uploaded_logo_is_re_encoded_without_its_metadata(
+    client, loiret_agent, loiret, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(loiret_agent)
+    assert Image.open(io.BytesIO(_jpeg_with_gps())).getexif().get(0x8825)
+
+    response = _post_logo(client, loiret, SimpleUploadedFile("logo.jpg", _jpeg_with_gps()))
+    assert response.status_code == 302
+    loiret.refresh_from_db()
+    assert re.fullmatch(r"territoires/logos/[0-9a-f]{32}\.png", loiret.logo.name)
+    with Image.open(loiret.logo.path) as stored:
+        assert stored.format == "PNG"
+        assert max(stored.size) == 600
+        assert not stored.getexif()
+
+
+def test_a_file_that_is_not_an_image_is_refused_in_french(
+    client, loiret_agent, loiret, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(loiret_agent)
+    fake = SimpleUploadedFile("logo.png", b"<html><script>alert(1)</script></html>", "image/png")
+    response = _post_logo(client, loiret, fake)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "image valide" in page or "pas une image lisible" in page
+    loiret.refresh_from_db()
+    assert not loiret.logo
