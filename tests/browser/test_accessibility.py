@@ -3,6 +3,7 @@
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
+from tests.factories import PASSWORD
 from tests.public_pages import public_paths
 
 AXE = Axe()
@@ -73,3 +74,13 @@ def test_the_loiret_portal_wears_its_colours(page, portal_url, loiret, national)
         "getComputedStyle(document.querySelector('.site-header')).backgroundColor"
     )
     assert national_colour == "rgb(27, 58, 107)"  # #1b3a6b
+
+
+def test_the_account_pages_have_no_axe_violation(page, portal_url, resident, national):
+    page.goto(portal_url(None, reverse("account_login")))
+    page.get_by_label("Courriel").fill(resident.email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Connexion").click()
+    page.wait_for_load_state()
+    for name in ("account_email", "account_change_password"):
+        _assert_accessible(page, portal_url(None, reverse(name)))
