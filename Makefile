@@ -25,12 +25,13 @@ run: $(VENV)/.installed-run
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_communes
-	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_demo --port $(PORT)
 	$(BIN)/python manage.py runserver 0.0.0.0:$(PORT)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --lint
 	DJANGO_DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 
 test: $(VENV)/.installed-test system-deps lint

@@ -70,3 +70,18 @@ def test_a_missing_page_is_explained_in_french(client, db):
 
 def test_a_post_to_a_read_only_page_changes_nothing_and_is_refused(client, db):
     assert client.post(reverse("site_map")).status_code == 405
+
+
+def test_a_server_error_is_explained_in_french_without_needing_the_database(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Le site rencontre un problème" in response.content.decode()
+
+
+def test_a_forbidden_page_is_explained_in_french(client, resident):
+    client.force_login(resident)
+    response = client.get(reverse("admin:index"), follow=True)
+    assert response.status_code == 403
+    assert "Accès refusé" in response.content.decode()

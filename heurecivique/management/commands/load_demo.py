@@ -81,6 +81,9 @@ def demo_logo(initials: str, color: str) -> ContentFile:
 class Command(BaseCommand):
     help = "Charge le contenu de démonstration (portails, comptes). Relançable sans doublon."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000, help="port shown in the addresses")
+
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError(
@@ -91,7 +94,7 @@ class Command(BaseCommand):
             raise CommandError("Chargez d'abord les communes : python manage.py load_communes")
         portals = self._load_portals()
         self._load_accounts(portals)
-        self._print_summary()
+        self._print_summary(options["port"])
 
     def _load_portals(self) -> dict[str, Territory]:
         portals = {"national": Territory.objects.national()}
@@ -127,14 +130,14 @@ class Command(BaseCommand):
             if role:
                 Membership.objects.get_or_create(user=user, territory=portals[portal], role=role)
 
-    def _print_summary(self) -> None:
+    def _print_summary(self, port: int) -> None:
         self.stdout.write(
             self.style.SUCCESS("\nL'Heure Civique est prête.")
-            + "\n\n  Portail national : http://localhost:8000"
-            + "\n  Portail du Loiret : http://loiret.localhost:8000"
-            + "\n  Portail de la Gironde : http://gironde.localhost:8000"
-            + "\n  Portail d'Orléans : http://orleans.localhost:8000"
-            + "\n  Administration : http://localhost:8000/admin/"
+            + f"\n\n  Portail national : http://localhost:{port}"
+            + f"\n  Portail du Loiret : http://loiret.localhost:{port}"
+            + f"\n  Portail de la Gironde : http://gironde.localhost:{port}"
+            + f"\n  Portail d'Orléans : http://orleans.localhost:{port}"
+            + f"\n  Administration : http://localhost:{port}/admin/"
             + f"\n\n  Comptes de démonstration (mot de passe : {DEMO_PASSWORD}) :"
         )
         for email, first_name, _last, portal, role in ACCOUNTS:
