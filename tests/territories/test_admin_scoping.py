@@ -24,10 +24,26 @@ def test_a_foreign_territory_cannot_be_opened(loiret_client, gironde):
     assert response.url == reverse("admin:index")
 
 
-def test_a_foreign_territory_cannot_be_changed(loiret_client, gironde):
-    url = reverse("admin:territories_territory_change", args=[gironde.pk])
-    loiret_client.post(url, {"name": "Piratée", "primary_color": "#000000"})
+def _territory_form(territory, **changes):
+    return {
+        "name": territory.name,
+        "is_active": "on",
+        "primary_color": territory.primary_color,
+        "secondary_color": territory.secondary_color,
+        "welcome_text": "",
+        "hosts": "",
+        **changes,
+    }
+
+
+def test_a_foreign_territory_cannot_be_changed(loiret_client, loiret, gironde):
+    # The same valid form changes my own portal, and not a foreign one.
+    for territory in (loiret, gironde):
+        url = reverse("admin:territories_territory_change", args=[territory.pk])
+        loiret_client.post(url, _territory_form(territory, name="Renommé"))
+    loiret.refresh_from_db()
     gironde.refresh_from_db()
+    assert loiret.name == "Renommé"
     assert gironde.name == "Gironde"
 
 
@@ -41,9 +57,12 @@ def test_a_foreign_territory_cannot_be_deleted(loiret_client, gironde):
     assert Territory.objects.filter(pk=gironde.pk).exists()
 
 
-def test_a_foreign_membership_is_invisible_and_untouchable(loiret_client, gironde_agent, gironde):
+def test_a_foreign_membership_is_invisible_and_untouchable(
+    loiret_client, loiret_agent, gironde_agent, gironde
+):
     membership = Membership.objects.get(territory=gironde)
     listing = loiret_client.get(reverse("admin:territories_membership_changelist"))
+    assert loiret_agent.email in listing.content.decode()
     assert gironde_agent.email not in listing.content.decode()
     change_url = reverse("admin:territories_membership_change", args=[membership.pk])
     assert loiret_client.get(change_url).status_code == 302
@@ -51,6 +70,17 @@ def test_a_foreign_membership_is_invisible_and_untouchable(loiret_client, girond
         reverse("admin:territories_membership_delete", args=[membership.pk]), {"post": "yes"}
     )
     assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_a_bulk_delete_only_reaches_my_memberships(loiret_client, loiret, gironde_agent, resident):
+    mine = Membership.objects.create(user=resident, territory=loiret, role="moderateur")
+    foreign = Membership.objects.get(user=gironde_agent)
+    loiret_client.post(
+        reverse("admin:territories_membership_changelist"),
+        {"action": "delete_selected", "_selected_action": [mine.pk, foreign.pk], "post": "yes"},
+    )
+    assert not Membership.objects.filter(pk=mine.pk).exists()
+    assert Membership.objects.filter(pk=foreign.pk).exists()
 
 
 def test_a_foreign_territory_cannot_be_picked_for_a_role(loiret_client, loiret, gironde, resident):
@@ -214,10 +244,23 @@ def test_the_admin_login_is_allauths(client, db):
     assert "next=%2Fadmin%2F" in final_url
 
 
-def test_commune_reference_data_is_read_only_for_territory_staff(loiret_client, orleans_commune):
+def test_commune_reference_data_is_read_only_for_territory_staff(
+    client, loiret_agent, national_admin, orleans_commune
+):
     url = reverse("admin:territories_commune_change", args=[orleans_commune.pk])
-    loiret_client.post(url, {"name": "Orléans-la-Source", "insee_code": "45234"})
+    form = {
+        "insee_code": "45234",
+        "name": "Orléans-la-Source",
+        "department": orleans_commune.department_id,
+        "postal_codes": " 45000 45100 ",
+        "population": "116357",
+    }
+    client.force_login(loiret_agent)
+    client.post(url, form)
     assert Commune.objects.get(pk=orleans_commune.pk).name == "Orléans"
+    client.force_login(national_admin)
+    client.post(url, form)
+    assert Commune.objects.get(pk=orleans_commune.pk).name == "Orléans-la-Source"
 
 
 def test_a_department_officer_takes_a_portal_offline_but_never_deletes_it(loiret_client, loiret):
