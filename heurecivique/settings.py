@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "heurecivique",
     "accounts",
     "territories",
+    "gestes",
+    "volunteers",
 ]
 
 MIDDLEWARE = [
@@ -128,7 +130,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "home"
+# After signing in, a resident lands in « Mon heure » (or its onboarding, the first time).
+LOGIN_REDIRECT_URL = "volunteers:dashboard"
 
 # django-allauth: email is the identifier, verified before the first login.
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -147,6 +150,12 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # Rate limits are allauth's defaults (cache-backed); behind a reverse proxy the client address
 # comes from X-Forwarded-For, so the proxy itself is not rate limited as one big client.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+# Our own forms use the same limiter (allauth.core.ratelimit), with these rates.
+ACCOUNT_RATE_LIMITS = {
+    "volunteer_profile": "10/m/user",
+    "log_hour": "30/h/user",
+    "personal_data_export": "10/h/user",
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from . import views
 from .sitemaps import SITEMAPS
@@ -35,6 +35,14 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("favicon.ico", views.favicon),
+    path("mon-heure/", include("volunteers.urls")),
+    path("compte/donnees/", views.personal_data, name="personal_data"),
+    re_path(
+        r"^compte/donnees/export\.(?P<fmt>json|csv)$",
+        views.personal_data_export,
+        name="personal_data_export",
+    ),
+    path("compte/donnees/supprimer/", views.delete_account, name="delete_account"),
     path("compte/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("territories.urls")),

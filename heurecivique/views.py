@@ -1,16 +1,30 @@
+import json
+
+from allauth.account.decorators import reauthentication_required
+from allauth.core import ratelimit
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.views.decorators.http import require_safe
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import TemplateView
 
+from volunteers.stats import counters_for
+
+from . import personal_data as personal_data_module
 from .sitemaps import public_pages
 
 
 class HomeView(TemplateView):
     template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(counters=counters_for(self.request.territory), **kwargs)
 
 
 class LegalPageView(TemplateView):
@@ -43,3 +57,46 @@ def favicon(request):
 def csrf_failure(request, reason=""):
     """Django's CSRF failure, explained in French in the site's layout."""
     return render(request, "403_csrf.html", status=403)
+
+
+@login_required
+@require_safe
+def personal_data(request):
+    return render(request, "account/personal_data.html")
+
+
+@require_POST
+@reauthentication_required
+def personal_data_export(request, fmt):
+    """Everything about me, downloaded, after the password is asked again."""
+    if not ratelimit.consume(request, action="personal_data_export", user=request.user):
+        return render(request, "429.html", status=429)
+    data = personal_data_module.collect(request.user)
+    filename = f"mes-donnees-heure-civique-{timezone.localdate():%Y-%m-%d}.{fmt}"
+    if fmt == "json":
+        content = json.dumps(data, ensure_ascii=False, indent=2)
+        response = HttpResponse(content, content_type="application/json; charset=utf-8")
+    else:
+        content = personal_data_module.as_csv(data)
+        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@reauthentication_required(allow_get=True)
+def delete_account(request):
+    """Delete my account: a confirmation page, then the password, then it is done."""
+    if request.method == "POST":
+        if request.POST.get("confirm") != "oui":
+            messages.error(request, "Cochez la case pour confirmer la suppression de votre compte.")
+            return render(request, "account/delete_account.html", status=400)
+        personal_data_module.delete_account(request.user)
+        logout(request)
+        messages.success(
+            request,
+            "Votre compte est supprimé, ainsi que vos données personnelles. Merci pour les heures "
+            "données : elles restent comptées, sans votre nom.",
+        )
+        return redirect("home")
+    return render(request, "account/delete_account.html")

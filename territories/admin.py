@@ -7,7 +7,7 @@ from django.utils.html import format_html
 
 from heurecivique.images import reencode_image
 
-from .models import Commune, Department, Membership, Territory
+from .models import Commune, Department, Membership, Quartier, Territory
 from .scope import staff_scope
 
 ALL_ROLES = frozenset(Membership.Role.values)
@@ -240,3 +240,18 @@ class CommuneAdmin(TerritoryScopedAdmin):
 
     def scope_queryset(self, queryset, scope):
         return queryset.filter(pk__in=scope.communes())
+
+
+@admin.register(Quartier)
+class QuartierAdmin(TerritoryScopedAdmin):
+    """The mairie's list of quartiers, offered to volunteers when they give their commune."""
+
+    list_display = ["name", "commune"]
+    list_filter = ["commune"]
+    search_fields = ["name", "commune__name"]
+    autocomplete_fields = ["commune"]
+    list_select_related = ["commune"]
+    add_roles = change_roles = delete_roles = MANAGERS | {Membership.Role.COMMUNE_AGENT}
+
+    def scope_queryset(self, queryset, scope):
+        return queryset.filter(commune__in=scope.communes())

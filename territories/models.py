@@ -1,10 +1,11 @@
 import hashlib
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_domain_name
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from heurecivique.text import search_key
@@ -27,13 +28,32 @@ class Department(models.Model):
         return f"{self.name} ({self.code})"
 
 
+NAME_WITH_DEPARTMENT = re.compile(r"^(?P<name>.+?)\s*\((?P<department>\w{2,3})\)$")
+POSTAL_CODE_AND_NAME = re.compile(r"^(?P<postal_code>\d{2,5})\b\s*(?P<name>.*)$")
+
+
 class CommuneQuerySet(models.QuerySet):
-    def search(self, text: str):
-        """Communes whose name or postal code starts like the typed text, biggest first."""
+    def search(self, text: str, *, anywhere: bool = False):
+        """Communes matching what a resident typed, most populous first.
+
+        Understands a postal code or its start (« 450 »), a name or its start, accents and case
+        ignored (« orleans »), both (« 45000 Orléans »), and the way communes are shown on
+        the site (« Orléans (45) »). `anywhere` finds the name inside (« jean de braye »).
+        """
         text = text.strip()
-        if text[:2].isdigit():
-            return self.filter(postal_codes__contains=f" {text}").order_by("-population")
-        return self.filter(search_name__startswith=search_key(text)).order_by("-population")
+        queryset = self
+        if match := NAME_WITH_DEPARTMENT.match(text):
+            queryset = queryset.filter(department__code=match["department"].upper())
+            text = match["name"]
+        if match := POSTAL_CODE_AND_NAME.match(text):
+            queryset = queryset.filter(postal_codes__contains=f" {match['postal_code']}")
+            text = match["name"]
+        elif not search_key(text):
+            return self.none()
+        if key := search_key(text):
+            lookup = "search_name__contains" if anywhere else "search_name__startswith"
+            queryset = queryset.filter(**{lookup: key})
+        return queryset.order_by(F("population").desc(nulls_last=True), "name")
 
 
 class Commune(models.Model):
@@ -79,6 +99,20 @@ class TerritoryQuerySet(models.QuerySet):
 
     def national(self) -> "Territory":
         return self.get(kind=Territory.Kind.NATIONAL)
+
+    def for_commune(self, commune: Commune) -> "Territory":
+        """The portal a commune belongs to: its own, or its department's, or the national one."""
+        candidates = {
+            t.kind: t
+            for t in self.active().filter(
+                Q(commune=commune) | Q(department_id=commune.department_id) | Q(kind="national")
+            )
+        }
+        return (
+            candidates.get(Territory.Kind.COMMUNE)
+            or candidates.get(Territory.Kind.DEPARTMENT)
+            or candidates[Territory.Kind.NATIONAL]
+        )
 
 
 class Territory(models.Model):
@@ -197,6 +231,14 @@ class Territory(models.Model):
     def is_national(self) -> bool:
         return self.kind == self.Kind.NATIONAL
 
+    def communes(self):
+        """The communes this portal covers."""
+        if self.kind == self.Kind.DEPARTMENT:
+            return Commune.objects.filter(department_id=self.department_id)
+        if self.kind == self.Kind.COMMUNE:
+            return Commune.objects.filter(pk=self.commune_id)
+        return Commune.objects.all()
+
     @property
     def host_list(self) -> list[str]:
         return [line.strip().lower() for line in self.hosts.splitlines() if line.strip()]
@@ -277,3 +319,27 @@ class Membership(models.Model):
             raise ValidationError(
                 {"role": f"Ce rôle ne peut pas être donné sur un territoire de type « {kind} »."}
             )
+
+
+class Quartier(models.Model):
+    """A neighbourhood as the mairie names it, offered to the volunteers of its commune."""
+
+    commune = models.ForeignKey(
+        Commune, on_delete=models.CASCADE, related_name="quartiers", verbose_name="commune"
+    )
+    name = models.CharField("nom", max_length=100)
+
+    class Meta:
+        verbose_name = "quartier"
+        verbose_name_plural = "quartiers"
+        ordering = ["commune__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "name"],
+                name="territories_quartier_unique",
+                violation_error_message="Ce quartier existe déjà dans cette commune.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.commune.name})"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class GestesConfig(AppConfig):
+    name = "gestes"
+    verbose_name = "Gestes solidaires"

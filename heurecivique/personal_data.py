@@ -1,0 +1,129 @@
+"""Everything the portal holds about a person: to hand it over, or to erase it.
+
+It lives in the project package because it gathers what every app knows of the person; each
+app that stores personal data adds its part here, explicitly.
+"""
+
+import csv
+import io
+
+from allauth.account.models import EmailAddress
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+
+from territories.models import Membership
+from volunteers.models import Volunteer
+from volunteers.services import anonymise_volunteer
+
+
+def _date(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def collect(user) -> dict:
+    """The person's data, with French keys: the same words as on the site."""
+    data = {
+        "compte": {
+            "adresse électronique": user.email,
+            "prénom": user.first_name,
+            "nom": user.last_name,
+            "inscrit le": _date(user.date_joined),
+            "dernière connexion": _date(user.last_login),
+            "adresses électroniques": [
+                {"adresse": a.email, "vérifiée": a.verified, "principale": a.primary}
+                for a in EmailAddress.objects.filter(user=user)
+            ],
+        },
+        "rôles": [
+            {
+                "territoire": m.territory.name,
+                "rôle": m.get_role_display(),
+                "depuis le": _date(m.created_at),
+            }
+            for m in Membership.objects.filter(user=user).select_related("territory")
+        ],
+    }
+    volunteer = (
+        Volunteer.objects.filter(user=user)
+        .select_related("commune")
+        .prefetch_related("interests", "skills", "pledges__pauses", "hours")
+        .first()
+    )
+    if volunteer:
+        data["volontaire"] = {
+            "commune": volunteer.commune.name,
+            "code INSEE": volunteer.commune.insee_code,
+            "quartier": volunteer.quartier,
+            "centres d'intérêt": [t.name for t in volunteer.interests.all()],
+            "compétences": [s.name for s in volunteer.skills.all()],
+            "disponibilités": volunteer.availability_labels,
+            "jour du rappel mensuel": volunteer.reminder_day,
+            "rappels mensuels": volunteer.reminders_enabled,
+            "accepte d'être contacté par sa mairie depuis le": _date(volunteer.contact_consent_at),
+            "inscrit le": _date(volunteer.created_at),
+        }
+        data["engagements"] = [
+            {
+                "depuis le": _date(p.started_on),
+                "arrêté le": _date(p.ended_on),
+                "pauses": [
+                    {"depuis le": _date(z.started_on), "reprise le": _date(z.ended_on)}
+                    for z in p.pauses.all()
+                ],
+            }
+            for p in volunteer.pledges.all()
+        ]
+        data["heures"] = [
+            {
+                "fait le": _date(h.done_on),
+                "minutes": h.minutes,
+                "ce que j'ai fait": h.note,
+                "enregistrée le": _date(h.created_at),
+            }
+            for h in volunteer.hours.all()
+        ]
+    return data
+
+
+def as_csv(data: dict) -> str:
+    """One line per value (rubrique, élément, champ, valeur), for a spreadsheet in French."""
+    output = io.StringIO()
+    writer = csv.writer(output, delimiter=";")
+    writer.writerow(["rubrique", "élément", "champ", "valeur"])
+
+    def rows(section, item, value):
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                if isinstance(inner, list | dict):
+                    rows(f"{section} › {key}", item, inner)
+                else:
+                    writer.writerow([section, item, key, "" if inner is None else inner])
+        elif isinstance(value, list):
+            for index, inner in enumerate(value, start=1):
+                if isinstance(inner, dict | list):
+                    rows(section, f"{item}.{index}" if item else index, inner)
+                else:
+                    writer.writerow([section, item, index, inner])
+
+    for section, value in data.items():
+        rows(section, "", value)
+    # A byte-order mark, so that spreadsheet software reads the accents right.
+    return "\ufeff" + output.getvalue()
+
+
+@transaction.atomic
+def delete_account(user) -> None:
+    """Erase the person: their account, addresses, roles and traces in the admin history.
+
+    Their hours stay, anonymous, so that the programme's statistics do not change.
+    """
+    volunteer = Volunteer.objects.filter(user=user).first()
+    if volunteer:
+        anonymise_volunteer(volunteer=volunteer)
+    # The admin history names the objects it touched ("jeanne@example.org"): forget those.
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(get_user_model()), object_id=str(user.pk)
+    ).delete()
+    user.delete()  # cascades to email addresses, roles and the person's own admin history

@@ -1,0 +1,118 @@
+"""The attestation a volunteer shows an employer or a school: a one-page PDF (reportlab)."""
+
+import datetime
+import io
+from xml.sax.saxutils import escape  # reportlab paragraphs read a little XML
+
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import cm
+from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from territories.models import Territory
+
+from .models import Volunteer
+from .progress import format_duration, progress_for
+
+
+def _month_label(month: datetime.date) -> str:
+    return format_date(month, "F Y").capitalize()
+
+
+def _logo(territory: Territory):
+    if not territory.logo:
+        return None
+    try:
+        return Image(territory.logo.path, width=2.2 * cm, height=2.2 * cm, kind="proportional")
+    except (OSError, NotImplementedError):
+        return None  # a logo missing from the storage must not cost the volunteer their PDF
+
+
+def attestation_pdf(volunteer: Volunteer, start: datetime.date, end: datetime.date) -> bytes:
+    """Hours declared month by month over [start, end], in the name of the volunteer's portal."""
+    territory = Territory.objects.for_commune(volunteer.commune)
+    progress = progress_for(volunteer)
+    months = [m for m in reversed(progress.months) if start <= m.month <= end]
+    first_pledge = min(p.started_on for p in volunteer.pledges.all())
+    primary = colors.HexColor(territory.primary_color)
+
+    styles = getSampleStyleSheet()
+    body = ParagraphStyle("body", parent=styles["BodyText"], fontSize=11, leading=15)
+    title = ParagraphStyle("title", parent=styles["Title"], textColor=primary, fontSize=20)
+    small = ParagraphStyle("small", parent=body, fontSize=9, leading=12, textColor=colors.grey)
+
+    portal = "L'Heure Civique" + ("" if territory.is_national else f" · {territory.name}")
+    heading = [Paragraph(f"<b>{portal}</b><br/>Une heure par mois pour ses voisins", body)]
+    logo = _logo(territory)
+    header = Table([[logo, heading] if logo else [heading]], colWidths=None)
+    header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+
+    person = volunteer.user.get_full_name()
+    commune = volunteer.commune
+    rows = [["Mois", "Actions", "Durée"]]
+    for month in months:
+        label = _month_label(month.month)
+        if month.done:
+            rows.append([label, str(month.actions), format_duration(month.minutes)])
+        else:
+            rows.append([label, "—", "en pause" if month.paused else "—"])
+    total = sum(m.minutes for m in months)
+    rows.append(["Total", str(sum(m.actions for m in months)), format_duration(total)])
+    table = Table(rows, colWidths=[7 * cm, 3 * cm, 4 * cm], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), primary),
+                ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
+                ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+                ("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"),
+                ("LINEABOVE", (0, -1), (-1, -1), 1, primary),
+                ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+                ("ROWBACKGROUNDS", (0, 1), (-1, -2), [colors.white, colors.HexColor("#f3f3f3")]),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
+    today = timezone.localdate()
+    story = [
+        header,
+        Spacer(1, 1 * cm),
+        Paragraph("Attestation d'engagement solidaire", title),
+        Spacer(1, 0.5 * cm),
+        Paragraph(
+            f"L'Heure Civique atteste que <b>{escape(person)}</b>, habitant à "
+            f"<b>{escape(commune.name)}</b> ({commune.department_code}), s'est engagé(e) "
+            f"le {format_date(first_pledge, 'j F Y')} à donner une heure par mois à une action "
+            "de solidarité de proximité, et a déclaré les heures suivantes, du mois de "
+            f"{format_date(start, 'F Y')} au mois de {format_date(end, 'F Y')} :",
+            body,
+        ),
+        Spacer(1, 0.5 * cm),
+        table,
+        Spacer(1, 0.8 * cm),
+        Paragraph(f"Soit <b>{format_duration(total)}</b> données à ses voisins.", body),
+        Spacer(1, 1.2 * cm),
+        Paragraph(
+            f"Document établi le {format_date(today, 'j F Y')} à partir des heures déclarées par "
+            f"le ou la volontaire sur {portal}, programme de solidarité de proximité porté par "
+            "les élus locaux, les mairies et leurs CCAS, les départements et les associations.",
+            small,
+        ),
+    ]
+    output = io.BytesIO()
+    document = SimpleDocTemplate(
+        output,
+        pagesize=A4,
+        title=f"Attestation d'engagement solidaire — {person}",
+        author=portal,
+        leftMargin=2.2 * cm,
+        rightMargin=2.2 * cm,
+        topMargin=2 * cm,
+        bottomMargin=2 * cm,
+    )
+    document.build(story)
+    return output.getvalue()

@@ -1,0 +1,185 @@
+import datetime
+import re
+
+from django import forms
+from django.utils import timezone
+
+from gestes.models import Theme
+from heurecivique.text import search_key
+from territories.models import Commune
+
+from .models import MAX_MINUTES, MIN_MINUTES, Availability, CivicHour, Skill, first_of_month
+
+MAX_COMMUNE_CHOICES = 12
+MAX_ATTESTATION_MONTHS = 36
+
+
+def find_communes(query: str) -> list[Commune]:
+    """The communes a resident may mean by what they typed, most populous first."""
+    query = query.strip()
+    if len(query) < 2:
+        return []
+    communes = Commune.objects.select_related("department")
+    return list(communes.search(query)[:MAX_COMMUNE_CHOICES]) or list(
+        communes.search(query, anywhere=True)[:MAX_COMMUNE_CHOICES]
+    )
+
+
+class VolunteerForm(forms.Form):
+    """Who I am, where I live, what I like: the onboarding and the profile page."""
+
+    first_name = forms.CharField(label="Prénom", max_length=150)
+    last_name = forms.CharField(label="Nom", max_length=150)
+    commune_query = forms.CharField(
+        label="Votre commune",
+        max_length=100,
+        help_text="Votre code postal ou le nom de votre commune, par exemple 45000 ou Orléans.",
+    )
+    commune = forms.ModelChoiceField(
+        queryset=Commune.objects.all(),
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choisissez une commune dans la liste."},
+    )
+    quartier = forms.CharField(
+        label="Votre quartier (facultatif)",
+        max_length=100,
+        required=False,
+        help_text="Votre quartier, votre résidence ou votre rue : pour agir tout près de chez soi.",
+    )
+    interests = forms.ModelMultipleChoiceField(
+        label="Ce qui vous tient à cœur",
+        queryset=Theme.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    skills = forms.ModelMultipleChoiceField(
+        label="Ce que vous savez faire",
+        queryset=Skill.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    availability = forms.MultipleChoiceField(
+        label="Quand êtes-vous disponible ?",
+        choices=Availability.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    reminder_day = forms.TypedChoiceField(
+        label="Jour du rappel mensuel",
+        coerce=int,
+        choices=[(day, f"Le {day}{'er' if day == 1 else ''} du mois") for day in range(1, 29)],
+        initial=1,
+        help_text="Le jour où nous vous rappelons votre heure, chaque mois, par courriel.",
+    )
+    contact_consent = forms.BooleanField(
+        label="J'accepte que la mairie de ma commune me contacte pour des actions de solidarité "
+        "près de chez moi.",
+        required=False,
+        help_text="Facultatif. Sans votre accord, la mairie ne voit ni votre nom ni votre adresse "
+        "électronique. Vous pouvez changer d'avis à tout moment.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.commune_matches: list[Commune] = []
+
+    def clean(self):
+        data = super().clean()
+        if data.get("commune") is None and data.get("commune_query"):
+            matches = find_communes(data["commune_query"])
+            if len(matches) == 1:
+                data["commune"] = matches[0]
+            elif not matches:
+                self.add_error(
+                    "commune_query",
+                    f"Aucune commune française ne correspond à « {data['commune_query']} ». "
+                    "Vérifiez le code postal ou l'orthographe.",
+                )
+            else:
+                self.commune_matches = matches
+                self.add_error("commune", "Plusieurs communes correspondent : choisissez la vôtre.")
+        commune = data.get("commune")
+        if commune and data.get("quartier"):
+            data["quartier"] = self._official_quartier(commune, data["quartier"])
+        return data
+
+    @staticmethod
+    def _official_quartier(commune: Commune, typed: str) -> str:
+        """The mairie's spelling of a quartier when the resident typed one of its names."""
+        wanted = search_key(typed)
+        for name in commune.quartiers.values_list("name", flat=True):
+            if search_key(name) == wanted:
+                return name
+        return typed.strip()
+
+
+class CivicHourForm(forms.ModelForm):
+    """« J'ai fait mon heure »: when, how long, and a word about it if one likes."""
+
+    class Meta:
+        model = CivicHour
+        fields = ["done_on", "minutes", "note"]
+        labels = {"done_on": "Date", "minutes": "Durée en minutes", "note": "Ce que j'ai fait"}
+        help_texts = {"note": "Facultatif, pour vous seul(e) : 280 caractères au plus."}
+        widgets = {
+            "done_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "minutes": forms.NumberInput(
+                attrs={"min": MIN_MINUTES, "max": MAX_MINUTES, "step": 5, "inputmode": "numeric"}
+            ),
+            "note": forms.TextInput(attrs={"maxlength": 280}),
+        }
+
+    def __init__(self, *args, volunteer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.volunteer = volunteer
+        self.fields["done_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+        if not self.instance.pk:
+            self.initial.setdefault("done_on", timezone.localdate())
+            self.initial.setdefault("minutes", 60)
+
+
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class MonthField(forms.CharField):
+    """A month typed as AAAA-MM (what <input type="month"> sends)."""
+
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": "AAAA-MM"})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        match = MONTH.match(value.strip())
+        try:
+            return datetime.date(int(match[1]), int(match[2]), 1)
+        except (TypeError, ValueError):
+            raise forms.ValidationError(
+                "Indiquez un mois au format AAAA-MM, par exemple 2026-01."
+            ) from None
+
+    def prepare_value(self, value):
+        return value.strftime("%Y-%m") if isinstance(value, datetime.date) else value
+
+
+class AttestationForm(forms.Form):
+    """The months an attestation covers; by default the last twelve."""
+
+    start = MonthField(label="Du mois de")
+    end = MonthField(label="au mois de")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if start > end:
+                raise forms.ValidationError("Le premier mois doit précéder le second.")
+            if end > first_of_month(timezone.localdate()):
+                raise forms.ValidationError("La période ne peut pas finir dans le futur.")
+            months = (end.year - start.year) * 12 + end.month - start.month + 1
+            if months > MAX_ATTESTATION_MONTHS:
+                raise forms.ValidationError(
+                    f"Une attestation couvre au plus {MAX_ATTESTATION_MONTHS} mois."
+                )
+        return data

@@ -1,0 +1,272 @@
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from gestes.models import Theme
+from territories.models import Commune
+
+MIN_MINUTES = 5
+MAX_MINUTES = 480
+
+
+def first_of_month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def previous_month(month: datetime.date) -> datetime.date:
+    return first_of_month(month - datetime.timedelta(days=1))
+
+
+def next_month(month: datetime.date) -> datetime.date:
+    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+class Skill(models.Model):
+    """Something a volunteer knows how to do (bricolage, numérique…), for the mairie to call on."""
+
+    name = models.CharField("nom", max_length=80, unique=True)
+    slug = models.SlugField("identifiant", max_length=80, unique=True)
+    position = models.PositiveSmallIntegerField("ordre", default=0)
+
+    class Meta:
+        verbose_name = "compétence"
+        verbose_name_plural = "compétences"
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Availability(models.TextChoices):
+    WEEKDAYS = "semaine", "En semaine, en journée"
+    EVENINGS = "soirs", "En semaine, le soir"
+    WEEKENDS = "week-end", "Le week-end"
+    HOLIDAYS = "vacances", "Pendant les vacances scolaires"
+
+
+class VolunteerQuerySet(models.QuerySet):
+    def in_territory(self, territory):
+        """The volunteers living in the communes a portal covers."""
+        if territory.is_national:
+            return self
+        return self.filter(commune__in=territory.communes())
+
+    def with_pledge_state(self):
+        """Annotate `has_open_pledge` and `is_paused` (one query, no loop)."""
+        open_pledges = Pledge.objects.filter(volunteer=OuterRef("pk"), ended_on__isnull=True)
+        open_pauses = PledgePause.objects.filter(
+            pledge__volunteer=OuterRef("pk"), pledge__ended_on__isnull=True, ended_on__isnull=True
+        )
+        return self.annotate(has_open_pledge=Exists(open_pledges), is_paused=Exists(open_pauses))
+
+    def with_active_pledge(self):
+        """Volunteers whose pledge is running: neither paused nor stopped."""
+        return self.with_pledge_state().filter(has_open_pledge=True, is_paused=False)
+
+    def to_remind(self):
+        """Who may get the monthly reminder: an active pledge and reminders switched on."""
+        return self.with_active_pledge().filter(reminders_enabled=True, user__isnull=False)
+
+
+class Volunteer(models.Model):
+    """A resident who gives (or has given) their monthly hour.
+
+    When the account is deleted, the row stays without anything personal (no user, no
+    quartier, no interests) so that the programme's statistics do not change.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="volunteer",
+        verbose_name="compte",
+    )
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="volunteers", verbose_name="commune"
+    )
+    quartier = models.CharField("quartier", max_length=100, blank=True)
+    interests = models.ManyToManyField(
+        Theme, blank=True, related_name="volunteers", verbose_name="centres d'intérêt"
+    )
+    skills = models.ManyToManyField(
+        Skill, blank=True, related_name="volunteers", verbose_name="compétences"
+    )
+    availability = models.JSONField("disponibilités", default=list, blank=True)
+    reminder_day = models.PositiveSmallIntegerField(
+        "jour du rappel mensuel",
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+    )
+    reminders_enabled = models.BooleanField("rappels mensuels", default=True)
+    contact_consent_at = models.DateTimeField(
+        "accepte d'être contacté par sa mairie depuis le", null=True, blank=True
+    )
+    created_at = models.DateTimeField("inscrit le", default=timezone.now)
+
+    objects = VolunteerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "volontaire"
+        verbose_name_plural = "volontaires"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.user.get_full_name() if self.user else "Volontaire anonyme"
+
+    def clean(self):
+        super().clean()
+        unknown = set(self.availability) - set(Availability.values)
+        if unknown:
+            raise ValidationError({"availability": "Disponibilité inconnue."})
+
+    @property
+    def availability_labels(self) -> list[str]:
+        return [Availability(code).label for code in self.availability]
+
+    @property
+    def current_pledge(self) -> "Pledge | None":
+        """The pledge not yet stopped, if any (from the prefetched pledges when there are some)."""
+        return next((p for p in self.pledges.all() if p.ended_on is None), None)
+
+
+class Pledge(models.Model):
+    """« Je m'engage à donner une heure par mois », from a start to an optional stop."""
+
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.CASCADE, related_name="pledges", verbose_name="volontaire"
+    )
+    started_on = models.DateField("depuis le")
+    ended_on = models.DateField("arrêté le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "engagement"
+        verbose_name_plural = "engagements"
+        ordering = ["started_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["volunteer"],
+                condition=Q(ended_on__isnull=True),
+                name="volunteers_one_open_pledge",
+                violation_error_message="Un engagement est déjà en cours.",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="volunteers_pledge_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Engagement du {self.started_on:%d/%m/%Y}"
+
+    @property
+    def open_pause(self) -> "PledgePause | None":
+        return next((p for p in self.pauses.all() if p.ended_on is None), None)
+
+    @property
+    def is_paused(self) -> bool:
+        return self.open_pause is not None
+
+
+class PledgePause(models.Model):
+    """A break in a pledge (holidays, illness): no reminder, and the streak is kept."""
+
+    pledge = models.ForeignKey(
+        Pledge, on_delete=models.CASCADE, related_name="pauses", verbose_name="engagement"
+    )
+    started_on = models.DateField("en pause depuis le")
+    ended_on = models.DateField("repris le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "pause"
+        verbose_name_plural = "pauses"
+        ordering = ["started_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pledge"],
+                condition=Q(ended_on__isnull=True),
+                name="volunteers_one_open_pause",
+                violation_error_message="L'engagement est déjà en pause.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Pause du {self.started_on:%d/%m/%Y}"
+
+
+class CivicHourQuerySet(models.QuerySet):
+    def in_territory(self, territory):
+        if territory.is_national:
+            return self
+        return self.filter(volunteer__commune__in=territory.communes())
+
+    def in_month(self, month: datetime.date):
+        return self.filter(done_on__gte=month, done_on__lt=next_month(month))
+
+
+class CivicHour(models.Model):
+    """An hour (or so) given by a volunteer: « j'ai fait mon heure »."""
+
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.CASCADE, related_name="hours", verbose_name="volontaire"
+    )
+    done_on = models.DateField("fait le")
+    minutes = models.PositiveSmallIntegerField(
+        "durée (minutes)",
+        default=60,
+        validators=[
+            MinValueValidator(MIN_MINUTES, f"Indiquez au moins {MIN_MINUTES} minutes."),
+            MaxValueValidator(
+                MAX_MINUTES, f"Au plus {MAX_MINUTES // 60} heures pour une même action."
+            ),
+        ],
+    )
+    note = models.CharField("ce que j'ai fait", max_length=280, blank=True)
+    created_at = models.DateTimeField("enregistrée le", default=timezone.now)
+
+    objects = CivicHourQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "heure donnée"
+        verbose_name_plural = "heures données"
+        ordering = ["-done_on", "-created_at"]
+        indexes = [models.Index(fields=["volunteer", "done_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__gte=MIN_MINUTES) & Q(minutes__lte=MAX_MINUTES),
+                name="volunteers_civichour_minutes_bounded",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.minutes} min le {self.done_on:%d/%m/%Y}"
+
+    def clean(self):
+        super().clean()
+        if self.done_on and self.done_on > timezone.localdate():
+            raise ValidationError({"done_on": "Cette date est dans le futur."})
+        if (
+            self.done_on
+            and self.volunteer_id
+            and not self.volunteer.pledges.filter(
+                Q(ended_on__isnull=True) | Q(ended_on__gte=self.done_on),
+                started_on__lte=self.done_on,
+            ).exists()
+        ):
+            raise ValidationError(
+                {
+                    "done_on": "À cette date, vous n'étiez pas encore engagé(e) : choisissez une "
+                    "date à partir du début de votre engagement."
+                }  # fmt: skip
+            )
+
+    @property
+    def is_editable(self) -> bool:
+        """Its owner may correct or remove it during the current and the previous month."""
+        return self.done_on >= previous_month(first_of_month(timezone.localdate()))

@@ -1,0 +1,162 @@
+"""The actions of a volunteer's year: join, pledge, pause, resume, stop, log an hour, leave."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .models import CivicHour, Pledge, PledgePause, Volunteer
+
+
+@transaction.atomic
+def onboard_volunteer(
+    *,
+    user,
+    first_name: str,
+    last_name: str,
+    commune,
+    quartier: str = "",
+    interests=(),
+    skills=(),
+    availability=(),
+    reminder_day: int = 1,
+    contact_consent: bool = False,
+) -> Volunteer:
+    """Make a resident a volunteer and start their pledge of one hour a month."""
+    if Volunteer.objects.filter(user=user).exists():
+        raise ValidationError("Vous êtes déjà inscrit(e) comme volontaire.")
+    user.first_name, user.last_name = first_name, last_name
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["first_name", "last_name"])
+    volunteer = Volunteer(
+        user=user,
+        commune=commune,
+        quartier=quartier,
+        availability=list(availability),
+        reminder_day=reminder_day,
+        contact_consent_at=timezone.now() if contact_consent else None,
+    )
+    volunteer.full_clean()
+    volunteer.save()
+    volunteer.interests.set(interests)
+    volunteer.skills.set(skills)
+    start_pledge(volunteer=volunteer)
+    return volunteer
+
+
+@transaction.atomic
+def update_volunteer(*, volunteer: Volunteer, contact_consent: bool, **fields) -> Volunteer:
+    """Change a volunteer's profile; the date of consent is kept while consent lasts."""
+    user = volunteer.user
+    user.first_name = fields.pop("first_name")
+    user.last_name = fields.pop("last_name")
+    user.save(update_fields=["first_name", "last_name"])
+    interests, skills = fields.pop("interests"), fields.pop("skills")
+    for name, value in fields.items():
+        setattr(volunteer, name, value)
+    if contact_consent and volunteer.contact_consent_at is None:
+        volunteer.contact_consent_at = timezone.now()
+    elif not contact_consent:
+        volunteer.contact_consent_at = None
+    volunteer.full_clean()
+    volunteer.save()
+    volunteer.interests.set(interests)
+    volunteer.skills.set(skills)
+    return volunteer
+
+
+def start_pledge(*, volunteer: Volunteer) -> Pledge:
+    """« Je m'engage à donner une heure par mois »."""
+    pledge = Pledge(volunteer=volunteer, started_on=timezone.localdate())
+    pledge.full_clean()  # one running pledge at a time (a unique constraint)
+    pledge.save()
+    return pledge
+
+
+def _running_pledge(volunteer: Volunteer) -> Pledge:
+    pledge = volunteer.pledges.filter(ended_on__isnull=True).first()
+    if pledge is None:
+        raise ValidationError("Vous n'avez pas d'engagement en cours.")
+    return pledge
+
+
+@transaction.atomic
+def pause_pledge(*, volunteer: Volunteer) -> PledgePause:
+    """A break (holidays, illness): no reminder until the pledge resumes."""
+    pause = PledgePause(pledge=_running_pledge(volunteer), started_on=timezone.localdate())
+    pause.full_clean()
+    pause.save()
+    return pause
+
+
+@transaction.atomic
+def resume_pledge(*, volunteer: Volunteer) -> Pledge:
+    pledge = _running_pledge(volunteer)
+    updated = pledge.pauses.filter(ended_on__isnull=True).update(ended_on=timezone.localdate())
+    if not updated:
+        raise ValidationError("Votre engagement n'est pas en pause.")
+    return pledge
+
+
+@transaction.atomic
+def stop_pledge(*, volunteer: Volunteer) -> Pledge:
+    """End the pledge; the hours given stay, and a new pledge can start any time."""
+    pledge = _running_pledge(volunteer)
+    today = timezone.localdate()
+    pledge.pauses.filter(ended_on__isnull=True).update(ended_on=today)
+    pledge.ended_on = today
+    pledge.save(update_fields=["ended_on"])
+    return pledge
+
+
+def log_civic_hour(
+    *, volunteer: Volunteer, done_on: datetime.date, minutes: int = 60, note: str = ""
+) -> CivicHour:
+    """Record an hour given: the month is done, the streak goes on."""
+    hour = CivicHour(volunteer=volunteer, done_on=done_on, minutes=minutes, note=note)
+    hour.full_clean()
+    hour.save()
+    return hour
+
+
+def _ensure_editable(hour: CivicHour) -> None:
+    if not hour.is_editable:
+        raise ValidationError(
+            "Cette heure est trop ancienne pour être modifiée : seules celles du mois en cours "
+            "et du mois précédent peuvent l'être."
+        )
+
+
+def update_civic_hour(
+    *, hour: CivicHour, done_on: datetime.date, minutes: int, note: str
+) -> CivicHour:
+    _ensure_editable(hour)
+    hour.done_on, hour.minutes, hour.note = done_on, minutes, note
+    hour.full_clean()
+    _ensure_editable(hour)  # not moved back into a closed month either
+    hour.save()
+    return hour
+
+
+def delete_civic_hour(*, hour: CivicHour) -> None:
+    _ensure_editable(hour)
+    hour.delete()
+
+
+@transaction.atomic
+def anonymise_volunteer(*, volunteer: Volunteer) -> None:
+    """Keep the volunteer's hours and commune for the statistics, and nothing of the person."""
+    volunteer.pledges.filter(ended_on__isnull=True).update(ended_on=timezone.localdate())
+    PledgePause.objects.filter(pledge__volunteer=volunteer, ended_on__isnull=True).update(
+        ended_on=timezone.localdate()
+    )
+    volunteer.hours.update(note="")
+    volunteer.interests.clear()
+    volunteer.skills.clear()
+    volunteer.user = None
+    volunteer.quartier = ""
+    volunteer.availability = []
+    volunteer.reminders_enabled = False
+    volunteer.contact_consent_at = None
+    volunteer.save()

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "volunteers"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("rejoindre/", views.join, name="join"),
+    path("profil/", views.profile, name="profile"),
+    path("communes/", views.commune_choices, name="commune_choices"),
+    path("engagement/", views.pledge, name="pledge"),
+    path("heures/", views.log_hour, name="log_hour"),
+    path("heures/<int:pk>/modifier/", views.edit_hour, name="edit_hour"),
+    path("heures/<int:pk>/supprimer/", views.delete_hour, name="delete_hour"),
+    path("historique/", views.history, name="history"),
+    path("attestation.pdf", views.attestation, name="attestation"),
+]

@@ -1,0 +1,269 @@
+from allauth.core import ratelimit
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST, require_safe
+
+from . import services
+from .attestation import attestation_pdf
+from .forms import AttestationForm, CivicHourForm, VolunteerForm, find_communes
+from .models import CivicHour, Volunteer, first_of_month, previous_month
+from .progress import progress_for
+
+
+def _volunteer_or_none(request) -> Volunteer | None:
+    """The signed-in person's volunteer profile, with what every page of the space shows."""
+    return (
+        Volunteer.objects.select_related("user", "commune__department")
+        .prefetch_related("pledges__pauses")
+        .filter(user=request.user)
+        .first()
+    )
+
+
+def _volunteer_or_join(view):
+    """Pages of « Mon heure »: signed in, and a volunteer (otherwise, the onboarding)."""
+
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        volunteer = _volunteer_or_none(request)
+        if volunteer is None:
+            return redirect("volunteers:join")
+        return view(request, volunteer, *args, **kwargs)
+
+    return wrapper
+
+
+def _rate_limited(request, action):
+    """allauth's cache-backed rate limit (rates in settings.ACCOUNT_RATE_LIMITS), in French."""
+    if ratelimit.consume(request, action=action, user=request.user):
+        return None
+    return render(request, "429.html", status=429)
+
+
+def join(request):
+    """« Je donne mon heure »: an account first, then who I am and where I live."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("account_signup"))
+    if Volunteer.objects.filter(user=request.user).exists():
+        messages.info(request, "Vous êtes déjà inscrit(e) : voici votre espace.")
+        return redirect("volunteers:dashboard")
+    form = VolunteerForm(
+        request.POST or None,
+        initial={"first_name": request.user.first_name, "last_name": request.user.last_name},
+    )
+    if request.method == "POST":
+        if limited := _rate_limited(request, "volunteer_profile"):
+            return limited
+        if form.is_valid():
+            try:
+                services.onboard_volunteer(user=request.user, **_profile_fields(form))
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    "Bienvenue ! Vous êtes engagé(e) à donner une heure par mois. "
+                    "Choisissez un geste près de chez vous et notez-le ici une fois fait.",
+                )
+                return redirect("volunteers:dashboard")
+    return render(request, "volunteers/join.html", {"form": form}, status=_status(form))
+
+
+def _profile_fields(form) -> dict:
+    data = form.cleaned_data
+    return {name: data[name] for name in form.fields if name != "commune_query"}
+
+
+def _status(form) -> int:
+    return 400 if form.is_bound and form.errors else 200
+
+
+@login_required
+@require_safe
+def commune_choices(request):
+    """The communes matching a typed postal code or name, as radio buttons (for the script)."""
+    communes = find_communes(request.GET.get("q", ""))
+    return render(
+        request,
+        "volunteers/_commune_choices.html",
+        {"communes": communes, "query": request.GET.get("q", ""), "checked": len(communes) == 1},
+    )
+
+
+@_volunteer_or_join
+def profile(request, volunteer):
+    initial = {
+        "first_name": volunteer.user.first_name,
+        "last_name": volunteer.user.last_name,
+        "commune_query": str(volunteer.commune),
+        "quartier": volunteer.quartier,
+        "interests": volunteer.interests.all(),
+        "skills": volunteer.skills.all(),
+        "availability": volunteer.availability,
+        "reminder_day": volunteer.reminder_day,
+        "contact_consent": volunteer.contact_consent_at is not None,
+    }
+    form = VolunteerForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if limited := _rate_limited(request, "volunteer_profile"):
+            return limited
+        if form.is_valid():
+            services.update_volunteer(volunteer=volunteer, **_profile_fields(form))
+            messages.success(request, "Votre profil est enregistré.")
+            return redirect("volunteers:dashboard")
+    quartiers = list(volunteer.commune.quartiers.values_list("name", flat=True))
+    if quartiers:
+        form.fields["quartier"].widget.attrs["list"] = "quartiers"
+    return render(
+        request,
+        "volunteers/profile.html",
+        {"form": form, "volunteer": volunteer, "quartiers": quartiers},
+        status=_status(form),
+    )
+
+
+def _default_period() -> dict:
+    """The last twelve months, this one included."""
+    end = first_of_month(timezone.localdate())
+    start = end
+    for _month in range(11):
+        start = previous_month(start)
+    return {"start": start, "end": end}
+
+
+@require_safe
+@_volunteer_or_join
+def dashboard(request, volunteer):
+    return _render_dashboard(request, volunteer)
+
+
+def _render_dashboard(request, volunteer, hour_form=None, status=200):
+    progress = progress_for(volunteer)
+    context = {
+        "volunteer": volunteer,
+        "pledge": volunteer.current_pledge,
+        "progress": progress,
+        "recent_months": progress.months[:6],
+        "this_month_hours": list(volunteer.hours.in_month(progress.this_month.month)),
+        "hour_form": hour_form or CivicHourForm(volunteer=volunteer),
+        "attestation_form": AttestationForm(initial=_default_period()),
+    }
+    return render(request, "volunteers/dashboard.html", context, status=status)
+
+
+@require_POST
+@_volunteer_or_join
+def log_hour(request, volunteer):
+    if limited := _rate_limited(request, "log_hour"):
+        return limited
+    form = CivicHourForm(request.POST, volunteer=volunteer)
+    if form.is_valid():
+        services.log_civic_hour(volunteer=volunteer, **form.cleaned_data)
+        messages.success(request, "Merci ! Votre heure civique est enregistrée.")
+        return redirect("volunteers:dashboard")
+    return _render_dashboard(request, volunteer, hour_form=form, status=400)
+
+
+def _own_hour(volunteer, pk) -> CivicHour:
+    # Someone else's hour is not found: an id in a URL reveals nothing.
+    return get_object_or_404(CivicHour, pk=pk, volunteer=volunteer)
+
+
+@_volunteer_or_join
+def edit_hour(request, volunteer, pk):
+    hour = _own_hour(volunteer, pk)
+    if not hour.is_editable:
+        messages.error(request, "Cette heure est trop ancienne pour être modifiée.")
+        return redirect("volunteers:history")
+    form = CivicHourForm(request.POST or None, instance=hour, volunteer=volunteer)
+    if request.method == "POST":
+        if limited := _rate_limited(request, "log_hour"):
+            return limited
+        if form.is_valid():
+            try:
+                services.update_civic_hour(hour=hour, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error("done_on", error)
+            else:
+                messages.success(request, "Votre heure est modifiée.")
+                return redirect("volunteers:history")
+    return render(
+        request, "volunteers/hour_form.html", {"form": form, "hour": hour}, status=_status(form)
+    )
+
+
+@_volunteer_or_join
+def delete_hour(request, volunteer, pk):
+    hour = _own_hour(volunteer, pk)
+    if not hour.is_editable:
+        messages.error(request, "Cette heure est trop ancienne pour être supprimée.")
+        return redirect("volunteers:history")
+    if request.method == "POST":
+        services.delete_civic_hour(hour=hour)
+        messages.success(request, "L'heure est supprimée.")
+        return redirect("volunteers:history")
+    return render(request, "volunteers/hour_confirm_delete.html", {"hour": hour})
+
+
+PLEDGE_ACTIONS = {
+    "start": (services.start_pledge, "Merci ! Vous voilà engagé(e) à donner une heure par mois."),
+    "pause": (services.pause_pledge, "Votre engagement est en pause : plus de rappel d'ici là."),
+    "resume": (services.resume_pledge, "Votre engagement reprend. Content de vous retrouver !"),
+    "stop": (
+        services.stop_pledge,
+        "Votre engagement est arrêté. Vos heures restent acquises ; revenez quand vous voulez.",
+    ),
+}
+
+
+@require_POST
+@_volunteer_or_join
+def pledge(request, volunteer):
+    try:
+        action, message = PLEDGE_ACTIONS[request.POST.get("action", "")]
+    except KeyError:
+        raise Http404 from None
+    try:
+        action(volunteer=volunteer)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, message)
+    return redirect("volunteers:dashboard")
+
+
+@require_safe
+@_volunteer_or_join
+def history(request, volunteer):
+    progress = progress_for(volunteer)
+    hours = volunteer.hours.all()
+    by_month = {}
+    for hour in hours:
+        by_month.setdefault(first_of_month(hour.done_on), []).append(hour)
+    months = [(month, by_month.get(month.month, [])) for month in progress.months]
+    return render(
+        request,
+        "volunteers/history.html",
+        {"volunteer": volunteer, "progress": progress, "months": months},
+    )
+
+
+@require_safe
+@_volunteer_or_join
+def attestation(request, volunteer):
+    form = AttestationForm(request.GET or _default_period())
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("volunteers:dashboard")
+    pdf = attestation_pdf(volunteer, form.cleaned_data["start"], form.cleaned_data["end"])
+    name = slugify(f"attestation heure civique {volunteer.user.get_full_name()}")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
