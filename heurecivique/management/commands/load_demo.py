@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from PIL import Image, ImageDraw, ImageFont
 
 from territories.models import Commune, Department, Membership, Territory
+from volunteers.demo import load_demo_volunteers
 
 DEMO_PASSWORD = "une-heure-par-mois"
 
@@ -94,6 +95,10 @@ class Command(BaseCommand):
             raise CommandError("Chargez d'abord les communes : python manage.py load_communes")
         portals = self._load_portals()
         self._load_accounts(portals)
+        resident = get_user_model().objects.get(email="habitant@demo.test")
+        created = load_demo_volunteers(resident)
+        if created:
+            self.stdout.write(f"{created} volontaires de démonstration et leurs heures créés.")
         self._print_summary(options["port"])
 
     def _load_portals(self) -> dict[str, Territory]:
@@ -141,6 +146,6 @@ class Command(BaseCommand):
             + f"\n\n  Comptes de démonstration (mot de passe : {DEMO_PASSWORD}) :"
         )
         for email, first_name, _last, portal, role in ACCOUNTS:
-            what = f"{Membership.Role(role).label}, {portal}" if role else "habitante"
+            what = f"{Membership.Role(role).label}, {portal}" if role else "volontaire à Orléans"
             self.stdout.write(f"    {email:<22} {first_name} — {what}")
         self.stdout.write("")

@@ -1,0 +1,268 @@
+"""Staff side: the volunteers of my territory, read-only, and their contact only with consent."""
+
+import csv
+
+from django.contrib import admin, messages
+from django.db.models import Exists, OuterRef, Q, Subquery, Sum
+from django.http import HttpResponse
+from django.utils import timezone
+
+from territories.admin import TerritoryScopedAdmin
+
+from .models import CivicHour, Skill, Volunteer, first_of_month, next_month
+
+NO_CONSENT = "— sans accord pour être contacté(e)"
+
+
+class PledgeStateFilter(admin.SimpleListFilter):
+    title = "engagement"
+    parameter_name = "engagement"
+
+    def lookups(self, request, model_admin):
+        return [("actif", "En cours"), ("pause", "En pause"), ("arrete", "Arrêté")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "actif":
+            return queryset.filter(has_open_pledge=True, is_paused=False)
+        if self.value() == "pause":
+            return queryset.filter(is_paused=True)
+        if self.value() == "arrete":
+            return queryset.filter(has_open_pledge=False)
+        return queryset
+
+
+class ActiveThisMonthFilter(admin.SimpleListFilter):
+    title = "heure de ce mois-ci"
+    parameter_name = "ce_mois"
+
+    def lookups(self, request, model_admin):
+        return [("oui", "Déjà donnée"), ("non", "Pas encore")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("oui", "non"):
+            return queryset.filter(active_this_month=self.value() == "oui")
+        return queryset
+
+
+@admin.register(Volunteer)
+class VolunteerAdmin(TerritoryScopedAdmin):
+    list_display = [
+        "contact_name",
+        "contact_email",
+        "commune",
+        "quartier",
+        "pledge_state",
+        "this_month",
+    ]
+    list_filter = [
+        "commune",
+        "quartier",
+        "interests",
+        "skills",
+        PledgeStateFilter,
+        ActiveThisMonthFilter,
+    ]
+    search_fields = ["quartier"]  # shows the search box; the search itself is below
+    search_help_text = (
+        "Un quartier, une commune, ou le nom ou l'adresse d'un volontaire qui a accepté d'être "
+        "contacté."
+    )
+    list_select_related = ["user", "commune"]
+    show_full_result_count = False
+    actions = ["export_contacts"]
+    fields = [
+        "contact_name",
+        "contact_email",
+        "commune",
+        "quartier",
+        "interest_list",
+        "skill_list",
+        "availability_list",
+        "pledge_state",
+        "reminder_day",
+        "contact_consent_at",
+        "created_at",
+    ]
+    readonly_fields = fields
+
+    def scope_queryset(self, queryset, scope):
+        return queryset.filter(commune__in=scope.communes())
+
+    def get_queryset(self, request):
+        month = first_of_month(timezone.localdate())
+        hours_this_month = CivicHour.objects.filter(
+            volunteer=OuterRef("pk"), done_on__gte=month, done_on__lt=next_month(month)
+        )
+        minutes_this_month = (
+            hours_this_month.values("volunteer").annotate(total=Sum("minutes")).values("total")
+        )
+        # Accounts deleted by their owner leave an anonymous row for the statistics only.
+        return (
+            super()
+            .get_queryset(request)
+            .filter(user__isnull=False)
+            .with_pledge_state()
+            .annotate(
+                active_this_month=Exists(hours_this_month),
+                minutes_this_month=Subquery(minutes_this_month),
+            )
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        """Names and addresses are searched only among those who agreed to be contacted."""
+        condition = Q()
+        for word in search_term.split():
+            condition &= (
+                Q(quartier__icontains=word)
+                | Q(commune__name__icontains=word)
+                | Q(contact_consent_at__isnull=False)
+                & (
+                    Q(user__first_name__icontains=word)
+                    | Q(user__last_name__icontains=word)
+                    | Q(user__email__icontains=word)
+                )
+            )
+        return queryset.filter(condition), False
+
+    # The admin shows volunteers; their profile is theirs to change (and to delete, with
+    # the account, from « Mes données »).
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="volontaire")
+    def contact_name(self, volunteer):
+        return volunteer.user.get_full_name() if volunteer.contact_consent_at else NO_CONSENT
+
+    @admin.display(description="adresse électronique")
+    def contact_email(self, volunteer):
+        return volunteer.user.email if volunteer.contact_consent_at else "—"
+
+    @admin.display(description="engagement")
+    def pledge_state(self, volunteer):
+        if getattr(volunteer, "is_paused", False):
+            return "En pause"
+        return "En cours" if getattr(volunteer, "has_open_pledge", False) else "Arrêté"
+
+    @admin.display(description="ce mois-ci", ordering="minutes_this_month")
+    def this_month(self, volunteer):
+        minutes = getattr(volunteer, "minutes_this_month", None) or 0
+        return f"{minutes} min" if minutes else "—"
+
+    @admin.display(description="centres d'intérêt")
+    def interest_list(self, volunteer):
+        return ", ".join(t.name for t in volunteer.interests.all()) or "—"
+
+    @admin.display(description="compétences")
+    def skill_list(self, volunteer):
+        return ", ".join(s.name for s in volunteer.skills.all()) or "—"
+
+    @admin.display(description="disponibilités")
+    def availability_list(self, volunteer):
+        return ", ".join(volunteer.availability_labels) or "—"
+
+    @admin.action(description="Exporter en CSV ceux qui acceptent d'être contactés")
+    def export_contacts(self, request, queryset):
+        contacts = (
+            queryset.filter(contact_consent_at__isnull=False)
+            .select_related("user", "commune")
+            .prefetch_related("interests", "skills")
+            .order_by("commune__name", "user__last_name")
+        )
+        if not contacts:
+            self.message_user(
+                request,
+                "Aucun des volontaires choisis n'a accepté d'être contacté : rien à exporter.",
+                messages.WARNING,
+            )
+            return None
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="volontaires-{timezone.localdate():%Y-%m-%d}.csv"'
+        )
+        response.write("\ufeff")  # so that spreadsheet software reads the accents right
+        writer = csv.writer(response, delimiter=";")
+        writer.writerow(
+            [
+                "Prénom",
+                "Nom",
+                "Adresse électronique",
+                "Commune",
+                "Quartier",
+                "Centres d'intérêt",
+                "Compétences",
+                "Disponibilités",
+                "Engagement",
+                "Accord donné le",
+            ]
+        )
+        for volunteer in contacts:
+            writer.writerow(
+                [
+                    volunteer.user.first_name,
+                    volunteer.user.last_name,
+                    volunteer.user.email,
+                    volunteer.commune.name,
+                    volunteer.quartier,
+                    self.interest_list(volunteer),
+                    self.skill_list(volunteer),
+                    self.availability_list(volunteer),
+                    self.pledge_state(volunteer),
+                    f"{timezone.localtime(volunteer.contact_consent_at):%d/%m/%Y}",
+                ]
+            )
+        return response
+
+
+@admin.register(CivicHour)
+class CivicHourAdmin(TerritoryScopedAdmin):
+    """The hours given in my territory. The volunteers' notes stay theirs: not shown."""
+
+    list_display = ["done_on", "duration", "giver", "commune"]
+    list_filter = ["volunteer__commune"]
+    date_hierarchy = "done_on"
+    list_select_related = ["volunteer__user", "volunteer__commune"]
+    fields = ["done_on", "duration", "giver", "commune", "created_at"]
+    readonly_fields = fields
+    show_full_result_count = False
+
+    def scope_queryset(self, queryset, scope):
+        return queryset.filter(volunteer__commune__in=scope.communes())
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="durée", ordering="minutes")
+    def duration(self, hour):
+        return f"{hour.minutes} min"
+
+    @admin.display(description="volontaire")
+    def giver(self, hour):
+        volunteer = hour.volunteer
+        if volunteer.user is None:
+            return "Volontaire anonyme"
+        return volunteer.user.get_full_name() if volunteer.contact_consent_at else NO_CONSENT
+
+    @admin.display(description="commune", ordering="volunteer__commune__name")
+    def commune(self, hour):
+        return hour.volunteer.commune
+
+
+@admin.register(Skill)
+class SkillAdmin(admin.ModelAdmin):
+    """The list of skills is national: only the national team holds these permissions."""
+
+    list_display = ["name", "position"]
+    list_editable = ["position"]
+    prepopulated_fields = {"slug": ["name"]}
