@@ -1,9 +1,17 @@
 import re
 import unicodedata
 
+from django.utils.dateformat import format as format_date
+
 
 def search_key(value: str) -> str:
     """Fold a text for accent- and case-insensitive search (« Haÿ-les-Roses » → "hay les roses")."""
     decomposed = unicodedata.normalize("NFKD", value)
     without_accents = "".join(c for c in decomposed if not unicodedata.combining(c))
     return re.sub(r"[^a-z0-9]+", " ", without_accents.lower().replace("œ", "oe")).strip()
+
+
+def long_date(day) -> str:
+    """« 1er janvier 2026 », « 14 juillet 2026 »: the way a French letter writes a date."""
+    text = format_date(day, "j F Y")
+    return "1er" + text[1:] if day.day == 1 else text

@@ -12,6 +12,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from heurecivique.text import long_date
 from territories.models import Territory
 
 from .models import Volunteer
@@ -47,7 +48,9 @@ def attestation_pdf(volunteer: Volunteer, start: datetime.date, end: datetime.da
     portal = "L'Heure Civique" + ("" if territory.is_national else f" · {territory.name}")
     heading = [Paragraph(f"<b>{portal}</b><br/>Une heure par mois pour ses voisins", body)]
     logo = _logo(territory)
-    header = Table([[logo, heading] if logo else [heading]], colWidths=None)
+    header = Table(
+        [[logo, heading]] if logo else [[heading]], colWidths=[2.8 * cm, None] if logo else None
+    )
     header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
 
     person = volunteer.user.get_full_name()
@@ -86,7 +89,7 @@ def attestation_pdf(volunteer: Volunteer, start: datetime.date, end: datetime.da
         Paragraph(
             f"L'Heure Civique atteste que <b>{escape(person)}</b>, habitant à "
             f"<b>{escape(commune.name)}</b> ({commune.department_code}), s'est engagé(e) "
-            f"le {format_date(first_pledge, 'j F Y')} à donner une heure par mois à une action "
+            f"le {long_date(first_pledge)} à donner une heure par mois à une action "
             "de solidarité de proximité, et a déclaré les heures suivantes, du mois de "
             f"{format_date(start, 'F Y')} au mois de {format_date(end, 'F Y')} :",
             body,
@@ -97,7 +100,7 @@ def attestation_pdf(volunteer: Volunteer, start: datetime.date, end: datetime.da
         Paragraph(f"Soit <b>{format_duration(total)}</b> données à ses voisins.", body),
         Spacer(1, 1.2 * cm),
         Paragraph(
-            f"Document établi le {format_date(today, 'j F Y')} à partir des heures déclarées par "
+            f"Document établi le {long_date(today)} à partir des heures déclarées par "
             f"le ou la volontaire sur {portal}, programme de solidarité de proximité porté par "
             "les élus locaux, les mairies et leurs CCAS, les départements et les associations.",
             small,

@@ -75,11 +75,15 @@ def _communes(rng) -> list[Commune]:
     chosen = []
     for code, count, share in AREAS:
         queryset = Commune.objects.order_by("-population")
-        queryset = queryset.filter(department__code=code) if code else queryset[:60]
-        communes = list(queryset[:count] if code else rng.sample(list(queryset), count))
-        weight = round(VOLUNTEERS * share)
-        # Bigger communes get more volunteers; the first is the département's main city.
-        chosen += rng.choices(communes, weights=range(count + 5, 5, -1), k=weight)
+        if code:
+            communes = list(queryset.filter(department__code=code)[:count])
+        else:
+            biggest = list(queryset[:60])
+            communes = rng.sample(biggest, min(count, len(biggest)))
+        if communes:
+            # Bigger communes get more volunteers; the first is the département's main city.
+            weights = range(len(communes) + 5, 5, -1)
+            chosen += rng.choices(communes, weights=weights, k=round(VOLUNTEERS * share))
     return chosen
 
 
@@ -158,7 +162,7 @@ def _pledges_and_hours(volunteers, rng, today, resident) -> None:
         start = volunteer.created_at.date()
         is_resident = volunteer.user_id == resident.pk
         diligence = 1.0 if is_resident else rng.uniform(0.35, 0.95)
-        fate = 0.0 if is_resident else rng.random()  # 10 % stopped, 8 % on a break today
+        fate = 1.0 if is_resident else rng.random()  # 10 % stopped, 8 % on a break today
         ended = None
         if fate < 0.10 and start < _months_back(today, 2):
             ended = start + (today - start) * rng.uniform(0.4, 0.9)

@@ -1,5 +1,7 @@
 from django import template
 
+from heurecivique.text import long_date
+
 register = template.Library()
 
 
@@ -10,3 +12,9 @@ def pluriel(count, suffix="s"):
         return suffix if abs(int(count)) >= 2 else ""
     except (TypeError, ValueError):
         return ""
+
+
+@register.filter
+def date_longue(day) -> str:
+    """{{ pledge.started_on|date_longue }} → « 1er janvier 2026 »."""
+    return long_date(day) if day else ""
