@@ -1,8 +1,12 @@
+import datetime
+
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from territories.models import Commune, Department, Territory
+from volunteers.models import CivicHour, Pledge, Volunteer
 
 PASSWORD = "une-heure-par-mois"
 
@@ -56,3 +60,29 @@ class TerritoryFactory(factory.django.DjangoModelFactory):
     )
     slug = factory.Sequence(lambda n: f"territoire-{n}")
     name = factory.Sequence(lambda n: f"Territoire {n}")
+
+
+class VolunteerFactory(factory.django.DjangoModelFactory):
+    """A volunteer whose pledge runs since a year ago; `pledge=date` to choose, False for none."""
+
+    class Meta:
+        model = Volunteer
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    commune = factory.SubFactory(CommuneFactory)
+
+    @factory.post_generation
+    def pledge(volunteer, create, extracted, **kwargs):
+        if create and extracted is not False:
+            started_on = extracted or timezone.localdate() - datetime.timedelta(days=365)
+            Pledge.objects.create(volunteer=volunteer, started_on=started_on)
+
+
+class CivicHourFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CivicHour
+
+    volunteer = factory.SubFactory(VolunteerFactory)
+    done_on = factory.LazyFunction(timezone.localdate)
+    minutes = 60

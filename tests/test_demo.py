@@ -5,10 +5,12 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from territories.models import Membership, Territory
+from volunteers.models import CivicHour, Volunteer
+from volunteers.progress import progress_for
 
 
 @pytest.fixture
-def demo_settings(settings, tmp_path, orleans_commune, gironde_department, national):
+def demo_settings(settings, tmp_path, orleans_commune, bordeaux_commune, national):
     settings.DEBUG = True
     settings.MEDIA_ROOT = tmp_path
     return settings
@@ -19,22 +21,29 @@ def test_the_demo_loads_portals_and_accounts_and_can_be_loaded_again(demo_settin
     call_command("load_demo", port=8000, stdout=output)
     assert "http://loiret.localhost:8000" in output.getvalue()
     assert "loiret@demo.test" in output.getvalue()
-    counts = (
-        Territory.objects.count(),
-        get_user_model().objects.count(),
-        Membership.objects.count(),
-    )
-    assert counts == (4, 5, 4)
+    assert (Territory.objects.count(), Membership.objects.count()) == (4, 4)
     loiret = Territory.objects.get(slug="loiret")
     assert loiret.logo and loiret.department.code == "45"
     assert get_user_model().objects.get(email="loiret@demo.test").is_staff
 
+    # A few hundred volunteers, with a year of hours; the demo resident among them.
+    assert Volunteer.objects.count() > 300
+    assert CivicHour.objects.count() > 1000
+    helene = Volunteer.objects.get(user__email="habitant@demo.test")
+    progress = progress_for(helene)
+    assert helene.current_pledge and progress.current_streak >= 9
+    assert not progress.this_month.done  # her hour of this month is left to do
+
+    counts = _counts()
     call_command("load_demo", stdout=io.StringIO())
-    assert counts == (
-        Territory.objects.count(),
-        get_user_model().objects.count(),
-        Membership.objects.count(),
-    )
+    assert _counts() == counts
+
+
+def _counts():
+    return [
+        model.objects.count()
+        for model in (Territory, get_user_model(), Membership, Volunteer, CivicHour)
+    ]
 
 
 def test_the_demo_never_loads_in_production(settings, db):

@@ -122,6 +122,7 @@ class CivicHourForm(forms.ModelForm):
         fields = ["done_on", "minutes", "note"]
         labels = {"done_on": "Date", "minutes": "Durée en minutes", "note": "Ce que j'ai fait"}
         help_texts = {"note": "Facultatif, pour vous seul(e) : 280 caractères au plus."}
+        error_messages = {"minutes": {"min_value": f"Indiquez au moins {MIN_MINUTES} minutes."}}
         widgets = {
             "done_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "minutes": forms.NumberInput(

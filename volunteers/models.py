@@ -118,7 +118,9 @@ class Volunteer(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return self.user.get_full_name() if self.user else "Volontaire anonyme"
+        # Not the person's name: this shows in the admin (its history, its checkboxes) where
+        # a volunteer who did not agree to be contacted must stay unnamed.
+        return f"Volontaire n° {self.pk}"
 
     def clean(self):
         super().clean()

@@ -130,12 +130,12 @@ def profile(request, volunteer):
 
 
 def _default_period() -> dict:
-    """The last twelve months, this one included."""
+    """The last twelve months, this one included, as the attestation form receives them."""
     end = first_of_month(timezone.localdate())
     start = end
     for _month in range(11):
         start = previous_month(start)
-    return {"start": start, "end": end}
+    return {"start": f"{start:%Y-%m}", "end": f"{end:%Y-%m}"}
 
 
 @require_safe

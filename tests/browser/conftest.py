@@ -19,8 +19,11 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
+    # Started and stopped around each test, not once per session: while Playwright runs, its
+    # event loop makes Django give the main thread other database connections, and
+    # pytest-django's own set-up and tear-down must run on the usual ones.
     if not Path(CHROMIUM).exists():
         pytest.fail(
             f"Chromium is needed for the browser tests: apt-get install chromium ({CHROMIUM})"
@@ -31,9 +34,16 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(django_db_serialized_rollback):
+    """Live-server tests run in transactions that end with the tables emptied: this puts back
+    what the migrations created (national portal, themes, skills) before each of them."""
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
     page = context.new_page()
     page.console_errors = []
     page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
