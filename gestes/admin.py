@@ -1,6 +1,130 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.admin import helpers
+from django.contrib.admin.options import ShowFacets
+from django.template.response import TemplateResponse
 
-from .models import Theme
+from territories.admin import TerritoryScopedAdmin
+from territories.scope import staff_scope
+
+from . import services
+from .forms import MonthsField
+from .models import Geste, Theme
+
+
+class GesteAdminForm(forms.ModelForm):
+    months = MonthsField()
+
+    class Meta:
+        model = Geste
+        fields = [
+            "title",
+            "slug",
+            "summary",
+            "how_to",
+            "safety",
+            "themes",
+            "kind",
+            "effort",
+            "months",
+            "territory",
+            "status",
+            "moderation_note",
+        ]
+        widgets = {"themes": forms.CheckboxSelectMultiple}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == Geste.Status.REJECTED and not data.get("moderation_note"):
+            self.add_error(
+                "moderation_note", "Indiquez le motif du refus : il est envoyé à l'auteur."
+            )
+        return data
+
+
+class RejectionForm(forms.Form):
+    reason = forms.CharField(
+        label="Motif du refus, envoyé à l'auteur",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+    )
+
+
+@admin.register(Geste)
+class GesteAdmin(TerritoryScopedAdmin):
+    """The gestes of my territory and the moderation queue of the idea box."""
+
+    form = GesteAdminForm
+    list_display = ["title", "status", "territory_name", "kind", "proposed_by", "created_at"]
+    list_filter = ["status", "kind", "themes", "territory"]
+    search_fields = ["title", "summary"]
+    list_select_related = ["territory", "proposed_by"]
+    readonly_fields = ["proposed_by", "moderated_by", "moderated_at", "created_at"]
+    prepopulated_fields = {"slug": ["title"]}
+    actions = ["approve", "reject", "promote"]
+    show_facets = ShowFacets.ALWAYS  # the moderation queue shows its counts
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not staff_scope(request).is_national:
+            # A territory's staff cannot make a geste national by leaving the field empty.
+            form.base_fields["territory"].required = True
+        return form
+
+    def save_model(self, request, obj, form, change):
+        previous = form.initial.get("status")
+        super().save_model(request, obj, form, change)
+        if obj.status == previous:
+            return
+        # A status changed by hand goes through the same steps as the bulk actions.
+        if obj.status == Geste.Status.PUBLISHED:
+            services.publish_geste(geste=obj, moderator=request.user)
+        elif obj.status == Geste.Status.REJECTED:
+            services.reject_geste(geste=obj, moderator=request.user, reason=obj.moderation_note)
+
+    @admin.display(description="territoire", ordering="territory__name")
+    def territory_name(self, geste):
+        return geste.territory.name if geste.territory else "National"
+
+    @admin.action(description="Publier les propositions choisies")
+    def approve(self, request, queryset):
+        count = services.approve_gestes(gestes=queryset, moderator=request.user)
+        self.message_user(
+            request, f"{count} proposition(s) publiée(s) ; leurs auteurs sont prévenus."
+        )
+
+    @admin.action(description="Refuser les propositions choisies, avec un motif")
+    def reject(self, request, queryset):
+        proposals = queryset.filter(status=Geste.Status.PROPOSED)
+        form = RejectionForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            for geste in proposals.select_related("proposed_by"):
+                services.reject_geste(
+                    geste=geste, moderator=request.user, reason=form.cleaned_data["reason"]
+                )
+            self.message_user(
+                request,
+                f"{len(proposals)} proposition(s) refusée(s) ; leurs auteurs sont prévenus.",
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Refuser des propositions",
+            "opts": self.model._meta,
+            "proposals": proposals,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/gestes/reject.html", context)
+
+    @admin.action(description="Rendre nationaux les gestes choisis", permissions=["promote"])
+    def promote(self, request, queryset):
+        for geste in queryset:
+            services.promote_to_national(geste=geste, moderator=request.user)
+        self.message_user(request, f"{len(queryset)} geste(s) désormais proposé(s) partout.")
+
+    def has_promote_permission(self, request):
+        return staff_scope(request).is_national
 
 
 @admin.register(Theme)

@@ -1,4 +1,42 @@
+from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.text import slugify
+
+from heurecivique.text import search_key
+from territories.models import Territory
+
+# The months of the year, 1 to 12.
+MONTH_NAMES = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+SEASONS = {
+    "hiver": ("L'hiver", (12, 1, 2)),
+    "printemps": ("Le printemps", (3, 4, 5)),
+    "ete": ("L'été", (6, 7, 8)),
+    "automne": ("L'automne", (9, 10, 11)),
+}
+
+
+def month_mask(months) -> int:
+    """The months a geste suits, as bits: mars and avril → 0b11000."""
+    return sum(1 << month for month in set(months))
+
+
+def months_of(mask: int) -> list[int]:
+    return [month for month in range(1, 13) if mask & (1 << month)]
 
 
 class Theme(models.Model):
@@ -15,3 +53,140 @@ class Theme(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class GesteQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Geste.Status.PUBLISHED)
+
+    def visible_in(self, territory):
+        """National gestes, the portal's own (and its department's, on a commune portal),
+        minus those the portal chose to hide."""
+        if territory.is_national or territory.pk is None:
+            return self.filter(territory__isnull=True)
+        own = Q(territory=territory)
+        if territory.kind == Territory.Kind.COMMUNE:
+            own |= Q(
+                territory__kind=Territory.Kind.DEPARTMENT,
+                territory__department_id=territory.commune.department_id,
+            )
+        return self.filter(Q(territory__isnull=True) | own).exclude(hidden_in=territory)
+
+    def for_months(self, months):
+        """Gestes marked for at least one of these months (all-year gestes are not)."""
+        return self.annotate(_in_months=F("months").bitand(month_mask(months))).filter(
+            _in_months__gt=0
+        )
+
+    def search(self, text: str):
+        """Every word somewhere in the title, summary or advice; accents and case ignored."""
+        queryset = self
+        for word in search_key(text).split():
+            queryset = queryset.filter(search_text__contains=word)
+        return queryset
+
+
+class Geste(models.Model):
+    """A solidarity action close to home that fits in about an hour: an idea of the idea box."""
+
+    class Kind(models.TextChoices):
+        PERSON = "personne", "Aider une personne"
+        COLLECTIVE = "collectif", "Agir ensemble dans la commune"
+        ASSOCIATION = "association", "Aider une association"
+
+    class Effort(models.IntegerChoices):
+        EASY = 1, "Facile, sans préparation"
+        SOME = 2, "Un peu d'organisation"
+        PLANNED = 3, "À préparer à plusieurs"
+
+    class Status(models.TextChoices):
+        PROPOSED = "propose", "En attente de modération"
+        PUBLISHED = "publie", "Publié"
+        REJECTED = "refuse", "Refusé"
+
+    title = models.CharField("titre", max_length=120)
+    slug = models.SlugField("adresse", max_length=140, unique=True, blank=True)
+    summary = models.CharField("en une phrase", max_length=200)
+    how_to = models.TextField("comment faire")
+    safety = models.TextField("conseils de prudence", blank=True)
+    themes = models.ManyToManyField(Theme, related_name="gestes", verbose_name="thèmes")
+    kind = models.CharField("type d'action", max_length=12, choices=Kind.choices)
+    months = models.PositiveSmallIntegerField(
+        "mois les plus indiqués", default=0, help_text="Aucun : toute l'année."
+    )
+    effort = models.PositiveSmallIntegerField("effort", choices=Effort.choices, default=Effort.EASY)
+    territory = models.ForeignKey(
+        Territory,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="gestes",
+        verbose_name="territoire",
+        help_text="Vide : un geste national, visible sur tous les portails.",
+    )
+    hidden_in = models.ManyToManyField(
+        Territory,
+        blank=True,
+        related_name="hidden_gestes",
+        verbose_name="masqué sur les portails",
+    )
+    status = models.CharField("état", max_length=8, choices=Status.choices, default=Status.PROPOSED)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposed_gestes",
+        verbose_name="proposé par",
+    )
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="modéré par",
+    )
+    moderated_at = models.DateTimeField("modéré le", null=True, blank=True)
+    moderation_note = models.TextField(
+        "motif du refus", blank=True, help_text="Envoyé à l'auteur de la proposition."
+    )
+    search_text = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField("créé le", default=timezone.now)
+
+    objects = GesteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "geste"
+        verbose_name_plural = "gestes"
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.search_text = search_key(f"{self.title} {self.summary} {self.how_to}")
+        if not self.slug:
+            self.slug = self._free_slug()
+        super().save(*args, **kwargs)
+
+    def _free_slug(self) -> str:
+        base = slugify(self.title)[:120] or "geste"
+        slug, n = base, 1
+        while Geste.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
+
+    @property
+    def month_list(self) -> list[int]:
+        return months_of(self.months)
+
+    @property
+    def month_names(self) -> list[str]:
+        return [MONTH_NAMES[month - 1] for month in self.month_list]
+
+    @property
+    def how_to_steps(self) -> list[str]:
+        """The advice, one paragraph per line."""
+        return [line.strip() for line in self.how_to.splitlines() if line.strip()]

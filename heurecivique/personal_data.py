@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
+from gestes.models import Geste
 from territories.models import Membership
 from volunteers.models import Volunteer
 from volunteers.services import anonymise_volunteer
@@ -48,7 +49,7 @@ def collect(user) -> dict:
     volunteer = (
         Volunteer.objects.filter(user=user)
         .select_related("commune")
-        .prefetch_related("interests", "skills", "pledges__pauses", "hours")
+        .prefetch_related("interests", "skills", "pledges__pauses", "hours__geste")
         .first()
     )
     if volunteer:
@@ -79,11 +80,21 @@ def collect(user) -> dict:
             {
                 "fait le": _date(h.done_on),
                 "minutes": h.minutes,
+                "geste": h.geste.title if h.geste else None,
                 "ce que j'ai fait": h.note,
                 "enregistrée le": _date(h.created_at),
             }
             for h in volunteer.hours.all()
         ]
+        data["gestes choisis"] = [
+            {"mois": c.month.strftime("%Y-%m"), "geste": c.geste.title}
+            for c in volunteer.geste_choices.select_related("geste")
+        ]
+    data["gestes proposés"] = [
+        {"titre": g.title, "en une phrase": g.summary, "comment faire": g.how_to,
+         "état": g.get_status_display(), "proposé le": _date(g.created_at)}
+        for g in Geste.objects.filter(proposed_by=user)
+    ]  # fmt: skip
     return data
 
 
@@ -115,13 +126,14 @@ def as_csv(data: dict) -> str:
 
 @transaction.atomic
 def delete_account(user) -> None:
-    """Erase the person: their account, addresses, roles and traces in the admin history.
-
-    Their hours stay, anonymous, so that the programme's statistics do not change.
+    """Erase the person: their account, addresses, roles, unpublished ideas and traces in the
+    admin history. Their hours stay, anonymous, so that the programme's statistics do not change.
     """
     volunteer = Volunteer.objects.filter(user=user).first()
     if volunteer:
         anonymise_volunteer(volunteer=volunteer)
+    # Ideas not yet published are the person's drafts; published ones stay, unsigned.
+    Geste.objects.filter(proposed_by=user).exclude(status=Geste.Status.PUBLISHED).delete()
     # The admin history names the objects it touched ("jeanne@example.org"): forget those.
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(get_user_model()), object_id=str(user.pk)

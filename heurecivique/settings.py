@@ -155,6 +155,7 @@ ACCOUNT_RATE_LIMITS = {
     "volunteer_profile": "10/m/user",
     "log_hour": "30/h/user",
     "personal_data_export": "10/h/user",
+    "geste_proposal": "5/h/user",
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

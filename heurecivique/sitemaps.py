@@ -1,15 +1,18 @@
-"""The public pages: the XML sitemap for search engines and the « Plan du site » for people.
+"""The public pages: the XML sitemaps for search engines and the « Plan du site » for people.
 
 Every public page joins PAGES (a fixed page) or SITEMAPS (a sitemap of objects); the
-accessibility test opens every URL of the XML sitemap.
+accessibility and security tests open the pages of every section.
 """
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from gestes.models import Geste
+
 # URL name and title of each fixed public page, in the order of the « Plan du site ».
 PAGES = [
     ("home", "Accueil"),
+    ("gestes:list", "Les gestes solidaires"),
     ("legal_notice", "Mentions légales"),
     ("privacy", "Données personnelles"),
     ("accessibility", "Déclaration d'accessibilité"),
@@ -27,7 +30,19 @@ class PagesSitemap(Sitemap):
         return reverse(item)
 
 
-SITEMAPS = {"pages": PagesSitemap}
+class GestesSitemap(Sitemap):
+    """The national gestes, offered on every portal."""
+
+    changefreq = "monthly"
+
+    def items(self):
+        return Geste.objects.published().filter(territory__isnull=True).order_by("title")
+
+    def location(self, geste):
+        return reverse("gestes:detail", args=[geste.slug])
+
+
+SITEMAPS = {"pages": PagesSitemap, "gestes": GestesSitemap}
 
 
 def public_pages() -> list[tuple[str, str]]:

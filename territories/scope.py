@@ -31,6 +31,10 @@ class StaffScope:
             Q(department__in=self.department_ids) | Q(territory__in=self.territory_ids)
         )
 
+    def manages(self, territory) -> bool:
+        """Whether this person holds a role on this very portal (or is national staff)."""
+        return self.is_national or territory.pk in self.territory_ids
+
     def departments(self):
         """The departments this person works in."""
         if self.is_national:

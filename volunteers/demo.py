@@ -10,10 +10,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from gestes.models import Theme
+from gestes.models import Geste, Theme
 from territories.models import Commune, Quartier
 
-from .models import Availability, CivicHour, Pledge, PledgePause, Skill, Volunteer, next_month
+from .models import (
+    Availability,
+    CivicHour,
+    GesteChoice,
+    Pledge,
+    PledgePause,
+    Skill,
+    Volunteer,
+    next_month,
+)
 
 DEMO_DOMAIN = "demo.test"
 VOLUNTEERS = 320
@@ -103,6 +112,7 @@ def load_demo_volunteers(resident) -> int:
     for name in ORLEANS_QUARTIERS:
         Quartier.objects.get_or_create(commune=orleans, name=name)
     themes, skills = list(Theme.objects.all()), list(Skill.objects.all())
+    gestes = list(Geste.objects.published().filter(territory__isnull=True))
     password = make_password(None)  # demo volunteers cannot sign in; the demo resident can
 
     User = get_user_model()
@@ -139,7 +149,7 @@ def load_demo_volunteers(resident) -> int:
     for volunteer in volunteers:
         volunteer.interests.set(rng.sample(themes, rng.randint(1, 3)))
         volunteer.skills.set(rng.sample(skills, rng.randint(0, 3)))
-    _pledges_and_hours(volunteers, rng, today, resident)
+    _pledges_and_hours(volunteers, rng, today, resident, gestes)
     return len(volunteers)
 
 
@@ -156,8 +166,8 @@ def _demo_resident(resident, orleans, today) -> Volunteer:
     )
 
 
-def _pledges_and_hours(volunteers, rng, today, resident) -> None:
-    pledges, pauses, hours = [], [], []
+def _pledges_and_hours(volunteers, rng, today, resident, gestes) -> None:
+    pledges, pauses, hours, choices = [], [], [], []
     for volunteer in volunteers:
         start = volunteer.created_at.date()
         is_resident = volunteer.user_id == resident.pk
@@ -191,13 +201,20 @@ def _pledges_and_hours(volunteers, rng, today, resident) -> None:
                             done_on=done_on,
                             minutes=rng.choice(MINUTES),
                             note=rng.choice(NOTES),
+                            geste=rng.choice(gestes) if gestes and rng.random() < 0.6 else None,
                             created_at=_aware(done_on),
                         )
                     )
             month = next_month(month)
+        if gestes and not ended and (is_resident or rng.random() < 0.3):
+            this_month = today.replace(day=1)
+            choices.append(
+                GesteChoice(volunteer=volunteer, geste=rng.choice(gestes), month=this_month)
+            )
     Pledge.objects.bulk_create(pledges)
     PledgePause.objects.bulk_create(pauses)
     CivicHour.objects.bulk_create(hours, batch_size=1000)
+    GesteChoice.objects.bulk_create(choices)
 
 
 def _aware(day: datetime.date) -> datetime.datetime:

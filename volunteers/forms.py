@@ -2,9 +2,10 @@ import datetime
 import re
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
-from gestes.models import Theme
+from gestes.models import Geste, Theme
 from heurecivique.text import search_key
 from territories.models import Commune
 
@@ -119,8 +120,13 @@ class CivicHourForm(forms.ModelForm):
 
     class Meta:
         model = CivicHour
-        fields = ["done_on", "minutes", "note"]
-        labels = {"done_on": "Date", "minutes": "Durée en minutes", "note": "Ce que j'ai fait"}
+        fields = ["done_on", "minutes", "geste", "note"]
+        labels = {
+            "done_on": "Date",
+            "minutes": "Durée en minutes",
+            "geste": "Le geste accompli",
+            "note": "Ce que j'ai fait",
+        }
         help_texts = {"note": "Facultatif, pour vous seul(e) : 280 caractères au plus."}
         error_messages = {"minutes": {"min_value": f"Indiquez au moins {MIN_MINUTES} minutes."}}
         widgets = {
@@ -138,6 +144,19 @@ class CivicHourForm(forms.ModelForm):
         if not self.instance.pk:
             self.initial.setdefault("done_on", timezone.localdate())
             self.initial.setdefault("minutes", 60)
+        # The gestes chosen this month (« Je le fais ce mois-ci ») can be named; without any
+        # choice there is nothing to pick from.
+        chosen = Geste.objects.filter(
+            Q(choices__volunteer=volunteer, choices__month=first_of_month(timezone.localdate()))
+            | Q(pk=self.instance.geste_id)
+        ).distinct()
+        if chosen.exists():
+            self.fields["geste"].queryset = chosen
+            self.fields["geste"].empty_label = "Un autre geste"
+            if not self.instance.pk and len(chosen) == 1:
+                self.initial.setdefault("geste", chosen[0].pk)
+        else:
+            del self.fields["geste"]
 
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from gestes.models import Theme
+from gestes.models import Geste, Theme
 from territories.models import Commune
 
 MIN_MINUTES = 5
@@ -229,6 +229,14 @@ class CivicHour(models.Model):
             ),
         ],
     )
+    geste = models.ForeignKey(
+        Geste,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hours",
+        verbose_name="geste accompli",
+    )
     note = models.CharField("ce que j'ai fait", max_length=280, blank=True)
     created_at = models.DateTimeField("enregistrée le", default=timezone.now)
 
@@ -272,3 +280,29 @@ class CivicHour(models.Model):
     def is_editable(self) -> bool:
         """Its owner may correct or remove it during the current and the previous month."""
         return self.done_on >= previous_month(first_of_month(timezone.localdate()))
+
+
+class GesteChoice(models.Model):
+    """« Je le fais ce mois-ci »: a geste a volunteer means to do this month."""
+
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.CASCADE, related_name="geste_choices", verbose_name="volontaire"
+    )
+    geste = models.ForeignKey(
+        Geste, on_delete=models.CASCADE, related_name="choices", verbose_name="geste"
+    )
+    month = models.DateField("mois")
+    created_at = models.DateTimeField("choisi le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "geste choisi"
+        verbose_name_plural = "gestes choisis"
+        ordering = ["-month", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["volunteer", "geste", "month"], name="volunteers_one_choice_per_month"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.geste} ({self.month:%m/%Y})"

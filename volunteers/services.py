@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import CivicHour, Pledge, PledgePause, Volunteer
+from .models import CivicHour, GesteChoice, Pledge, PledgePause, Volunteer, first_of_month
 
 
 @transaction.atomic
@@ -110,11 +110,30 @@ def stop_pledge(*, volunteer: Volunteer) -> Pledge:
     return pledge
 
 
+def choose_geste(*, volunteer: Volunteer, geste) -> GesteChoice:
+    """« Je le fais ce mois-ci »: logging the hour can then name the geste."""
+    choice, _created = GesteChoice.objects.get_or_create(
+        volunteer=volunteer, geste=geste, month=first_of_month(timezone.localdate())
+    )
+    return choice
+
+
+def drop_geste(*, volunteer: Volunteer, geste) -> None:
+    GesteChoice.objects.filter(
+        volunteer=volunteer, geste=geste, month=first_of_month(timezone.localdate())
+    ).delete()
+
+
 def log_civic_hour(
-    *, volunteer: Volunteer, done_on: datetime.date, minutes: int = 60, note: str = ""
+    *,
+    volunteer: Volunteer,
+    done_on: datetime.date,
+    minutes: int = 60,
+    note: str = "",
+    geste=None,
 ) -> CivicHour:
     """Record an hour given: the month is done, the streak goes on."""
-    hour = CivicHour(volunteer=volunteer, done_on=done_on, minutes=minutes, note=note)
+    hour = CivicHour(volunteer=volunteer, done_on=done_on, minutes=minutes, note=note, geste=geste)
     hour.full_clean()
     hour.save()
     return hour
@@ -129,10 +148,10 @@ def _ensure_editable(hour: CivicHour) -> None:
 
 
 def update_civic_hour(
-    *, hour: CivicHour, done_on: datetime.date, minutes: int, note: str
+    *, hour: CivicHour, done_on: datetime.date, minutes: int, note: str, geste=None
 ) -> CivicHour:
     _ensure_editable(hour)
-    hour.done_on, hour.minutes, hour.note = done_on, minutes, note
+    hour.done_on, hour.minutes, hour.note, hour.geste = done_on, minutes, note, geste
     hour.full_clean()
     _ensure_editable(hour)  # not moved back into a closed month either
     hour.save()
@@ -152,6 +171,7 @@ def anonymise_volunteer(*, volunteer: Volunteer) -> None:
         ended_on=timezone.localdate()
     )
     volunteer.hours.update(note="")
+    volunteer.geste_choices.all().delete()
     volunteer.interests.clear()
     volunteer.skills.clear()
     volunteer.user = None

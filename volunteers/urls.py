@@ -14,4 +14,5 @@ urlpatterns = [
     path("heures/<int:pk>/supprimer/", views.delete_hour, name="delete_hour"),
     path("historique/", views.history, name="history"),
     path("attestation.pdf", views.attestation, name="attestation"),
+    path("gestes/<slug:slug>/", views.choose_geste, name="choose_geste"),
 ]

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST, require_safe
 
+from gestes.models import Geste
+
 from . import services
 from .attestation import attestation_pdf
 from .forms import AttestationForm, CivicHourForm, VolunteerForm, find_communes
@@ -151,7 +153,12 @@ def _render_dashboard(request, volunteer, hour_form=None, status=200):
         "pledge": volunteer.current_pledge,
         "progress": progress,
         "recent_months": progress.months[:6],
-        "this_month_hours": list(volunteer.hours.in_month(progress.this_month.month)),
+        "this_month_hours": list(
+            volunteer.hours.in_month(progress.this_month.month).select_related("geste")
+        ),
+        "chosen_gestes": Geste.objects.filter(
+            choices__volunteer=volunteer, choices__month=progress.this_month.month
+        ),
         "hour_form": hour_form or CivicHourForm(volunteer=volunteer),
         "attestation_form": AttestationForm(initial=_default_period()),
     }
@@ -243,7 +250,7 @@ def pledge(request, volunteer):
 @_volunteer_or_join
 def history(request, volunteer):
     progress = progress_for(volunteer)
-    hours = volunteer.hours.all()
+    hours = volunteer.hours.select_related("geste")
     by_month = {}
     for hour in hours:
         by_month.setdefault(first_of_month(hour.done_on), []).append(hour)
@@ -267,3 +274,20 @@ def attestation(request, volunteer):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
+
+
+@require_POST
+@_volunteer_or_join
+def choose_geste(request, volunteer, slug):
+    """« Je le fais ce mois-ci » from a geste's page, or its undoing."""
+    geste = get_object_or_404(Geste.objects.published().visible_in(request.territory), slug=slug)
+    if request.POST.get("action") == "drop":
+        services.drop_geste(volunteer=volunteer, geste=geste)
+        messages.info(request, f"« {geste.title} » n'est plus dans vos gestes du mois.")
+    else:
+        services.choose_geste(volunteer=volunteer, geste=geste)
+        messages.success(
+            request,
+            f"« {geste.title} » est votre geste du mois. Une fois fait, notez-le dans Mon heure.",
+        )
+    return redirect("gestes:detail", slug=geste.slug)

@@ -1,8 +1,24 @@
 from django import template
+from django.utils import timezone
 
+from volunteers.models import CivicHour, GesteChoice, first_of_month
 from volunteers.progress import format_duration
 
 register = template.Library()
+
+
+@register.inclusion_tag("volunteers/_geste_box.html", takes_context=True)
+def geste_box(context, geste):
+    """On a geste's page: how many volunteers did it, and « Je le fais ce mois-ci »."""
+    user = context["request"].user
+    chosen = (
+        user.is_authenticated
+        and GesteChoice.objects.filter(
+            volunteer__user=user, geste=geste, month=first_of_month(timezone.localdate())
+        ).exists()
+    )
+    done_by = CivicHour.objects.filter(geste=geste).values("volunteer").distinct().count()
+    return {"geste": geste, "chosen": chosen, "done_by": done_by, "user": user}
 
 
 @register.filter

@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from PIL import Image, ImageDraw, ImageFont
 
+from gestes.demo import load_demo_gestes
 from territories.models import Commune, Department, Membership, Territory
 from volunteers.demo import load_demo_volunteers
 
@@ -99,6 +100,10 @@ class Command(BaseCommand):
         created = load_demo_volunteers(resident)
         if created:
             self.stdout.write(f"{created} volontaires de démonstration et leurs heures créés.")
+        if ideas := load_demo_gestes():
+            self.stdout.write(
+                f"{ideas} idées de gestes proposées sur les portails de démonstration."
+            )
         self._print_summary(options["port"])
 
     def _load_portals(self) -> dict[str, Territory]:
