@@ -98,7 +98,7 @@ def toggle_hidden(request, slug):
 @login_required
 def propose(request):
     """The idea box: a signed-in resident proposes a geste to the staff of this portal."""
-    form = GesteProposalForm(request.POST or None)
+    form = GesteProposalForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not ratelimit.consume(request, action="geste_proposal", user=request.user):
             return render(request, "429.html", status=429)

@@ -5,6 +5,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from gestes.models import Geste
 from territories.models import Commune, Department, Territory
 from volunteers.models import CivicHour, Pledge, Volunteer
 
@@ -86,3 +87,22 @@ class CivicHourFactory(factory.django.DjangoModelFactory):
     volunteer = factory.SubFactory(VolunteerFactory)
     done_on = factory.LazyFunction(timezone.localdate)
     minutes = 60
+
+
+class GesteFactory(factory.django.DjangoModelFactory):
+    """A published national geste."""
+
+    class Meta:
+        model = Geste
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Geste numéro {n}")
+    summary = "Un geste simple près de chez soi."
+    how_to = "Proposez votre aide à un voisin."
+    kind = Geste.Kind.PERSON
+    status = Geste.Status.PUBLISHED
+
+    @factory.post_generation
+    def themes(geste, create, extracted, **kwargs):
+        if create and extracted:
+            geste.themes.set(extracted)

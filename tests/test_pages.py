@@ -31,7 +31,8 @@ def test_the_home_page_costs_a_constant_number_of_queries(
 
 def test_every_public_page_answers_in_french(client, loiret):
     paths = public_paths(client)
-    assert {"/", "/mentions-legales/", "/donnees-personnelles/", "/accessibilite/"} <= set(paths)
+    assert {"/", "/gestes/", "/mentions-legales/", "/donnees-personnelles/"} <= set(paths)
+    assert len([p for p in paths if p.startswith("/gestes/") and p != "/gestes/"]) == 3
     for path in paths:
         for host in ("testserver", "loiret.localhost"):
             response = client.get(path, HTTP_HOST=host)
@@ -40,8 +41,12 @@ def test_every_public_page_answers_in_french(client, loiret):
 
 
 def test_the_sitemap_uses_the_address_of_the_portal(client, loiret):
-    sitemap = client.get(reverse("sitemap"), HTTP_HOST="loiret.localhost").content.decode()
-    assert "<loc>http://loiret.localhost/mentions-legales/</loc>" in sitemap
+    index = client.get(reverse("sitemap"), HTTP_HOST="loiret.localhost").content.decode()
+    assert "<loc>http://loiret.localhost/sitemap-gestes.xml</loc>" in index
+    pages = client.get("/sitemap-pages.xml", HTTP_HOST="loiret.localhost").content.decode()
+    assert "<loc>http://loiret.localhost/mentions-legales/</loc>" in pages
+    gestes = client.get("/sitemap-gestes.xml", HTTP_HOST="loiret.localhost").content.decode()
+    assert gestes.count("<loc>") == 100
 
 
 def test_robots_txt_points_to_the_sitemap(client, db):

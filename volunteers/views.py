@@ -57,7 +57,7 @@ def join(request):
         messages.info(request, "Vous êtes déjà inscrit(e) : voici votre espace.")
         return redirect("volunteers:dashboard")
     form = VolunteerForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"first_name": request.user.first_name, "last_name": request.user.last_name},
     )
     if request.method == "POST":
@@ -112,7 +112,7 @@ def profile(request, volunteer):
         "reminder_day": volunteer.reminder_day,
         "contact_consent": volunteer.contact_consent_at is not None,
     }
-    form = VolunteerForm(request.POST or None, initial=initial)
+    form = VolunteerForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST":
         if limited := _rate_limited(request, "volunteer_profile"):
             return limited
@@ -189,7 +189,9 @@ def edit_hour(request, volunteer, pk):
     if not hour.is_editable:
         messages.error(request, "Cette heure est trop ancienne pour être modifiée.")
         return redirect("volunteers:history")
-    form = CivicHourForm(request.POST or None, instance=hour, volunteer=volunteer)
+    form = CivicHourForm(
+        request.POST if request.method == "POST" else None, instance=hour, volunteer=volunteer
+    )
     if request.method == "POST":
         if limited := _rate_limited(request, "log_hour"):
             return limited

@@ -82,5 +82,16 @@ def test_the_account_pages_have_no_axe_violation(page, portal_url, resident, nat
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Connexion").click()
     page.wait_for_load_state()
-    for name in ("account_email", "account_change_password"):
+    for name in (
+        "account_email",
+        "account_change_password",
+        "gestes:propose",
+        "gestes:my_proposals",
+    ):
         _assert_accessible(page, portal_url(None, reverse(name)))
+    # The idea box with its errors shown.
+    page.goto(portal_url(None, reverse("gestes:propose")))
+    page.get_by_role("button", name="Envoyer ma proposition").click()
+    assert "Ce champ est obligatoire" in page.content()
+    results = AXE.run(page)
+    assert results.violations_count == 0, results.generate_report()
