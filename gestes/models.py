@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -60,17 +60,9 @@ class GesteQuerySet(models.QuerySet):
         return self.filter(status=Geste.Status.PUBLISHED)
 
     def visible_in(self, territory):
-        """National gestes, the portal's own (and its department's, on a commune portal),
-        minus those the portal chose to hide."""
-        if territory.is_national or territory.pk is None:
-            return self.filter(territory__isnull=True)
-        own = Q(territory=territory)
-        if territory.kind == Territory.Kind.COMMUNE:
-            own |= Q(
-                territory__kind=Territory.Kind.DEPARTMENT,
-                territory__department_id=territory.commune.department_id,
-            )
-        return self.filter(Q(territory__isnull=True) | own).exclude(hidden_in=territory)
+        """What the portal shows (see Territory.shows), minus the gestes it chose to hide."""
+        visible = self.filter(territory.shows())
+        return visible if territory.pk is None else visible.exclude(hidden_in=territory)
 
     def for_months(self, months):
         """Gestes marked for at least one of these months (all-year gestes are not)."""

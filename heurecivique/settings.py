@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "accounts",
     "territories",
     "gestes",
+    "outils",
     "volunteers",
 ]
 

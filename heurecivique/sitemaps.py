@@ -8,11 +8,13 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from gestes.models import Geste
+from outils.models import Kit
 
 # URL name and title of each fixed public page, in the order of the « Plan du site ».
 PAGES = [
     ("home", "Accueil"),
     ("gestes:list", "Les gestes solidaires"),
+    ("outils:list", "La boîte à outils"),
     ("legal_notice", "Mentions légales"),
     ("privacy", "Données personnelles"),
     ("accessibility", "Déclaration d'accessibilité"),
@@ -42,7 +44,19 @@ class GestesSitemap(Sitemap):
         return reverse("gestes:detail", args=[geste.slug])
 
 
-SITEMAPS = {"pages": PagesSitemap, "gestes": GestesSitemap}
+class KitsSitemap(Sitemap):
+    """The national public kits, offered on every portal in its colours."""
+
+    changefreq = "monthly"
+
+    def items(self):
+        return Kit.objects.filter(territory__isnull=True, is_public=True).order_by("position")
+
+    def location(self, kit):
+        return reverse("outils:detail", args=[kit.slug])
+
+
+SITEMAPS = {"pages": PagesSitemap, "gestes": GestesSitemap, "outils": KitsSitemap}
 
 
 def public_pages() -> list[tuple[str, str]]:

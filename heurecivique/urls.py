@@ -42,6 +42,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("favicon.ico", views.favicon),
     path("gestes/", include("gestes.urls")),
+    path("outils/", include("outils.urls")),
     path("mon-heure/", include("volunteers.urls")),
     path("compte/donnees/", views.personal_data, name="personal_data"),
     re_path(

@@ -83,6 +83,25 @@ class TerritoryScopedAdmin(admin.ModelAdmin):
         return scoped
 
 
+class TerritoryScopedInline(admin.TabularInline):
+    """An inline of a scoped admin: whoever may change the parent may change its lines."""
+
+    def _parent(self):
+        return self.admin_site._registry[self.parent_model]
+
+    def has_view_permission(self, request, obj=None):
+        return self._parent().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._parent().has_change_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._parent().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._parent().has_change_permission(request, obj)
+
+
 class TerritoryForm(forms.ModelForm):
     class Meta:
         model = Territory

@@ -231,6 +231,21 @@ class Territory(models.Model):
     def is_national(self) -> bool:
         return self.kind == self.Kind.NATIONAL
 
+    def shows(self, field: str = "territory") -> Q:
+        """What content this portal shows: national (no territory), its own, and on a commune
+        portal its department's. `field` is the path from the content to its territory."""
+        if self.is_national or self.pk is None:
+            return Q(**{f"{field}__isnull": True})
+        shown = Q(**{f"{field}__isnull": True}) | Q(**{field: self})
+        if self.kind == self.Kind.COMMUNE:
+            shown |= Q(
+                **{
+                    f"{field}__kind": self.Kind.DEPARTMENT,
+                    f"{field}__department_id": self.commune.department_id,
+                }
+            )
+        return shown
+
     def communes(self):
         """The communes this portal covers."""
         if self.kind == self.Kind.DEPARTMENT:
@@ -251,6 +266,12 @@ class Territory(models.Model):
         else:
             base = [f"{self.slug}.{settings.PORTAL_DOMAIN}", f"{self.slug}.localhost"]
         return base + self.host_list
+
+    @property
+    def branding_key(self) -> str:
+        """Changes whenever what a branded document shows changes: name, colours, logo."""
+        branding = f"{self.slug}:{self.name}:{self.primary_color}:{self.secondary_color}:"
+        return hashlib.sha256(f"{branding}{self.logo.name}".encode()).hexdigest()[:16]
 
     @property
     def theme_version(self) -> str:

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from PIL import Image, ImageDraw, ImageFont
 
 from gestes.demo import load_demo_gestes
+from outils.demo import load_demo_outils
 from territories.models import Commune, Department, Membership, Territory
 from volunteers.demo import load_demo_volunteers
 
@@ -100,6 +101,9 @@ class Command(BaseCommand):
         created = load_demo_volunteers(resident)
         if created:
             self.stdout.write(f"{created} volontaires de démonstration et leurs heures créés.")
+        if downloads := load_demo_outils():
+            self.stdout.write(f"Boîte à outils : lettre modifiable, kit réservé, {downloads} "
+                              "téléchargements comptés.")  # fmt: skip
         if ideas := load_demo_gestes():
             self.stdout.write(
                 f"{ideas} idées de gestes proposées sur les portails de démonstration."

@@ -1,0 +1,534 @@
+"""The documents of the toolbox, generated in the colours of each portal (see branding.py).
+
+Each function draws one document for a Branding and returns its bytes; @template registers it
+under the key a Resource names.
+"""
+
+import io
+
+from PIL import Image, ImageDraw
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A3, A4, landscape
+from reportlab.lib.units import cm
+from reportlab.platypus import (
+    ListFlowable,
+    ListItem,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from .branding import (
+    BOLD,
+    FONT,
+    INK,
+    Branding,
+    draw_header,
+    draw_join_footer,
+    draw_paragraph,
+    draw_qr,
+    pdf_bytes,
+    png_bytes,
+    png_font,
+    png_lines,
+    png_logo,
+    png_qr,
+    style,
+    template,
+)
+
+
+def _where(branding: Branding) -> str:
+    return f"à {branding.territory_name}" if branding.territory_name else "près de chez vous"
+
+
+# --- Posters -----------------------------------------------------------------------------------
+
+
+def _poster(branding, pagesize, kicker, title, lead, points, invitation, write_in=()):
+    """A poster: the portal's band, a big title, a few points, lines to fill, the QR code."""
+    width, height = pagesize
+    scale = width / A4[0]
+    margin = 1.6 * cm * scale
+
+    def draw(canvas):
+        draw_header(canvas, branding, width, height, 3.2 * cm * scale)
+        top = height - 4.4 * cm * scale
+        top = draw_paragraph(
+            canvas, kicker, margin, top, width - 2 * margin,
+            style(14 * scale, bold=True, color=branding.primary),
+        )  # fmt: skip
+        top = draw_paragraph(
+            canvas, title, margin, top - 0.3 * cm * scale, width - 2 * margin,
+            style(34 * scale, bold=True, leading=38 * scale),
+        )  # fmt: skip
+        top = draw_paragraph(
+            canvas, lead, margin, top - 0.5 * cm * scale, width - 2 * margin,
+            style(16 * scale, leading=21 * scale),
+        )  # fmt: skip
+        top -= 0.5 * cm * scale
+        for point in points:
+            canvas.setFillColor(branding.primary)
+            canvas.circle(margin + 0.2 * cm * scale, top - 0.3 * cm * scale, 0.12 * cm * scale,
+                          stroke=0, fill=1)  # fmt: skip
+            top = draw_paragraph(
+                canvas, point, margin + 0.7 * cm * scale, top, width - 2.7 * margin,
+                style(15 * scale, leading=20 * scale),
+            ) - 0.3 * cm * scale  # fmt: skip
+        canvas.setStrokeColor(colors.HexColor("#767676"))
+        canvas.setFillColor(INK)
+        for label in write_in:
+            top -= 1.1 * cm * scale
+            canvas.setFont(FONT, 12 * scale)
+            canvas.drawString(margin, top, label)
+            start = margin + canvas.stringWidth(label, FONT, 12 * scale) + 0.3 * cm
+            canvas.setDash(1, 2)
+            canvas.line(start, top - 2, width - margin, top - 2)
+            canvas.setDash()
+        draw_join_footer(canvas, branding, width, 5 * cm * scale, invitation)
+
+    return pdf_bytes(draw, pagesize, title, branding)
+
+
+LAUNCH = {
+    "kicker": "Appel à la Mobilisation Solidaire",
+    "title": "Donnez une heure par mois à vos voisins",
+    "points": [
+        "Faire les courses d'une voisine âgée, passer un coup de fil à une personne seule, "
+        "aider à remplir un formulaire en ligne, nettoyer le square…",
+        "Une heure par mois, quand vous voulez : c'est à la portée de chacun.",
+        "Des idées, des conseils et un rappel chaque mois pour ne pas oublier.",
+    ],
+    "invitation": "Je donne mon heure : inscription en une minute",
+}
+
+
+@template("affiche-lancement", "Affiche de lancement (A4)", "pdf")
+def launch_poster(branding: Branding) -> bytes:
+    lead = (
+        f"L'Heure Civique arrive {_where(branding)}. Chaque habitant est invité à consacrer "
+        "60 minutes par mois à un geste de solidarité près de chez lui."
+    )
+    return _poster(branding, A4, lead=lead, **LAUNCH)
+
+
+@template("affiche-lancement-a3", "Affiche de lancement (A3)", "pdf")
+def launch_poster_a3(branding: Branding) -> bytes:
+    lead = (
+        f"L'Heure Civique arrive {_where(branding)}. Chaque habitant est invité à consacrer "
+        "60 minutes par mois à un geste de solidarité près de chez lui."
+    )
+    return _poster(branding, A3, lead=lead, **LAUNCH)
+
+
+@template("affiche-entraide", "Affiche « Et si on s'organisait entre voisins ? »", "pdf")
+def mutual_aid_poster(branding: Branding) -> bytes:
+    return _poster(
+        branding,
+        A4,
+        kicker="Entraide de crise",
+        title="Et si on s'organisait entre voisins ?",
+        lead="Quand une épidémie, une canicule ou une inondation isole les plus fragiles, "
+        "l'aide la plus rapide est celle du palier d'à côté. Faisons-nous connaître.",
+        points=[
+            "Je peux faire des courses, aller à la pharmacie, sortir un chien, "
+            "passer un appel, prêter un outil.",
+            "Je laisse mon prénom et un moyen de me joindre ci-dessous.",
+        ],
+        invitation="Rejoignez les voisins solidaires de votre commune",
+        write_in=("Mon prénom :", "Mon logement :", "Je peux aider pour :", "Me joindre :"),
+    )
+
+
+@template("affiche-noel", "Affiche du Noël des Voisins", "pdf")
+def christmas_poster(branding: Branding) -> bytes:
+    return _poster(
+        branding,
+        A4,
+        kicker="Le Noël des Voisins",
+        title="Et si on fêtait Noël entre voisins ?",
+        lead="Un goûter, un chocolat chaud, quelques décorations : invitons ceux qui "
+        "passeraient les fêtes seuls. Chacun apporte ce qu'il veut, même un simple sourire.",
+        points=["Petits et grands sont les bienvenus.", "Pensez au voisin du dessus."],
+        invitation="Donnez une heure par mois à vos voisins, toute l'année",
+        write_in=("Le :", "À :", "Où :", "Contact :"),
+    )
+
+
+def _two_a5(branding, title, draw_half) -> bytes:
+    """Two A5 pieces on an A4 sheet, to cut along the dotted line."""
+    width, height = A4
+
+    def draw(canvas):
+        for offset in (height / 2, 0):
+            canvas.saveState()
+            canvas.translate(0, offset)
+            draw_half(canvas, width, height / 2)
+            canvas.restoreState()
+        canvas.setDash(3, 3)
+        canvas.setStrokeColor(colors.HexColor("#767676"))
+        canvas.line(0, height / 2, width, height / 2)
+        canvas.setDash()
+        canvas.setFont(FONT, 7)
+        canvas.setFillColor(INK)
+        canvas.drawString(0.5 * cm, height / 2 + 3, "à découper")
+
+    return pdf_bytes(draw, A4, title, branding)
+
+
+@template("avis-de-porte", "Avis de porte « Besoin d'un coup de main ? »", "pdf")
+def door_notice(branding: Branding) -> bytes:
+    def half(canvas, width, height):
+        margin = 1.2 * cm
+        draw_header(canvas, branding, width, height, 2.2 * cm)
+        top = draw_paragraph(
+            canvas, "Besoin d'un coup de main ?", margin, height - 2.9 * cm, width - 2 * margin,
+            style(22, bold=True),
+        )  # fmt: skip
+        top = draw_paragraph(
+            canvas,
+            "Je suis votre voisin(e) et je peux vous aider : courses, pharmacie, courrier, "
+            "un appel pour prendre des nouvelles. N'hésitez pas à me contacter, avec plaisir.",
+            margin, top - 0.3 * cm, width - 2 * margin - 3.6 * cm, style(11.5, leading=15),
+        )  # fmt: skip
+        canvas.setFont(FONT, 11)
+        canvas.setFillColor(INK)
+        for label in ("Prénom :", "Logement :", "Téléphone :"):
+            top -= 0.9 * cm
+            canvas.drawString(margin, top, label)
+            canvas.setDash(1, 2)
+            canvas.line(margin + 2.4 * cm, top - 2, width - margin - 3.6 * cm, top - 2)
+            canvas.setDash()
+        draw_qr(canvas, branding.join_url, width - margin - 3.2 * cm, 1.2 * cm, 3.2 * cm)
+        canvas.setFont(FONT, 7.5)
+        canvas.drawString(margin, 0.9 * cm, f"Un geste de l'Heure Civique · {branding.site_label}")
+
+    return _two_a5(branding, "Besoin d'un coup de main ?", half)
+
+
+@template("invitation-noel", "Invitations au Noël des Voisins", "pdf")
+def christmas_invitation(branding: Branding) -> bytes:
+    def half(canvas, width, height):
+        margin = 1.2 * cm
+        canvas.setFillColor(branding.secondary)
+        canvas.rect(0, 0, width, height, stroke=0, fill=1)
+        draw_header(canvas, branding, width, height, 2.2 * cm)
+        top = draw_paragraph(
+            canvas, "Vous êtes invité(e) au Noël des Voisins !", margin, height - 3 * cm,
+            width - 2 * margin, style(22, bold=True),
+        )  # fmt: skip
+        top = draw_paragraph(
+            canvas,
+            "Un moment chaleureux pour se retrouver entre voisins avant les fêtes. "
+            "Venez comme vous êtes ; si vous le souhaitez, apportez un gâteau ou une boisson.",
+            margin, top - 0.3 * cm, width - 2 * margin, style(12, leading=16),
+        )  # fmt: skip
+        canvas.setFont(FONT, 12)
+        canvas.setFillColor(INK)
+        for label in ("Le :", "À :", "Où :"):
+            top -= 1 * cm
+            canvas.drawString(margin, top, label)
+            canvas.setDash(1, 2)
+            canvas.line(margin + 1.2 * cm, top - 2, width - margin, top - 2)
+            canvas.setDash()
+
+    return _two_a5(branding, "Invitation au Noël des Voisins", half)
+
+
+@template("annuaire-voisins", "Annuaire des voisins solidaires", "pdf")
+def neighbour_directory(branding: Branding) -> bytes:
+    width, height = landscape(A4)
+
+    def draw(canvas):
+        margin = 1.2 * cm
+        draw_header(canvas, branding, width, height, 2.4 * cm)
+        top = draw_paragraph(
+            canvas, "Annuaire des voisins solidaires", margin, height - 3.1 * cm,
+            width - 2 * margin, style(20, bold=True),
+        )  # fmt: skip
+        top = draw_paragraph(
+            canvas,
+            "Chacun inscrit ce qu'il peut offrir, s'il le souhaite, et peut rayer sa ligne à tout "
+            "moment. Cette feuille reste dans l'immeuble : ne la diffusez pas ailleurs.",
+            margin, top - 0.2 * cm, width - 2 * margin, style(10.5),
+        )  # fmt: skip
+        header = ["Prénom", "Logement", "Je peux aider pour…", "Me joindre"]
+        table = Table(
+            [header] + [[""] * 4 for _ in range(11)],
+            colWidths=[4.5 * cm, 3.5 * cm, 11.5 * cm, 6 * cm],
+            rowHeights=[0.8 * cm] + [1 * cm] * 11,
+        )
+        table.setStyle(
+            TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (-1, 0), branding.primary),
+                    ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
+                    ("FONTNAME", (0, 0), (-1, 0), BOLD),
+                    ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#767676")),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ]
+            )
+        )
+        _w, table_height = table.wrapOn(canvas, width, height)
+        table.drawOn(canvas, margin, top - 0.4 * cm - table_height)
+        canvas.setFont(FONT, 8)
+        canvas.setFillColor(INK)
+        canvas.drawString(margin, 0.7 * cm, f"{branding.portal_name} · {branding.join_url}")
+
+    return pdf_bytes(draw, (width, height), "Annuaire des voisins solidaires", branding)
+
+
+# --- Text documents ----------------------------------------------------------------------------
+
+
+def _document(branding: Branding, title: str, blocks: list) -> bytes:
+    """A text document (guide, letter, charter…) on pages headed with the portal's band."""
+    width, height = A4
+    body = style(10.5, leading=15, spaceAfter=6)
+    heading = style(14, bold=True, color=branding.primary, spaceBefore=10, spaceAfter=4)
+    flowables = [Paragraph(title, style(22, bold=True, leading=27, spaceAfter=12))]
+    for block in blocks:
+        if isinstance(block, list):
+            flowables.append(
+                ListFlowable(
+                    [ListItem(Paragraph(item, body), leftIndent=12) for item in block],
+                    bulletType="bullet",
+                    bulletColor=branding.primary,
+                    leftIndent=12,
+                )
+            )
+        elif block.startswith("## "):
+            flowables.append(Paragraph(block[3:], heading))
+        elif block == "---":
+            flowables.append(Spacer(1, 0.6 * cm))
+        else:
+            flowables.append(Paragraph(block, body))
+
+    def decorate(canvas, document):
+        draw_header(canvas, branding, width, height, 2.2 * cm)
+        canvas.setFont(FONT, 8)
+        canvas.setFillColor(INK)
+        canvas.drawString(2 * cm, 1.1 * cm, f"{branding.portal_name} · {branding.site_label}")
+        canvas.drawRightString(width - 2 * cm, 1.1 * cm, f"page {document.page}")
+
+    output = io.BytesIO()
+    document = SimpleDocTemplate(
+        output,
+        pagesize=A4,
+        title=title,
+        author=branding.portal_name,
+        topMargin=3.2 * cm,
+        bottomMargin=2 * cm,
+        leftMargin=2 * cm,
+        rightMargin=2 * cm,
+        invariant=1,  # the same inputs give the same bytes
+    )
+    document.build(flowables, onFirstPage=decorate, onLaterPages=decorate)
+    return output.getvalue()
+
+
+@template("guide-lancement", "Guide « Lancer l'Heure Civique dans sa commune »", "pdf")
+def launch_guide(branding: Branding) -> bytes:
+    return _document(
+        branding,
+        "Lancer l'Heure Civique dans sa commune",
+        [
+            "L'Heure Civique propose à chaque habitant de donner 60 minutes par mois à une action "
+            "de solidarité près de chez lui. La mairie, avec son CCAS, en est le point d'appui : "
+            "elle lance l'appel, équipe les volontaires et les accompagne toute l'année. Ce guide "
+            "rassemble les étapes qui ont fait leurs preuves.",
+            "## 1. Porter l'appel",
+            "Le maire et son conseil signent l'Appel à la Mobilisation Solidaire et l'annoncent "
+            "publiquement : conseil municipal, bulletin, réseaux sociaux, presse locale. Un élu "
+            "référent suit le programme avec le CCAS.",
+            "## 2. Préparer l'accueil des volontaires",
+            [
+                "Désigner un agent qui répondra aux questions et animera le programme.",
+                "Repérer avec le CCAS les besoins du territoire : personnes isolées, familles, "
+                "associations qui manquent de bras.",
+                "Définir, si vous le souhaitez, la liste des quartiers proposée aux volontaires.",
+            ],
+            "## 3. Faire connaître l'Heure Civique",
+            [
+                "Afficher les affiches à vos couleurs : mairie, commerces, écoles, halls "
+                "d'immeubles. Leur code QR mène directement à l'inscription sur "
+                f"{branding.site_label}.",
+                "Envoyer la lettre aux habitants avec le bulletin municipal.",
+                "Diffuser le communiqué de presse et les visuels pour les réseaux sociaux.",
+            ],
+            "## 4. Accompagner toute l'année",
+            [
+                "Chaque volontaire reçoit un rappel mensuel et des idées de gestes adaptées à la "
+                "saison.",
+                "Les agents voient, dans l'espace d'administration, les volontaires de la commune "
+                "qui ont accepté d'être contactés, et peuvent les solliciter pour une action.",
+                "Valorisez les initiatives : un article dans le bulletin, une rencontre annuelle, "
+                "le Noël des Voisins.",
+            ],
+            "## 5. Mesurer et remercier",
+            "Le tableau de bord du portail indique le nombre de volontaires, d'heures données et "
+            "de communes engagées. Partagez ces chiffres : ils encouragent ceux qui hésitent "
+            "encore. Et dites merci, souvent.",
+        ],
+    )
+
+
+@template("lettre-habitants", "Lettre type aux habitants", "pdf")
+def letter_to_residents(branding: Branding) -> bytes:
+    where = branding.territory_name or "notre commune"
+    return _document(
+        branding,
+        "Madame, Monsieur, chers voisins,",
+        [
+            f"Nous lançons {('à ' + where) if branding.territory_name else 'dans ' + where} "
+            "l'Heure Civique, et nous avons besoin de vous.",
+            "Le principe est simple : donner une heure par mois pour une action de solidarité "
+            "près de chez soi. Faire les courses d'une voisine âgée, appeler une personne qui vit "
+            "seule, aider un voisin à remplir un dossier en ligne, participer au nettoyage du "
+            "square… Chacun choisit son geste, à son rythme.",
+            "Cette heure, beaucoup d'entre vous la donnent déjà sans le dire. L'Heure Civique "
+            "veut la rendre visible, l'encourager et permettre à ceux qui n'osent pas de franchir "
+            "le pas. Avec la mairie et son CCAS, nous accompagnerons chaque volontaire : des idées "
+            "de gestes, un rappel chaque mois, des moments pour se retrouver.",
+            f"Pour vous inscrire, il suffit d'une minute sur {branding.join_url}, ou d'un passage "
+            "à l'accueil de la mairie.",
+            "Une heure par mois, c'est peu. Mais si nous sommes nombreux à la donner, elle "
+            "changera la vie de notre quartier.",
+            "---",
+            "Avec nos sentiments dévoués,",
+            "Le Maire",
+        ],
+    )
+
+
+@template("communique-presse", "Communiqué de presse", "pdf")
+def press_release(branding: Branding) -> bytes:
+    where = branding.territory_name or "partout en France"
+    return _document(
+        branding,
+        "Communiqué de presse : l'Heure Civique, une heure par mois pour ses voisins",
+        [
+            f"<b>{where.capitalize() if not branding.territory_name else where} s'engage dans "
+            "l'Heure Civique, un programme de solidarité de proximité porté par les élus "
+            "locaux.</b>",
+            "Isolement des personnes âgées, essoufflement du bénévolat, lien social fragilisé : "
+            "les élus signataires de l'Appel à la Mobilisation Solidaire font le pari de la "
+            "générosité des habitants. Leur proposition tient en une phrase : donner une heure "
+            "par mois à une action de solidarité près de chez soi.",
+            "## Comment ça marche ?",
+            [
+                f"Les habitants s'inscrivent en une minute sur {branding.site_label}.",
+                "Ils choisissent un geste parmi une centaine d'idées : courses, visites, aide "
+                "numérique, nettoyage du quartier, coups de main aux associations.",
+                "Chaque mois, un rappel les invite à donner leur heure et à la noter.",
+            ],
+            "## Le rôle des collectivités",
+            "La mairie et son CCAS animent le programme : ils font connaître l'Heure Civique, "
+            "orientent les volontaires vers les besoins du territoire et valorisent les "
+            "initiatives. Le département coordonne et fournit les outils de communication.",
+            "## Contact presse",
+            "Service communication de la collectivité.",
+        ],
+    )
+
+
+@template("charte-benevole", "Charte entre la mairie et le volontaire", "pdf")
+def volunteer_charter(branding: Branding) -> bytes:
+    return _document(
+        branding,
+        "Charte de l'Heure Civique",
+        [
+            "Cette charte rappelle l'esprit de l'Heure Civique et les engagements réciproques de "
+            "la mairie et des habitants qui donnent une heure par mois.",
+            "## Le volontaire s'engage à",
+            [
+                "agir avec bienveillance et discrétion, dans le respect des personnes aidées, de "
+                "leurs choix et de leur vie privée ;",
+                "ne recevoir aucune rémunération, aucun don ni aucune procuration ;",
+                "ne pas se substituer aux professionnels (soins, aide à domicile, services "
+                "sociaux) et signaler à la mairie ou au CCAS une situation préoccupante ;",
+                "prévenir s'il ne peut plus tenir un engagement pris auprès d'une personne.",
+            ],
+            "## La mairie s'engage à",
+            [
+                "accueillir, informer et orienter les volontaires ;",
+                "proposer des gestes adaptés aux besoins du territoire ;",
+                "n'utiliser les coordonnées des volontaires qu'avec leur accord et pour le seul "
+                "programme ;",
+                "valoriser l'engagement des volontaires et les remercier.",
+            ],
+            "## Chacun peut s'arrêter",
+            "L'engagement est libre : le volontaire peut faire une pause ou arrêter à tout moment, "
+            "sans avoir à se justifier.",
+            "---",
+            "Fait à ………………………………, le ……………………",
+            "Le volontaire                                        Pour la mairie",
+        ],
+    )
+
+
+# --- Social-network visuals (PNG) --------------------------------------------------------------
+
+
+def _visual(branding: Branding, size: tuple[int, int], title: str, subtitle: str) -> bytes:
+    width, height = size
+    image = Image.new("RGB", size, branding.primary_color)
+    draw = ImageDraw.Draw(image)
+    margin = height // 12
+    band = height // 4
+    draw.rectangle((0, height - band, width, height), fill=branding.secondary_color)
+
+    logo = png_logo(branding, band - margin)
+    left = margin
+    if logo is not None:
+        image.paste(logo.convert("RGB"), (margin, margin))
+        left = margin * 2 + logo.width
+    name_font = png_font(max(18, height // 18), bold=True)
+    draw.text((left, margin), "L'Heure Civique", font=name_font, fill="white")
+    if branding.territory_name:
+        # A long commune name gets smaller, then wraps; it never runs off the image.
+        room, size = width - left - margin, max(14, height // 24)
+        while size > 12 and draw.textlength(branding.territory_name, font=png_font(size)) > room:
+            size -= 1
+        place = png_font(size)
+        top = margin + int(name_font.size * 1.3)
+        for line in png_lines(draw, branding.territory_name, place, room)[:2]:
+            draw.text((left, top), line, font=place, fill="white")
+            top += int(size * 1.2)
+
+    title_font = png_font(max(24, height // 10), bold=True)
+    lines = png_lines(draw, title, title_font, width - 2 * margin - (band if width > height else 0))
+    top = margin * 2 + band // 2
+    for line in lines:
+        draw.text((margin, top), line, font=title_font, fill="white")
+        top += int(title_font.size * 1.15)
+
+    qr_size = band - margin
+    qr_position = (width - margin - qr_size, height - band + margin // 2)
+    image.paste(png_qr(branding.join_url, qr_size), qr_position)
+    small = png_font(max(14, height // 26), bold=True)
+    text_top = height - band + margin // 2
+    for line in png_lines(draw, subtitle, small, width - 3 * margin - qr_size):
+        draw.text((margin, text_top), line, font=small, fill="#161616")
+        text_top += int(small.size * 1.25)
+    draw.text((margin, text_top + small.size // 3), branding.site_label,
+              font=png_font(max(12, height // 30)), fill="#161616")  # fmt: skip
+    return png_bytes(image)
+
+
+@template("visuel-reseaux", "Visuel carré pour les réseaux sociaux", "png")
+def social_square(branding: Branding) -> bytes:
+    return _visual(
+        branding, (1080, 1080), "Donnez une heure par mois à vos voisins",
+        "Inscription en une minute :",
+    )  # fmt: skip
+
+
+@template("banniere", "Bannière pour un site ou une page", "png")
+def banner(branding: Branding) -> bytes:
+    return _visual(
+        branding, (1500, 500), "Une heure par mois pour vos voisins",
+        "Je donne mon heure :",
+    )  # fmt: skip

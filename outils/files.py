@@ -1,0 +1,134 @@
+"""Uploaded kit files: recognised by their content, never trusted for their name."""
+
+import io
+import os
+import zipfile
+
+import pypdfium2
+from django.core.exceptions import ValidationError
+from PIL import Image
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+# Office documents are ZIP archives: bounded, so that a « zip bomb » is refused unopened.
+MAX_ENTRIES = 2_000
+MAX_UNZIPPED = 200 * 1024 * 1024
+MAX_RATIO = 100
+
+EXTENSIONS = {
+    "pdf": {"pdf"},
+    "png": {"png"},
+    "jpeg": {"jpg", "jpeg"},
+    "docx": {"docx"},
+    "odt": {"odt"},
+    "xlsx": {"xlsx"},
+    "ods": {"ods"},
+}
+NOT_ACCEPTED = (
+    "Ce fichier n'est ni un PDF, ni une image PNG ou JPEG, ni un document bureautique "
+    "(DOCX, ODT, XLSX, ODS) : il ne peut pas être mis dans un kit."
+)
+
+
+def identify(upload) -> str:
+    """The format of an uploaded file, read from its bytes; a French error otherwise."""
+    if upload.size > MAX_BYTES:
+        raise ValidationError(
+            f"Ce fichier pèse {upload.size / 1_048_576:.1f} Mo ; un kit accepte au plus "
+            f"{MAX_BYTES // 1_048_576} Mo par fichier.".replace(".", ",", 1),
+            code="too_big",
+        )
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        detected = _check_pdf(upload)
+    elif head.startswith(b"\x89PNG\r\n\x1a\n") or head.startswith(b"\xff\xd8\xff"):
+        detected = _check_image(upload)
+    elif head.startswith(b"PK\x03\x04"):
+        detected = _check_office(upload)
+    else:
+        raise ValidationError(NOT_ACCEPTED, code="unknown")
+    extension = os.path.splitext(upload.name)[1].lower().lstrip(".")
+    if extension not in EXTENSIONS[detected]:
+        raise ValidationError(
+            f"Le nom de ce fichier se termine par « .{extension} » mais son contenu est un "
+            f"{detected.upper()} : renommez-le, ou choisissez le bon fichier.",
+            code="extension",
+        )
+    upload.seek(0)
+    return detected
+
+
+def _check_pdf(upload) -> str:
+    try:
+        document = pypdfium2.PdfDocument(upload.read())
+        pages = len(document)
+        document.close()
+    except pypdfium2.PdfiumError as error:
+        raise ValidationError("Ce PDF est illisible ou endommagé.", code="pdf") from error
+    if not pages:
+        raise ValidationError("Ce PDF n'a aucune page.", code="pdf")
+    return "pdf"
+
+
+def _check_image(upload) -> str:
+    try:
+        with Image.open(upload) as image:
+            if image.width * image.height > MAX_PIXELS:
+                raise ValidationError("Cette image a trop de pixels.", code="pixels")
+            image.verify()
+            return {"PNG": "png", "JPEG": "jpeg"}[image.format]
+    except (OSError, KeyError, Image.DecompressionBombError) as error:
+        raise ValidationError("Cette image est illisible ou endommagée.", code="image") from error
+
+
+def _check_office(upload) -> str:
+    try:
+        archive = zipfile.ZipFile(upload)
+    except zipfile.BadZipFile as error:
+        raise ValidationError(NOT_ACCEPTED, code="zip") from error
+    with archive:
+        entries = archive.infolist()
+        unzipped = sum(entry.file_size for entry in entries)
+        if (
+            len(entries) > MAX_ENTRIES
+            or unzipped > MAX_UNZIPPED
+            or any(e.file_size > MAX_RATIO * max(e.compress_size, 1) for e in entries)
+        ):
+            raise ValidationError(
+                "Ce document se décompresse en un volume anormal : il est refusé.", code="bomb"
+            )
+        names = {entry.filename for entry in entries}
+        if "mimetype" in names:
+            mimetype = archive.read("mimetype")[:100]
+            if mimetype == b"application/vnd.oasis.opendocument.text":
+                return "odt"
+            if mimetype == b"application/vnd.oasis.opendocument.spreadsheet":
+                return "ods"
+        if "[Content_Types].xml" in names:
+            if any(name.startswith("word/") for name in names):
+                return "docx"
+            if any(name.startswith("xl/") for name in names):
+                return "xlsx"
+    raise ValidationError(NOT_ACCEPTED, code="zip")
+
+
+def preview_png(data: bytes, format: str, width: int = 360) -> bytes | None:
+    """A small picture of the first page or of the image; None for office documents."""
+    if format == "pdf":
+        document = pypdfium2.PdfDocument(data)
+        try:
+            page = document[0]
+            image = page.render(scale=width / page.get_width()).to_pil()
+        finally:
+            document.close()
+    elif format in ("png", "jpeg"):
+        with Image.open(io.BytesIO(data)) as original:
+            image = original.convert("RGB")
+            image.thumbnail((width, width * 2))
+    else:
+        return None
+    output = io.BytesIO()
+    image.convert("RGB").save(output, format="PNG", optimize=True)
+    return output.getvalue()

@@ -1,0 +1,79 @@
+"""Files of the toolbox: what is downloaded, as one file or a whole kit, and counted."""
+
+import io
+import uuid
+import zipfile
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils.text import slugify
+
+from . import documents  # noqa: F401  (registers the branded documents)
+from .branding import TEMPLATE_VERSION, Branding, generated_file
+from .files import preview_png
+from .models import Download, Resource
+
+
+def stored_file(resource: Resource, branding: Branding) -> str:
+    """The storage name of what this portal downloads: its branded version, or the upload."""
+    if resource.brandable:
+        return generated_file(resource.template, branding)
+    return resource.file.name
+
+
+def file_size(resource: Resource, branding: Branding) -> int:
+    return default_storage.size(stored_file(resource, branding))
+
+
+def download_name(resource: Resource, branding: Branding) -> str:
+    """A plain, safe file name: letters, digits and dashes, then the right extension."""
+    words = [resource.title] + ([branding.territory_name] if resource.brandable else [])
+    base = slugify(" ".join(w for w in words if w))[:80] or "document"
+    return f"{base}.{resource.extension}"
+
+
+def preview_file(resource: Resource, branding: Branding) -> str | None:
+    """The storage name of the preview picture, made once per branding (None: no preview)."""
+    if not resource.brandable:
+        return resource.preview.name or None
+    name = f"{stored_file(resource, branding)}.apercu-v{TEMPLATE_VERSION}.png"
+    if not default_storage.exists(name):
+        with default_storage.open(stored_file(resource, branding), "rb") as source:
+            default_storage.save(name, ContentFile(preview_png(source.read(), resource.format)))
+    return name
+
+
+def record_downloads(resources, territory) -> None:
+    """Count a download on this portal: the resource and the portal, nothing about the person."""
+    portal = territory if territory.pk else None
+    Download.objects.bulk_create(Download(resource=r, territory=portal) for r in resources)
+
+
+def kit_zip(resources, branding: Branding) -> bytes:
+    """Every resource of a kit in one ZIP, under safe and distinct names."""
+    output = io.BytesIO()
+    used = set()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+        for resource in resources:
+            name = download_name(resource, branding)
+            base, extension = name.rsplit(".", 1)
+            number = 1
+            while name in used:
+                number += 1
+                name = f"{base}-{number}.{extension}"
+            used.add(name)
+            with default_storage.open(stored_file(resource, branding), "rb") as source:
+                archive.writestr(name, source.read())
+    return output.getvalue()
+
+
+def store_upload(resource: Resource, upload, format: str) -> None:
+    """Keep an upload under a random name, with its size, format and preview."""
+    data = upload.read()
+    resource.format = format
+    resource.size = len(data)
+    resource.file.save(f"{uuid.uuid4().hex}.{resource.extension}", ContentFile(data), save=False)
+    preview = preview_png(data, format)
+    if preview:
+        resource.preview.save(f"{uuid.uuid4().hex}.png", ContentFile(preview), save=False)
+    resource.save()
