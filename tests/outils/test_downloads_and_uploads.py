@@ -1,0 +1,250 @@
+import io
+import re
+import zipfile
+
+import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from reportlab.pdfgen.canvas import Canvas
+
+from outils.demo import editable_letter
+from outils.models import Download, Kit, Resource
+
+ADD_KIT = reverse("admin:outils_kit_add")
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def test_a_whole_kit_comes_as_a_zip_with_safe_names(client, loiret):
+    kit = Kit.objects.get(slug="kit-de-lancement")
+    response = client.get(
+        reverse("outils:download_kit", args=[kit.slug]), HTTP_HOST="loiret.localhost"
+    )
+    assert response["Content-Type"] == "application/zip"
+    assert response["Content-Disposition"] == 'attachment; filename="kit-de-lancement.zip"'
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    names = archive.namelist()
+    assert len(names) == kit.resources.count() == 6
+    assert all(re.fullmatch(r"[a-z0-9-]+\.(pdf|png)", name) for name in names), names
+    assert all(archive.read(name).startswith(b"%PDF-") for name in names)
+    # Every file of the archive counts as a download on the Loiret portal.
+    assert Download.objects.filter(territory=loiret).count() == 6
+
+
+def test_downloads_are_counted_per_resource_and_portal_without_anyone(client, loiret, gironde):
+    kit = Kit.objects.get(slug="le-noel-des-voisins")
+    poster = kit.resources.get(template="affiche-noel")
+    url = reverse("outils:download", args=[kit.slug, poster.pk])
+    for host in ("loiret.localhost", "loiret.localhost", "gironde.localhost"):
+        client.get(url, HTTP_HOST=host)
+    assert Download.objects.filter(resource=poster, territory=loiret).count() == 2
+    assert Download.objects.filter(resource=poster, territory=gironde).count() == 1
+    fields = {field.name for field in Download._meta.get_fields()}
+    assert fields == {"id", "resource", "territory", "at"}
+
+
+def test_a_resource_of_another_kit_is_not_found(client, db):
+    noel = Kit.objects.get(slug="le-noel-des-voisins")
+    other = Kit.objects.get(slug="kit-de-lancement").resources.first()
+    response = client.get(reverse("outils:download", args=[noel.slug, other.pk]))
+    assert response.status_code == 404
+
+
+@pytest.fixture
+def reserved(loiret):
+    kit = Kit.objects.create(
+        slug="kit-reserve", title="Réunion des maires", description="Pour les équipes.",
+        audience="mairies", topic="lancement", territory=loiret, is_public=False,
+    )  # fmt: skip
+    Resource.objects.create(kit=kit, title="Charte", template="charte-benevole", format="pdf")
+    return kit
+
+
+def test_a_reserved_kit_refuses_anonymous_and_foreign_users(
+    client, reserved, resident, gironde_agent, loiret_agent
+):
+    detail = reverse("outils:detail", args=[reserved.slug])
+    archive = reverse("outils:download_kit", args=[reserved.slug])
+    response = client.get(archive, HTTP_HOST="loiret.localhost")
+    assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
+    for person in (resident, gironde_agent):
+        client.force_login(person)
+        assert client.get(detail, HTTP_HOST="loiret.localhost").status_code == 403
+        assert client.get(archive, HTTP_HOST="loiret.localhost").status_code == 403
+    assert not Download.objects.exists()
+    client.force_login(loiret_agent)
+    assert client.get(archive, HTTP_HOST="loiret.localhost").status_code == 200
+
+
+def test_reserved_kits_are_listed_for_the_teams_only(client, reserved, resident, loiret_agent):
+    listing = reverse("outils:list")
+    public = client.get(listing, HTTP_HOST="loiret.localhost").content.decode()
+    assert "Réunion des maires" not in public
+    assert "Kit des équipes départementales" not in public
+    client.force_login(loiret_agent)
+    staff = client.get(listing, HTTP_HOST="loiret.localhost").content.decode()
+    assert "Réunion des maires" in staff and "Kit des équipes départementales" in staff
+
+
+def test_a_kit_of_another_territory_is_not_shown(client, reserved, gironde):
+    assert (
+        client.get(
+            reverse("outils:detail", args=[reserved.slug]), HTTP_HOST="gironde.localhost"
+        ).status_code
+        == 404
+    )
+
+
+def test_the_kit_list_costs_the_same_with_more_kits(client, loiret, django_assert_max_num_queries):
+    def queries():
+        cache.clear()
+        with django_assert_max_num_queries(30) as captured:
+            client.get(reverse("outils:list"), HTTP_HOST="loiret.localhost")
+        return len(captured)
+
+    few = queries()
+    for n in range(30):
+        kit = Kit.objects.create(slug=f"kit-{n}", title=f"Kit {n}", description="…",
+                                 audience="habitants", topic="fetes", territory=loiret)  # fmt: skip
+        Resource.objects.create(kit=kit, title="Affiche", template="affiche-noel", format="pdf")
+    assert queries() == few
+
+
+# --- Uploads in the admin ----------------------------------------------------------------------
+
+
+def _pdf() -> bytes:
+    output = io.BytesIO()
+    canvas = Canvas(output)
+    canvas.drawString(100, 700, "Programme de la réunion")
+    canvas.save()
+    return output.getvalue()
+
+
+def _kit_form(upload, **resource):
+    return {
+        "title": "Kit du CCAS",
+        "slug": "kit-du-ccas",
+        "description": "Documents du CCAS.",
+        "audience": "mairies",
+        "topic": "lancement",
+        "is_public": "on",
+        "position": "0",
+        "resources-TOTAL_FORMS": "1",
+        "resources-INITIAL_FORMS": "0",
+        "resources-MIN_NUM_FORMS": "0",
+        "resources-MAX_NUM_FORMS": "1000",
+        "resources-0-title": "Programme",
+        "resources-0-description": "",
+        "resources-0-template": "",
+        "resources-0-position": "0",
+        "resources-0-file": upload,
+        **resource,
+    }
+
+
+@pytest.fixture
+def loiret_admin(client, loiret_agent, loiret):
+    client.force_login(loiret_agent)
+    return client, loiret
+
+
+def _upload(loiret_admin, upload):
+    client, loiret = loiret_admin
+    return client.post(ADD_KIT, _kit_form(upload, territory=loiret.pk))
+
+
+def test_a_real_pdf_is_accepted_renamed_and_previewed(loiret_admin):
+    response = _upload(loiret_admin, SimpleUploadedFile("Programme réunion.pdf", _pdf()))
+    assert response.status_code == 302
+    resource = Resource.objects.get(kit__slug="kit-du-ccas")
+    assert resource.format == "pdf" and resource.size > 0
+    assert re.fullmatch(r"outils/fichiers/[0-9a-f]{32}\.pdf", resource.file.name)
+    assert resource.preview
+
+
+def test_an_editable_document_is_recognised(loiret_admin):
+    assert (
+        _upload(loiret_admin, SimpleUploadedFile("lettre.odt", editable_letter())).status_code
+        == 302
+    )
+    assert Resource.objects.get(kit__slug="kit-du-ccas").format == "odt"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("programme.pdf", b"<html><script>alert(1)</script></html>", "ni un PDF"),
+        ("lettre.docx", b"MZ\x90\x00\x03" + b"\x00" * 200, "ni un PDF"),
+        ("photo.jpg", b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "illisible"),
+        ("faux.pdf", b"%PDF-1.4 pas vraiment un pdf", "illisible"),
+    ],
+)
+def test_hostile_uploads_are_refused_in_french(loiret_admin, name, content, message):
+    response = _upload(loiret_admin, SimpleUploadedFile(name, content))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Kit.objects.filter(slug="kit-du-ccas").exists()
+
+
+def test_a_renamed_image_is_refused(loiret_admin):
+    from PIL import Image
+
+    png = io.BytesIO()
+    Image.new("RGB", (40, 40), "red").save(png, format="PNG")
+    response = _upload(loiret_admin, SimpleUploadedFile("photo.jpg", png.getvalue()))
+    assert "se termine par « .jpg » mais son contenu est un PNG" in response.content.decode()
+
+
+def test_an_oversized_file_is_refused(loiret_admin):
+    big = _pdf() + b"\n%" + b"x" * (21 * 1024 * 1024)
+    response = _upload(loiret_admin, SimpleUploadedFile("gros.pdf", big))
+    assert "un kit accepte au plus 20 Mo par fichier" in response.content.decode()
+
+
+def test_a_zip_bomb_dressed_as_a_document_is_refused(loiret_admin):
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"\x00" * (50 * 1024 * 1024))
+    assert len(bomb.getvalue()) < 200_000
+    response = _upload(loiret_admin, SimpleUploadedFile("rapport.docx", bomb.getvalue()))
+    assert "se décompresse en un volume anormal" in response.content.decode()
+
+
+def test_a_territorys_staff_cannot_publish_a_national_kit(loiret_admin):
+    client, _loiret = loiret_admin
+    form = _kit_form("", territory="", **{"resources-0-template": "affiche-noel"})
+    response = client.post(ADD_KIT, form)
+    assert response.status_code == 200
+    assert not Kit.objects.filter(slug="kit-du-ccas").exists()
+
+
+def test_a_resource_is_a_file_or_a_template_not_both(loiret_admin):
+    client, loiret = loiret_admin
+    upload = SimpleUploadedFile("p.pdf", _pdf())
+    form = _kit_form(upload, territory=loiret.pk, **{"resources-0-template": "affiche-noel"})
+    response = client.post(ADD_KIT, form)
+    assert "pas les deux" in response.content.decode()
+
+
+def test_download_counts_are_shown_by_portal_within_my_scope(client, loiret_agent, loiret, gironde):
+    kit = Kit.objects.get(slug="le-noel-des-voisins")
+    poster = kit.resources.first()
+    Download.objects.create(resource=poster, territory=loiret)
+    Download.objects.create(resource=poster, territory=gironde)
+    client.force_login(loiret_agent)
+    # A national kit is not in a Loiret agent's admin scope.
+    assert client.get(reverse("admin:outils_kit_change", args=[kit.pk])).status_code == 302
+    local = Kit.objects.create(slug="kit-local", title="Kit local", description="…",
+                               audience="habitants", topic="fetes", territory=loiret)  # fmt: skip
+    local_poster = Resource.objects.create(kit=local, title="Affiche", template="affiche-noel",
+                                           format="pdf")  # fmt: skip
+    Download.objects.create(resource=local_poster, territory=loiret)
+    page = client.get(reverse("admin:outils_kit_change", args=[local.pk])).content.decode()
+    assert "Téléchargements par portail" in page
+    assert "<td>Loiret</td><td>1</td>" in page
