@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.db.models import Count
+from django.template.defaultfilters import filesizeformat
 
 from territories.admin import TerritoryScopedAdmin, TerritoryScopedInline
 from territories.scope import staff_scope
@@ -59,9 +60,15 @@ class ResourceInline(TerritoryScopedInline):
     model = Resource
     form = ResourceForm
     extra = 1
-    fields = ["position", "title", "description", "template", "file", "format", "size"]
-    readonly_fields = ["format", "size"]
+    fields = ["position", "title", "description", "template", "file", "format", "weight"]
+    readonly_fields = ["format", "weight"]
     ordering = ["position", "pk"]
+
+    @admin.display(description="taille")
+    def weight(self, resource):
+        if resource.brandable:
+            return "générée pour chaque portail"
+        return filesizeformat(resource.size) if resource.size else "—"
 
 
 @admin.register(Kit)

@@ -2,6 +2,7 @@
 
 import os
 import socket
+import tempfile
 from email import message_from_bytes, policy
 from urllib.parse import urlsplit, urlunsplit
 
@@ -28,6 +29,8 @@ def _database_label() -> str:
 
 
 def pytest_configure(config):
+    # Uploaded and generated files of the tests go to a temporary folder, not var/media.
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="heurecivique-media-")
     # Each xdist worker gets its own Redis database, so flushing the cache between tests never
     # touches another worker's keys (rate-limit counters, host map).
     if settings.REDIS_URL:
