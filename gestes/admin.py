@@ -1,9 +1,8 @@
 from django import forms
 from django.contrib import admin
-from django.contrib.admin import helpers
 from django.contrib.admin.options import ShowFacets
-from django.template.response import TemplateResponse
 
+from heurecivique.moderation import reject_with_reason
 from territories.admin import TerritoryScopedAdmin
 from territories.scope import staff_scope
 
@@ -40,14 +39,6 @@ class GesteAdminForm(forms.ModelForm):
                 "moderation_note", "Indiquez le motif du refus : il est envoyé à l'auteur."
             )
         return data
-
-
-class RejectionForm(forms.Form):
-    reason = forms.CharField(
-        label="Motif du refus, envoyé à l'auteur",
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
-    )
 
 
 @admin.register(Geste)
@@ -95,27 +86,17 @@ class GesteAdmin(TerritoryScopedAdmin):
 
     @admin.action(description="Refuser les propositions choisies, avec un motif")
     def reject(self, request, queryset):
-        proposals = queryset.filter(status=Geste.Status.PROPOSED)
-        form = RejectionForm(request.POST if "apply" in request.POST else None)
-        if form.is_valid():
-            for geste in proposals.select_related("proposed_by"):
-                services.reject_geste(
-                    geste=geste, moderator=request.user, reason=form.cleaned_data["reason"]
-                )
-            self.message_user(
-                request,
-                f"{len(proposals)} proposition(s) refusée(s) ; leurs auteurs sont prévenus.",
-            )
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Refuser des propositions",
-            "opts": self.model._meta,
-            "proposals": proposals,
-            "form": form,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/gestes/reject.html", context)
+        proposals = list(
+            queryset.filter(status=Geste.Status.PROPOSED).select_related("proposed_by")
+        )
+        return reject_with_reason(
+            self,
+            request,
+            proposals,
+            lambda geste, reason: services.reject_geste(
+                geste=geste, moderator=request.user, reason=reason
+            ),
+        )
 
     @admin.action(description="Rendre nationaux les gestes choisis", permissions=["promote"])
     def promote(self, request, queryset):

@@ -5,4 +5,5 @@ from . import views
 app_name = "territories"
 urlpatterns = [
     path("theme.css", views.theme_css, name="theme"),
+    path("communes/", views.commune_choices, name="commune_choices"),
 ]

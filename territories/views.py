@@ -1,8 +1,10 @@
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
 from .colors import darken, rgb_triplet
+from .forms import find_communes
 
 ONE_YEAR = 60 * 60 * 24 * 365
 
@@ -27,3 +29,15 @@ def theme_css(request):
         response["Cache-Control"] = "no-cache"
     response["Vary"] = "Host"
     return response
+
+
+@require_safe
+def commune_choices(request):
+    """The communes matching a typed postal code or name, as radio buttons (for the script)."""
+    query = request.GET.get("q", "")[:100]
+    communes = find_communes(query)
+    return render(
+        request,
+        "territories/_commune_choices.html",
+        {"communes": communes, "query": query, "checked": len(communes) == 1},
+    )

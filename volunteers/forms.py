@@ -6,48 +6,20 @@ from django.db.models import Q
 from django.utils import timezone
 
 from gestes.models import Geste, Theme
-from heurecivique.text import search_key
-from territories.models import Commune
+from territories.forms import CommuneForm
 
 from .models import MAX_MINUTES, MIN_MINUTES, Availability, CivicHour, Skill, first_of_month
 
-MAX_COMMUNE_CHOICES = 12
 MAX_ATTESTATION_MONTHS = 36
 
 
-def find_communes(query: str) -> list[Commune]:
-    """The communes a resident may mean by what they typed, most populous first."""
-    query = query.strip()
-    if len(query) < 2:
-        return []
-    communes = Commune.objects.select_related("department")
-    return list(communes.search(query)[:MAX_COMMUNE_CHOICES]) or list(
-        communes.search(query, anywhere=True)[:MAX_COMMUNE_CHOICES]
-    )
-
-
-class VolunteerForm(forms.Form):
+class VolunteerForm(CommuneForm):
     """Who I am, where I live, what I like: the onboarding and the profile page."""
+
+    field_order = ["first_name", "last_name", "commune_query", "commune", "quartier"]
 
     first_name = forms.CharField(label="Prénom", max_length=150)
     last_name = forms.CharField(label="Nom", max_length=150)
-    commune_query = forms.CharField(
-        label="Votre commune",
-        max_length=100,
-        help_text="Votre code postal ou le nom de votre commune, par exemple 45000 ou Orléans.",
-    )
-    commune = forms.ModelChoiceField(
-        queryset=Commune.objects.all(),
-        required=False,
-        widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Choisissez une commune dans la liste."},
-    )
-    quartier = forms.CharField(
-        label="Votre quartier (facultatif)",
-        max_length=100,
-        required=False,
-        help_text="Votre quartier, votre résidence ou votre rue : pour agir tout près de chez soi.",
-    )
     interests = forms.ModelMultipleChoiceField(
         label="Ce qui vous tient à cœur",
         queryset=Theme.objects.all(),
@@ -80,39 +52,6 @@ class VolunteerForm(forms.Form):
         help_text="Facultatif. Sans votre accord, la mairie ne voit ni votre nom ni votre adresse "
         "électronique. Vous pouvez changer d'avis à tout moment.",
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.commune_matches: list[Commune] = []
-
-    def clean(self):
-        data = super().clean()
-        if data.get("commune") is None and data.get("commune_query"):
-            matches = find_communes(data["commune_query"])
-            if len(matches) == 1:
-                data["commune"] = matches[0]
-            elif not matches:
-                self.add_error(
-                    "commune_query",
-                    f"Aucune commune française ne correspond à « {data['commune_query']} ». "
-                    "Vérifiez le code postal ou l'orthographe.",
-                )
-            else:
-                self.commune_matches = matches
-                self.add_error("commune", "Plusieurs communes correspondent : choisissez la vôtre.")
-        commune = data.get("commune")
-        if commune and data.get("quartier"):
-            data["quartier"] = self._official_quartier(commune, data["quartier"])
-        return data
-
-    @staticmethod
-    def _official_quartier(commune: Commune, typed: str) -> str:
-        """The mairie's spelling of a quartier when the resident typed one of its names."""
-        wanted = search_key(typed)
-        for name in commune.quartiers.values_list("name", flat=True):
-            if search_key(name) == wanted:
-                return name
-        return typed.strip()
 
 
 class CivicHourForm(forms.ModelForm):

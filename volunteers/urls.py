@@ -7,7 +7,6 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("rejoindre/", views.join, name="join"),
     path("profil/", views.profile, name="profile"),
-    path("communes/", views.commune_choices, name="commune_choices"),
     path("engagement/", views.pledge, name="pledge"),
     path("heures/", views.log_hour, name="log_hour"),
     path("heures/<int:pk>/modifier/", views.edit_hour, name="edit_hour"),

@@ -14,7 +14,7 @@ from gestes.models import Geste
 
 from . import services
 from .attestation import attestation_pdf
-from .forms import AttestationForm, CivicHourForm, VolunteerForm, find_communes
+from .forms import AttestationForm, CivicHourForm, VolunteerForm
 from .models import CivicHour, Volunteer, first_of_month, previous_month
 from .progress import progress_for
 
@@ -85,18 +85,6 @@ def _profile_fields(form) -> dict:
 
 def _status(form) -> int:
     return 400 if form.is_bound and form.errors else 200
-
-
-@login_required
-@require_safe
-def commune_choices(request):
-    """The communes matching a typed postal code or name, as radio buttons (for the script)."""
-    communes = find_communes(request.GET.get("q", ""))
-    return render(
-        request,
-        "volunteers/_commune_choices.html",
-        {"communes": communes, "query": request.GET.get("q", ""), "checked": len(communes) == 1},
-    )
 
 
 @_volunteer_or_join

@@ -84,10 +84,10 @@ def test_a_volunteer_belongs_to_the_portal_of_their_commune(
 
 def test_commune_suggestions_come_as_radio_buttons(client, resident, orleans_commune):
     client.force_login(resident)
-    page = client.get(reverse("volunteers:commune_choices"), {"q": "4500"}).content.decode()
+    page = client.get(reverse("territories:commune_choices"), {"q": "4500"}).content.decode()
     assert f'type="radio" name="commune" value="{orleans_commune.pk}"' in page
     assert "checked" in page  # a single match is preselected
-    page = client.get(reverse("volunteers:commune_choices"), {"q": "zzzz"}).content.decode()
+    page = client.get(reverse("territories:commune_choices"), {"q": "zzzz"}).content.decode()
     assert "Aucune commune française ne correspond pour l'instant à « zzzz »" in page
 
 
