@@ -2,9 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
-from django.utils.text import slugify
 
-from heurecivique.text import search_key
+from heurecivique.text import search_key, unique_slug
 from territories.models import Territory
 
 # The months of the year, 1 to 12.
@@ -159,16 +158,8 @@ class Geste(models.Model):
     def save(self, *args, **kwargs):
         self.search_text = search_key(f"{self.title} {self.summary} {self.how_to}")
         if not self.slug:
-            self.slug = self._free_slug()
+            self.slug = unique_slug(Geste, self.title, self.pk)
         super().save(*args, **kwargs)
-
-    def _free_slug(self) -> str:
-        base = slugify(self.title)[:120] or "geste"
-        slug, n = base, 1
-        while Geste.objects.filter(slug=slug).exclude(pk=self.pk).exists():
-            n += 1
-            slug = f"{base}-{n}"
-        return slug
 
     @property
     def month_list(self) -> list[int]:

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "territories",
     "gestes",
     "outils",
+    "initiatives",
     "volunteers",
 ]
 
@@ -157,6 +158,8 @@ ACCOUNT_RATE_LIMITS = {
     "log_hour": "30/h/user",
     "personal_data_export": "10/h/user",
     "geste_proposal": "5/h/user",
+    "initiative_proposal": "5/h/user",
+    "initiative_interest": "10/h/user",
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -8,13 +8,17 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from gestes.models import Geste
+from initiatives.models import GoodPractice, Initiative
 from outils.models import Kit
+from territories.resolver import territory_for_host
 
 # URL name and title of each fixed public page, in the order of the « Plan du site ».
 PAGES = [
     ("home", "Accueil"),
     ("gestes:list", "Les gestes solidaires"),
     ("outils:list", "La boîte à outils"),
+    ("initiatives:list", "Les initiatives solidaires"),
+    ("initiatives:practices", "Les bonnes pratiques"),
     ("legal_notice", "Mentions légales"),
     ("privacy", "Données personnelles"),
     ("accessibility", "Déclaration d'accessibilité"),
@@ -56,7 +60,41 @@ class KitsSitemap(Sitemap):
         return reverse("outils:detail", args=[kit.slug])
 
 
-SITEMAPS = {"pages": PagesSitemap, "gestes": GestesSitemap, "outils": KitsSitemap}
+class InitiativesSitemap(Sitemap):
+    """The published initiatives of the communes the portal of the sitemap's host covers."""
+
+    changefreq = "weekly"
+    territory = None  # known once get_urls() receives the site
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        self.territory = territory_for_host(site.domain) if site else None
+        return super().get_urls(page, site, protocol)
+
+    def items(self):
+        initiatives = Initiative.objects.published().order_by("-published_at")
+        return initiatives.on_portal(self.territory) if self.territory else initiatives
+
+    def location(self, initiative):
+        return reverse("initiatives:detail", args=[initiative.slug])
+
+
+class PracticesSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return GoodPractice.objects.published().order_by("title")
+
+    def location(self, practice):
+        return reverse("initiatives:practice", args=[practice.slug])
+
+
+SITEMAPS = {
+    "pages": PagesSitemap,
+    "gestes": GestesSitemap,
+    "outils": KitsSitemap,
+    "initiatives": InitiativesSitemap,
+    "bonnes-pratiques": PracticesSitemap,
+}
 
 
 def public_pages() -> list[tuple[str, str]]:

@@ -2,6 +2,7 @@ import re
 import unicodedata
 
 from django.utils.dateformat import format as format_date
+from django.utils.text import slugify
 
 
 def search_key(value: str) -> str:
@@ -15,3 +16,13 @@ def long_date(day) -> str:
     """« 1er janvier 2026 », « 14 juillet 2026 »: the way a French letter writes a date."""
     text = format_date(day, "j F Y")
     return "1er" + text[1:] if day.day == 1 else text
+
+
+def unique_slug(model, title: str, pk=None) -> str:
+    """A slug for this title, numbered when another row of the model already has it."""
+    base = slugify(title)[:120] or "page"
+    slug, n = base, 1
+    while model.objects.filter(slug=slug).exclude(pk=pk).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug

@@ -43,6 +43,7 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     path("gestes/", include("gestes.urls")),
     path("outils/", include("outils.urls")),
+    path("", include("initiatives.urls")),
     path("mon-heure/", include("volunteers.urls")),
     path("compte/donnees/", views.personal_data, name="personal_data"),
     re_path(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import TemplateView
 
+from initiatives.models import Initiative
 from volunteers.stats import counters_for
 
 from . import personal_data as personal_data_module
@@ -24,7 +25,16 @@ class HomeView(TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(counters=counters_for(self.request.territory), **kwargs)
+        featured = (
+            Initiative.objects.published()
+            .on_portal(self.request.territory)
+            .filter(featured=True)
+            .select_related("commune")
+            .prefetch_related("themes", "photos")[:3]
+        )
+        return super().get_context_data(
+            counters=counters_for(self.request.territory), featured=featured, **kwargs
+        )
 
 
 class LegalPageView(TemplateView):

@@ -71,19 +71,24 @@ class Branding:
         return colors.HexColor(self.secondary_color)
 
 
-def branding_for(request) -> Branding:
-    """The branding of the portal this request is for, with its own address."""
-    territory = request.territory
+def branding_for(request, territory=None) -> Branding:
+    """The branding of a portal (by default the one of the request), with its address: the
+    address of the request when it is on that portal, else the portal's own."""
+    territory = territory or request.territory
     logo = None
     if territory.logo and default_storage.exists(territory.logo.name):
         logo = territory.logo.path
+    if territory == request.territory:
+        site_url = request.build_absolute_uri("/").rstrip("/")
+    else:
+        site_url = f"{request.scheme}://{territory.portal_hosts[0]}"
     return Branding(
         territory_name="" if territory.is_national else territory.name,
         primary_color=territory.primary_color,
         secondary_color=territory.secondary_color,
         logo_path=logo,
-        site_url=request.build_absolute_uri("/").rstrip("/"),
-        join_url=request.build_absolute_uri(reverse("volunteers:join")),
+        site_url=site_url,
+        join_url=site_url + reverse("volunteers:join"),
         territory_key=territory.branding_key,
     )
 

@@ -1,0 +1,187 @@
+from django.contrib import admin
+from django.contrib.admin.options import ShowFacets
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from gestes.models import Geste
+from heurecivique.moderation import reject_with_reason
+from outils.models import Kit
+from territories.admin import TerritoryScopedAdmin, TerritoryScopedInline
+from territories.scope import staff_scope
+
+from . import services
+from .models import GoodPractice, Initiative, InterestMessage, Photo
+
+
+class PhotoInline(TerritoryScopedInline):
+    """Photos come re-encoded from the submission form; here, their order and description."""
+
+    model = Photo
+    extra = 0
+    fields = ["thumbnail", "alt_text", "position"]
+    readonly_fields = ["thumbnail"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="photo")
+    def thumbnail(self, photo):
+        return format_html('<img src="{}" alt="" width="120">', photo.small.url)
+
+
+@admin.register(Initiative)
+class InitiativeAdmin(TerritoryScopedAdmin):
+    """The initiatives of my territory's communes, and their moderation queue."""
+
+    list_display = ["title", "status", "commune", "featured", "organiser", "created_at"]
+    list_filter = ["status", "featured", "themes", "commune"]
+    search_fields = ["title", "summary", "run_by"]
+    list_select_related = ["commune", "organiser"]
+    readonly_fields = ["organiser", "moderated_by", "moderated_at", "published_at", "created_at"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["commune"]
+    inlines = [PhotoInline]
+    actions = ["publish", "reject", "unpublish", "feature", "unfeature"]
+    show_facets = ShowFacets.ALWAYS
+    fields = [
+        "title",
+        "slug",
+        "summary",
+        "body",
+        "commune",
+        "quartier",
+        "themes",
+        "run_by",
+        "place",
+        "frequency",
+        "schedule",
+        "how_to_join",
+        "status",
+        "featured",
+        "moderation_note",
+        "organiser",
+        "moderated_by",
+        "moderated_at",
+        "published_at",
+        "created_at",
+    ]
+
+    def scope_queryset(self, queryset, scope):
+        return queryset.filter(commune__in=scope.communes())
+
+    def save_model(self, request, obj, form, change):
+        previous = form.initial.get("status")
+        super().save_model(request, obj, form, change)
+        if obj.status == previous:
+            return
+        if obj.status == Initiative.Status.PUBLISHED:
+            services.publish_initiative(initiative=obj, moderator=request.user)
+        elif obj.status == Initiative.Status.REJECTED:
+            services.reject_initiative(
+                initiative=obj, moderator=request.user, reason=obj.moderation_note
+            )
+        elif obj.status == Initiative.Status.UNPUBLISHED:
+            services.unpublish_initiative(initiative=obj, moderator=request.user)
+
+    @admin.action(description="Publier les initiatives choisies")
+    def publish(self, request, queryset):
+        waiting = queryset.exclude(status=Initiative.Status.PUBLISHED).select_related("organiser")
+        for initiative in waiting:
+            services.publish_initiative(initiative=initiative, moderator=request.user)
+        self.message_user(request, f"{len(waiting)} initiative(s) publiée(s).")
+
+    @admin.action(description="Refuser les propositions choisies, avec un motif")
+    def reject(self, request, queryset):
+        proposals = list(queryset.filter(status=Initiative.Status.PROPOSED))
+        return reject_with_reason(
+            self,
+            request,
+            proposals,
+            lambda initiative, reason: services.reject_initiative(
+                initiative=initiative, moderator=request.user, reason=reason
+            ),
+        )
+
+    @admin.action(description="Retirer du portail les initiatives choisies")
+    def unpublish(self, request, queryset):
+        published = list(queryset.filter(status=Initiative.Status.PUBLISHED))
+        for initiative in published:
+            services.unpublish_initiative(initiative=initiative, moderator=request.user)
+        self.message_user(request, f"{len(published)} initiative(s) retirée(s) du portail.")
+
+    @admin.action(description="Mettre à la une de l'accueil")
+    def feature(self, request, queryset):
+        count = queryset.filter(status=Initiative.Status.PUBLISHED).update(featured=True)
+        self.message_user(request, f"{count} initiative(s) à la une.")
+
+    @admin.action(description="Retirer de la une")
+    def unfeature(self, request, queryset):
+        self.message_user(request, f"{queryset.update(featured=False)} initiative(s) retirée(s).")
+
+
+@admin.register(InterestMessage)
+class InterestMessageAdmin(TerritoryScopedAdmin):
+    """How many volunteers wrote to which initiative; the messages stay between them."""
+
+    list_display = ["initiative", "created_at"]
+    list_select_related = ["initiative"]
+    fields = ["initiative", "created_at"]
+    readonly_fields = fields
+
+    def scope_queryset(self, queryset, scope):
+        return queryset.filter(initiative__commune__in=scope.communes())
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(GoodPractice)
+class GoodPracticeAdmin(TerritoryScopedAdmin):
+    list_display = ["title", "status", "territory_name", "published_at"]
+    list_filter = ["status", "territory"]
+    search_fields = ["title", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["gestes", "kits"]
+    autocomplete_fields = ["initiatives"]
+    readonly_fields = ["copied_from", "preview", "published_at", "created_at"]
+    fields = [
+        "title",
+        "slug",
+        "summary",
+        "body",
+        "preview",
+        "territory",
+        "status",
+        "gestes",
+        "kits",
+        "initiatives",
+        "copied_from",
+        "published_at",
+        "created_at",
+    ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not staff_scope(request).is_national:
+            form.base_fields["territory"].required = True
+        return form
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # A practice may point to any published geste and public kit, national ones included.
+        if db_field.name == "gestes":
+            kwargs["queryset"] = Geste.objects.published()
+        elif db_field.name == "kits":
+            kwargs["queryset"] = Kit.objects.filter(is_public=True)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description="territoire", ordering="territory__name")
+    def territory_name(self, practice):
+        return practice.territory.name if practice.territory else "National"
+
+    @admin.display(description="aperçu")
+    def preview(self, practice):
+        # body_html is Markdown rendered then sanitised by nh3 (initiatives.text).
+        return mark_safe(practice.body_html) if practice.body_html else "—"  # noqa: S308

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InitiativesConfig(AppConfig):
+    name = "initiatives"
+    verbose_name = "Initiatives et bonnes pratiques"

@@ -1,0 +1,81 @@
+from django import forms
+
+from gestes.models import Theme
+from heurecivique.images import photo_variants
+from territories.forms import CommuneForm
+
+from .models import MAX_PHOTOS, Initiative
+
+MAX_PHOTO_BYTES = 8_000_000
+
+
+class InitiativeForm(CommuneForm, forms.ModelForm):
+    """Presenting an initiative: what, where, who, when, how to join."""
+
+    field_order = ["title", "summary", "body", "commune_query", "commune", "quartier", "themes"]
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "title",
+            "summary",
+            "body",
+            "quartier",
+            "themes",
+            "run_by",
+            "place",
+            "frequency",
+            "schedule",
+            "how_to_join",
+        ]
+        labels = {"title": "Nom de l'initiative", "body": "Présentation"}
+        widgets = {
+            "summary": forms.TextInput,
+            "body": forms.Textarea(attrs={"rows": 6, "maxlength": 4000}),
+            "how_to_join": forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
+            "themes": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune_query"].label = "Commune de l'initiative"
+        self.fields["quartier"].label = "Quartier (facultatif)"
+        self.fields["body"].max_length = 4000
+        self.fields["how_to_join"].max_length = 1000
+        self.fields["themes"].queryset = Theme.objects.all()
+
+
+class PhotoForm(forms.Form):
+    image = forms.ImageField(label="Photo", required=False)
+    alt_text = forms.CharField(
+        label="Ce que montre la photo",
+        max_length=200,
+        required=False,
+        help_text="Obligatoire avec une photo : elle sera lue aux personnes aveugles.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        image = data.get("image")
+        if image and not data.get("alt_text"):
+            self.add_error("alt_text", "Décrivez la photo en quelques mots.")
+        if image:
+            try:
+                # Checked and re-encoded now: a refused file never reaches the storage.
+                data["variants"] = photo_variants(image, max_bytes=MAX_PHOTO_BYTES)
+            except forms.ValidationError as error:
+                self.add_error("image", error)
+        return data
+
+
+PhotoFormSet = forms.formset_factory(PhotoForm, extra=MAX_PHOTOS, max_num=MAX_PHOTOS)
+
+
+class InterestForm(forms.Form):
+    message = forms.CharField(
+        label="Votre message à l'organisateur",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 1000}),
+        help_text="1000 caractères au plus. L'organisateur vous répondra à votre adresse "
+        "électronique ; la sienne ne vous est pas communiquée.",
+    )

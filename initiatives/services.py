@@ -1,0 +1,117 @@
+"""Initiatives: proposed, moderated by their commune's portal, relayed to their organiser."""
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from heurecivique.email import send_templated_mail
+
+from .models import GoodPractice, Initiative, InterestMessage, Photo
+
+
+def add_photo(*, initiative: Initiative, variants, alt_text: str, position: int) -> Photo:
+    """Store a photo from its re-encoded variants (heurecivique.images.photo_variants)."""
+    (small_width, small), (medium_width, medium), (large_width, large) = variants.values()
+    photo = Photo(
+        initiative=initiative,
+        alt_text=alt_text,
+        position=position,
+        small_width=small_width,
+        medium_width=medium_width,
+        large_width=large_width,
+    )
+    photo.small.save(small.name, small, save=False)
+    photo.medium.save(medium.name, medium, save=False)
+    photo.large.save(large.name, large, save=False)
+    photo.save()
+    return photo
+
+
+@transaction.atomic
+def propose_initiative(*, organiser, themes, photos, **fields) -> Initiative:
+    """A new initiative, waiting for the moderators of its commune's portal.
+
+    `photos` are (variants, alt text) pairs, already checked and re-encoded by the form.
+    """
+    initiative = Initiative(organiser=organiser, status=Initiative.Status.PROPOSED, **fields)
+    initiative.full_clean(exclude=["slug"])
+    initiative.save()
+    initiative.themes.set(themes)
+    for position, (variants, alt_text) in enumerate(photos):
+        add_photo(initiative=initiative, variants=variants, alt_text=alt_text, position=position)
+    return initiative
+
+
+def _moderate(initiative: Initiative, moderator, status: str, note: str = "") -> None:
+    initiative.status = status
+    initiative.moderated_by = moderator
+    initiative.moderated_at = timezone.now()
+    initiative.moderation_note = note
+    fields = ["status", "moderated_by", "moderated_at", "moderation_note"]
+    if status == Initiative.Status.PUBLISHED and not initiative.published_at:
+        initiative.published_at = timezone.now()
+        fields.append("published_at")
+    if status != Initiative.Status.PUBLISHED:
+        initiative.featured = False
+        fields.append("featured")
+    initiative.save(update_fields=fields)
+
+
+def publish_initiative(*, initiative: Initiative, moderator) -> None:
+    _moderate(initiative, moderator, Initiative.Status.PUBLISHED)
+    _tell_organiser(initiative, "initiatives/email/initiative_published")
+
+
+def reject_initiative(*, initiative: Initiative, moderator, reason: str) -> None:
+    _moderate(initiative, moderator, Initiative.Status.REJECTED, reason)
+    _tell_organiser(initiative, "initiatives/email/initiative_rejected")
+
+
+def unpublish_initiative(*, initiative: Initiative, moderator) -> None:
+    """Take a published initiative off the portal (ended, outdated); its author keeps it."""
+    _moderate(initiative, moderator, Initiative.Status.UNPUBLISHED)
+
+
+def _tell_organiser(initiative: Initiative, template: str) -> None:
+    if initiative.organiser and initiative.organiser.email:
+        send_templated_mail(
+            to=initiative.organiser.email, template=template, context={"initiative": initiative}
+        )
+
+
+@transaction.atomic
+def send_interest(*, initiative: Initiative, sender, message: str, site_url: str):
+    """« Je suis intéressé(e) »: the message goes to the organiser, who answers the volunteer
+    directly (Reply-To); the volunteer never sees the organiser's address."""
+    interest = InterestMessage(initiative=initiative, sender=sender, message=message)
+    interest.full_clean()
+    interest.save()
+    organiser = initiative.organiser
+    if organiser and organiser.email:
+        context = {"initiative": initiative, "interest": interest, "site_url": site_url}
+        email = EmailMessage(
+            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
+            + f"Quelqu'un souhaite rejoindre « {initiative.title} »",
+            body=render_to_string("initiatives/email/interest.txt", context),
+            to=[organiser.email],
+            reply_to=[sender.email],
+        )
+        transaction.on_commit(email.send)
+    return interest
+
+
+def copy_good_practice(*, practice: GoodPractice, territory) -> GoodPractice:
+    """A territory takes up another's good practice as a draft of its own, to adapt."""
+    copy = GoodPractice.objects.create(
+        title=practice.title,
+        summary=practice.summary,
+        body=practice.body,
+        territory=territory,
+        copied_from=practice,
+        status=GoodPractice.Status.DRAFT,
+    )
+    copy.gestes.set(practice.gestes.all())
+    copy.kits.set(practice.kits.all())
+    return copy

@@ -1,0 +1,45 @@
+"""The picture a social network shows when an initiative or a good practice is shared."""
+
+import hashlib
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from PIL import Image, ImageDraw
+
+from outils.branding import Branding, png_bytes, png_font, png_lines, png_logo
+
+SIZE = (1200, 630)  # what Open Graph and Twitter cards expect
+VERSION = 1
+
+
+def share_image(title: str, place: str, branding: Branding) -> str:
+    """The storage name of a 1200×630 PNG with the title, the place and the portal's colours,
+    drawn once for these words and this branding."""
+    words = hashlib.sha256(f"{title}\n{place}".encode()).hexdigest()[:12]
+    name = f"initiatives/partage/{words}-{branding.key}-v{VERSION}.png"
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(_draw(title, place, branding)))
+    return name
+
+
+def _draw(title: str, place: str, branding: Branding) -> bytes:
+    width, height = SIZE
+    image = Image.new("RGB", SIZE, branding.primary_color)
+    draw = ImageDraw.Draw(image)
+    margin = 64
+    band = 150
+    draw.rectangle((0, height - band, width, height), fill=branding.secondary_color)
+    logo = png_logo(branding, 96)
+    left = margin
+    if logo is not None:
+        image.paste(logo.convert("RGB"), (margin, margin))
+        left += 96 + 32
+    draw.text((left, margin + 8), branding.portal_name, font=png_font(34, bold=True), fill="white")
+    title_font = png_font(60, bold=True)
+    top = margin + 150
+    for line in png_lines(draw, title, title_font, width - 2 * margin)[:3]:
+        draw.text((margin, top), line, font=title_font, fill="white")
+        top += 72
+    draw.text((margin, height - band + 40), place, font=png_font(40, bold=True), fill="#161616")
+    draw.text((margin, height - band + 95), branding.site_label, font=png_font(26), fill="#161616")
+    return png_bytes(image)
