@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from PIL import Image, ImageDraw, ImageFont
 
 from gestes.demo import load_demo_gestes
+from initiatives.demo import load_demo_initiatives
 from outils.demo import load_demo_outils
 from territories.models import Commune, Department, Membership, Territory
 from volunteers.demo import load_demo_volunteers
@@ -104,6 +105,8 @@ class Command(BaseCommand):
         if downloads := load_demo_outils():
             self.stdout.write(f"Boîte à outils : lettre modifiable, kit réservé, {downloads} "
                               "téléchargements comptés.")  # fmt: skip
+        if initiatives := load_demo_initiatives():
+            self.stdout.write(f"{initiatives} initiatives et 5 bonnes pratiques créées.")
         if ideas := load_demo_gestes():
             self.stdout.write(
                 f"{ideas} idées de gestes proposées sur les portails de démonstration."
