@@ -7,6 +7,7 @@ text chunks and anything appended to the file (an HTML « polyglot ») behind.
 
 import io
 import uuid
+import warnings
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -26,7 +27,11 @@ def decoded_image(upload, *, max_bytes: int, max_pixels: int = 40_000_000) -> Im
         )
     upload.seek(0)
     try:
-        with Image.open(upload) as image:
+        with warnings.catch_warnings():
+            # Pillow only warns below twice its own limit; the pixel count is checked just below.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(upload)
+        with image:
             if image.format not in ACCEPTED_FORMATS:
                 raise ValidationError(
                     "Seules les images JPEG, PNG ou WebP sont acceptées.", code="format"

@@ -46,7 +46,12 @@ class InitiativeForm(CommuneForm, forms.ModelForm):
 
 
 class PhotoForm(forms.Form):
-    image = forms.ImageField(label="Photo", required=False)
+    # A plain file field: heurecivique.images checks the content itself, bounds first.
+    image = forms.FileField(
+        label="Photo",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
     alt_text = forms.CharField(
         label="Ce que montre la photo",
         max_length=200,

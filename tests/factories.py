@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from gestes.models import Geste
+from initiatives.models import Initiative
 from territories.models import Commune, Department, Territory
 from volunteers.models import CivicHour, Pledge, Volunteer
 
@@ -106,3 +107,24 @@ class GesteFactory(factory.django.DjangoModelFactory):
     def themes(geste, create, extracted, **kwargs):
         if create and extracted:
             geste.themes.set(extracted)
+
+
+class InitiativeFactory(factory.django.DjangoModelFactory):
+    """A published initiative, organised by a new account."""
+
+    class Meta:
+        model = Initiative
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Initiative numéro {n}")
+    summary = "Des voisins qui s'entraident."
+    body = "Une présentation."
+    commune = factory.SubFactory(CommuneFactory)
+    run_by = "Association des voisins"
+    place = "Salle des fêtes"
+    frequency = Initiative.Frequency.WEEKLY
+    schedule = "le samedi matin"
+    how_to_join = "Venez nous voir."
+    organiser = factory.SubFactory(UserFactory)
+    status = Initiative.Status.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)

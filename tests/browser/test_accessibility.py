@@ -89,9 +89,13 @@ def test_the_account_pages_have_no_axe_violation(page, portal_url, resident, nat
         "gestes:my_proposals",
     ):
         _assert_accessible(page, portal_url(None, reverse(name)))
-    # The idea box with its errors shown.
-    page.goto(portal_url(None, reverse("gestes:propose")))
-    page.get_by_role("button", name="Envoyer ma proposition").click()
-    assert "Ce champ est obligatoire" in page.content()
-    results = AXE.run(page)
-    assert results.violations_count == 0, results.generate_report()
+    # The idea box and the initiative form with their errors shown.
+    for name, button in (
+        ("gestes:propose", "Envoyer ma proposition"),
+        ("initiatives:propose", "Envoyer pour publication"),
+    ):
+        page.goto(portal_url(None, reverse(name)))
+        page.get_by_role("button", name=button).click()
+        assert "Ce champ est obligatoire" in page.content()
+        results = AXE.run(page)
+        assert results.violations_count == 0, results.generate_report()
