@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from gestes.models import Geste
+from initiatives.models import Initiative, InterestMessage
 from territories.models import Membership
 from volunteers.models import Volunteer
 from volunteers.services import anonymise_volunteer
@@ -90,6 +91,15 @@ def collect(user) -> dict:
             {"mois": c.month.strftime("%Y-%m"), "geste": c.geste.title}
             for c in volunteer.geste_choices.select_related("geste")
         ]
+    data["initiatives présentées"] = [
+        {"titre": i.title, "commune": i.commune.name, "état": i.get_status_display(),
+         "présentée le": _date(i.created_at)}
+        for i in Initiative.objects.filter(organiser=user).select_related("commune")
+    ]  # fmt: skip
+    data["messages aux organisateurs"] = [
+        {"initiative": m.initiative.title, "message": m.message, "envoyé le": _date(m.created_at)}
+        for m in InterestMessage.objects.filter(sender=user).select_related("initiative")
+    ]
     data["gestes proposés"] = [
         {"titre": g.title, "en une phrase": g.summary, "comment faire": g.how_to,
          "état": g.get_status_display(), "proposé le": _date(g.created_at)}
@@ -126,14 +136,16 @@ def as_csv(data: dict) -> str:
 
 @transaction.atomic
 def delete_account(user) -> None:
-    """Erase the person: their account, addresses, roles, unpublished ideas and traces in the
-    admin history. Their hours stay, anonymous, so that the programme's statistics do not change.
+    """Erase the person: their account, addresses, roles, messages, unpublished ideas and
+    initiatives, and traces in the admin history. Their hours stay, anonymous, so that the
+    programme's statistics do not change; what they published stays, unsigned.
     """
     volunteer = Volunteer.objects.filter(user=user).first()
     if volunteer:
         anonymise_volunteer(volunteer=volunteer)
     # Ideas not yet published are the person's drafts; published ones stay, unsigned.
     Geste.objects.filter(proposed_by=user).exclude(status=Geste.Status.PUBLISHED).delete()
+    Initiative.objects.filter(organiser=user).exclude(status=Initiative.Status.PUBLISHED).delete()
     # The admin history names the objects it touched ("jeanne@example.org"): forget those.
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(get_user_model()), object_id=str(user.pk)

@@ -100,7 +100,9 @@ def _sharing(request, initiative) -> dict:
 @login_required
 def interest(request, slug):
     """« Je suis intéressé(e) »: a short message relayed to the organiser by email."""
-    initiative = get_object_or_404(_published_on_portal(request), slug=slug)
+    initiative = get_object_or_404(
+        _published_on_portal(request).filter(organiser__isnull=False), slug=slug
+    )
     form = InterestForm(request.POST)
     if not ratelimit.consume(request, action="initiative_interest", user=request.user):
         return render(request, "429.html", status=429)

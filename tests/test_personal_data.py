@@ -11,10 +11,17 @@ from django.core.cache import cache
 from django.db import models
 from django.urls import reverse
 
+from initiatives.models import Initiative, InterestMessage
 from volunteers.models import CivicHour, Volunteer
 from volunteers.stats import counters_for
 
-from .factories import PASSWORD, CivicHourFactory, UserFactory, VolunteerFactory
+from .factories import (
+    PASSWORD,
+    CivicHourFactory,
+    InitiativeFactory,
+    UserFactory,
+    VolunteerFactory,
+)
 
 EMAIL = "zephirine.quatrebarbes@example.org"
 
@@ -27,6 +34,15 @@ def zephirine(orleans_commune, loiret):
         availability=["week-end"],
     )  # fmt: skip
     CivicHourFactory(volunteer=volunteer, minutes=90, note="Courses pour Zéphirine la voisine")
+    InterestMessage.objects.create(
+        initiative=InitiativeFactory(commune=orleans_commune),
+        sender=user,
+        message="Bonjour, ici Zéphirine Quatrebarbes, je peux aider le samedi.",
+    )
+    InitiativeFactory(
+        commune=orleans_commune, organiser=user, title="Les goûters de Zéphirine",
+        status=Initiative.Status.PROPOSED,
+    )  # fmt: skip
     return user
 
 
@@ -72,6 +88,8 @@ def test_the_json_export_holds_everything_about_me_and_nothing_of_others(
     assert data["heures"][0]["minutes"] == 90
     assert data["heures"][0]["ce que j'ai fait"] == "Courses pour Zéphirine la voisine"
     assert len(data["engagements"]) == 1
+    assert data["messages aux organisateurs"][0]["message"].startswith("Bonjour, ici Zéphirine")
+    assert data["initiatives présentées"][0]["titre"] == "Les goûters de Zéphirine"
     text = response.content.decode()
     assert "autre@example.org" not in text and "Argonne" not in text
     assert "quelqu'un d'autre" not in text
