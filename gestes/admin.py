@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import ShowFacets
+from django.db.models import Q
 
 from heurecivique.moderation import reject_with_reason
 from territories.admin import TerritoryScopedAdmin
@@ -8,7 +9,7 @@ from territories.scope import staff_scope
 
 from . import services
 from .forms import MonthsField
-from .models import Geste, Theme
+from .models import Geste, MonthTheme, Theme
 
 
 class GesteAdminForm(forms.ModelForm):
@@ -115,3 +116,51 @@ class ThemeAdmin(admin.ModelAdmin):
     list_display = ["name", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(MonthTheme)
+class MonthThemeAdmin(TerritoryScopedAdmin):
+    """The calendar of the year: staff read the national one and write their own months."""
+
+    list_display = ["month", "title", "territory_name"]
+    list_filter = ["month", "territory"]
+    list_select_related = ["territory"]
+    filter_horizontal = ["gestes"]
+
+    def scope_queryset(self, queryset, scope):
+        return queryset.filter(Q(territory__isnull=True) | Q(territory__in=scope.territories()))
+
+    def _is_national_theme_for_local_staff(self, request, obj) -> bool:
+        return obj is not None and obj.territory_id is None and not staff_scope(request).is_national
+
+    def has_change_permission(self, request, obj=None):
+        if self._is_national_theme_for_local_staff(request, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if self._is_national_theme_for_local_staff(request, obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "territory" in form.base_fields and not staff_scope(request).is_national:
+            # Local staff write the theme of their portal, never the national calendar.
+            form.base_fields["territory"].required = True
+        return form
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "gestes":
+            scope = staff_scope(request)
+            gestes = Geste.objects.published()
+            if not scope.is_national:
+                gestes = gestes.filter(
+                    Q(territory__isnull=True) | Q(territory__in=scope.territories())
+                )
+            kwargs["queryset"] = gestes
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description="territoire", ordering="territory__name")
+    def territory_name(self, theme):
+        return theme.territory.name if theme.territory else "National"

@@ -173,3 +173,61 @@ class Geste(models.Model):
     def how_to_steps(self) -> list[str]:
         """The advice, one paragraph per line."""
         return [line.strip() for line in self.how_to.splitlines() if line.strip()]
+
+
+class MonthThemeQuerySet(models.QuerySet):
+    def for_month(self, territory, month: int) -> "MonthTheme | None":
+        """A month's theme on a portal: its own, else its department's, else the national one."""
+        themes = list(self.filter(territory.shows(), month=month).select_related("territory"))
+
+        def rank(theme):
+            if theme.territory_id is None:
+                return 2
+            return 0 if theme.territory_id == territory.pk else 1
+
+        return min(themes, key=rank, default=None)
+
+
+class MonthTheme(models.Model):
+    """The yearly calendar: what the programme puts forward each month (galette, canicule…)."""
+
+    territory = models.ForeignKey(
+        Territory,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="month_themes",
+        verbose_name="territoire",
+        help_text="Vide : le calendrier national, que chaque territoire peut remplacer.",
+    )
+    month = models.PositiveSmallIntegerField(
+        "mois", choices=[(n, name.capitalize()) for n, name in enumerate(MONTH_NAMES, start=1)]
+    )
+    title = models.CharField("thème du mois", max_length=120)
+    message = models.TextField(
+        "message", help_text="Quelques phrases, reprises dans le rappel mensuel et sur l'accueil."
+    )
+    gestes = models.ManyToManyField(Geste, blank=True, verbose_name="gestes mis en avant")
+
+    objects = MonthThemeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "thème du mois"
+        verbose_name_plural = "calendrier de l'année"
+        ordering = ["month", "territory__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["territory", "month"],
+                name="gestes_one_theme_per_month",
+                violation_error_message="Ce mois a déjà son thème sur ce territoire.",
+            ),
+            models.UniqueConstraint(
+                fields=["month"],
+                condition=models.Q(territory__isnull=True),
+                name="gestes_one_national_theme_per_month",
+                violation_error_message="Ce mois a déjà son thème national.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{MONTH_NAMES[self.month - 1].capitalize()} : {self.title}"

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import TemplateView
 
+from gestes.models import Geste, MonthTheme
 from initiatives.models import Initiative
 from volunteers.stats import counters_for
 
@@ -32,8 +33,22 @@ class HomeView(TemplateView):
             .select_related("commune")
             .prefetch_related("themes", "photos")[:3]
         )
+        territory = self.request.territory
+        month_theme = MonthTheme.objects.for_month(territory, timezone.localdate().month)
+        month_gestes = (
+            Geste.objects.published()
+            .visible_in(territory)
+            .filter(monththeme=month_theme)
+            .prefetch_related("themes")[:3]
+            if month_theme
+            else []
+        )
         return super().get_context_data(
-            counters=counters_for(self.request.territory), featured=featured, **kwargs
+            counters=counters_for(territory),
+            featured=featured,
+            month_theme=month_theme,
+            month_gestes=month_gestes,
+            **kwargs,
         )
 
 

@@ -19,15 +19,15 @@ def test_the_home_page_costs_a_constant_number_of_queries(
     client, loiret, host, django_assert_max_num_queries
 ):
     # The host map and 4 counters (then cached), the initiatives à la une (and their themes
-    # and photos when there are some).
-    with django_assert_max_num_queries(8):
+    # and photos when there are some), the theme of the month, its gestes and their themes.
+    with django_assert_max_num_queries(11):
         client.get("/", HTTP_HOST=host)
     for n in range(40):
         TerritoryFactory(slug=f"portail-{n}", name=f"Portail {n}")
     cache.clear()
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(11):
         client.get("/", HTTP_HOST=host)
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(6):
         client.get("/", HTTP_HOST=host)
 
 
