@@ -21,6 +21,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 # Embedded mode: SQLite under var/, emails on the console, Celery tasks run in-process.
 run: export DJANGO_DEBUG ?= true
+run: export PORTAL_DOMAIN ?= localhost:$(PORT)
 run: $(VENV)/.installed-run
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --noinput

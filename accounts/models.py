@@ -46,6 +46,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text="Donné automatiquement avec un rôle sur un territoire.",
     )
     date_joined = models.DateTimeField("inscrit le", default=timezone.now)
+    email_bounced_at = models.DateTimeField(
+        "adresse en échec depuis le",
+        null=True,
+        blank=True,
+        help_text="Un serveur a refusé définitivement cette adresse : plus aucun envoi.",
+    )
 
     objects = UserManager()
 

@@ -16,7 +16,7 @@ from django.db import transaction
 from gestes.models import Geste
 from initiatives.models import Initiative, InterestMessage
 from territories.models import Membership
-from volunteers.models import Volunteer
+from volunteers.models import Delivery, Volunteer
 from volunteers.services import anonymise_volunteer
 
 
@@ -42,6 +42,7 @@ def collect(user) -> dict:
             {
                 "territoire": m.territory.name,
                 "rôle": m.get_role_display(),
+                "reçoit le bilan mensuel": m.summary_enabled,
                 "depuis le": _date(m.created_at),
             }
             for m in Membership.objects.filter(user=user).select_related("territory")
@@ -63,6 +64,8 @@ def collect(user) -> dict:
             "disponibilités": volunteer.availability_labels,
             "jour du rappel mensuel": volunteer.reminder_day,
             "rappels mensuels": volunteer.reminders_enabled,
+            "relances de fin de mois": volunteer.nudges_enabled,
+            "nouvelles après une longue absence": volunteer.reengagement_enabled,
             "accepte d'être contacté par sa mairie depuis le": _date(volunteer.contact_consent_at),
             "inscrit le": _date(volunteer.created_at),
         }
@@ -91,6 +94,11 @@ def collect(user) -> dict:
             {"mois": c.month.strftime("%Y-%m"), "geste": c.geste.title}
             for c in volunteer.geste_choices.select_related("geste")
         ]
+    data["courriels de suivi"] = [
+        {"courriel": d.get_kind_display(), "mois": d.month.strftime("%Y-%m"),
+         "état": d.get_status_display(), "envoyé le": _date(d.sent_at)}
+        for d in Delivery.objects.filter(user=user).order_by("month", "kind")
+    ]  # fmt: skip
     data["initiatives présentées"] = [
         {"titre": i.title, "commune": i.commune.name, "état": i.get_status_display(),
          "présentée le": _date(i.created_at)}

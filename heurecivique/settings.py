@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -29,7 +30,9 @@ ALLOWED_HOSTS = env.list(
 )
 
 # Where the department portals live: <slug>.<PORTAL_DOMAIN> (and <slug>.localhost in development).
+# Links in emails are built from it: `make run` sets it to localhost:8000, scheme http.
 PORTAL_DOMAIN = env("PORTAL_DOMAIN", default="lheurecivique.fr")
+PORTAL_SCHEME = env("PORTAL_SCHEME", default="http" if DEBUG else "https")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -118,6 +121,31 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="heurecivique")
+# A message a worker took and never acknowledged (the worker was killed) goes back to the queue
+# after this delay; longer than any task, and than any retry countdown.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "unacked_restore_interval": env.int("CELERY_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_RESTORE_THROTTLE", default=10),
+}
+# The year's follow-up (volunteers/tasks.py), in Europe/Paris time: each morning the emails due
+# that day, and every ten minutes a sweep for emails whose task was lost.
+CELERY_BEAT_SCHEDULE = {
+    "daily-follow-up": {
+        "task": "volunteers.tasks.dispatch",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "requeue-stale-emails": {
+        "task": "volunteers.tasks.requeue_stale",
+        "schedule": crontab(minute="*/10"),
+    },
+}
+# Sending: how many emails one task sends over one SMTP connection, and the retries of an email
+# a server refused for now (4xx): after REMINDER_MAX_ATTEMPTS, it is marked failed.
+REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=200)
+REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
+REMINDER_RETRY_DELAY = env.int("REMINDER_RETRY_DELAY", default=120)  # seconds, doubled each time
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -26,3 +26,9 @@ def unique_slug(model, title: str, pk=None) -> str:
         n += 1
         slug = f"{base}-{n}"
     return slug
+
+
+def of_month(day, with_year: bool = False) -> str:
+    """« de novembre », « d'avril 2026 »: a month after « de », elided before a vowel."""
+    name = format_date(day, "F Y" if with_year else "F").lower()
+    return f"d'{name}" if name[0] in "aeiou" else f"de {name}"

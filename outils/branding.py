@@ -81,7 +81,7 @@ def branding_for(request, territory=None) -> Branding:
     if territory == request.territory:
         site_url = request.build_absolute_uri("/").rstrip("/")
     else:
-        site_url = f"{request.scheme}://{territory.portal_hosts[0]}"
+        site_url = territory.url("")
     return Branding(
         territory_name="" if territory.is_national else territory.name,
         primary_color=territory.primary_color,

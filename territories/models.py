@@ -267,6 +267,12 @@ class Territory(models.Model):
             base = [f"{self.slug}.{settings.PORTAL_DOMAIN}", f"{self.slug}.localhost"]
         return base + self.host_list
 
+    def url(self, path: str = "/") -> str:
+        """The absolute address of a page on this portal, as links in emails need it."""
+        domain = settings.PORTAL_DOMAIN
+        host = domain if self.is_national else f"{self.slug}.{domain}"
+        return f"{settings.PORTAL_SCHEME}://{host}{path}"
+
     @property
     def branding_key(self) -> str:
         """Changes whenever what a branded document shows changes: name, colours, logo."""
@@ -307,6 +313,9 @@ class Membership(models.Model):
         Territory, on_delete=models.CASCADE, related_name="memberships", verbose_name="territoire"
     )
     role = models.CharField("rôle", max_length=12, choices=Role.choices)
+    summary_enabled = models.BooleanField(
+        "reçoit le bilan mensuel", default=True, help_text="Le bilan du territoire, chaque mois."
+    )
     created_at = models.DateTimeField("depuis le", default=timezone.now)
 
     class Meta:

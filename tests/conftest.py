@@ -1,8 +1,10 @@
 """Shared fixtures: the real services the suite runs on, territories, and named personas."""
 
+import asyncio
 import os
 import socket
 import tempfile
+import threading
 from email import message_from_bytes, policy
 from urllib.parse import urlsplit, urlunsplit
 
@@ -11,6 +13,7 @@ from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.core.cache import cache
 
+from heurecivique.celery import app as celery_app
 from territories.models import Membership, Territory
 
 from .factories import CommuneFactory, DepartmentFactory, TerritoryFactory, UserFactory
@@ -31,6 +34,14 @@ def _database_label() -> str:
 def pytest_configure(config):
     # Uploaded and generated files of the tests go to a temporary folder, not var/media.
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="heurecivique-media-")
+    # Accounts are made by the hundred: a fast hash (production keeps Django's default).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tasks run in-process unless a test starts a real worker (tests/volunteers/worker.py),
+    # which then listens on this test process's own queue.
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_default_queue = (
+        f"heurecivique-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
+    )
     # Each xdist worker gets its own Redis database, so flushing the cache between tests never
     # touches another worker's keys (rate-limit counters, host map).
     if settings.REDIS_URL:
@@ -44,7 +55,7 @@ def pytest_report_header(config):
     cache_backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
     return [
         f"L'Heure Civique: database {_database_label()}, cache {cache_backend}, "
-        f"Celery {'eager' if settings.CELERY_TASK_ALWAYS_EAGER else 'on ' + settings.REDIS_URL}"
+        f"Celery eager, and real workers on {settings.REDIS_URL or '(no Redis)'}"
     ]
 
 
@@ -110,15 +121,39 @@ def _fresh_cache():
 
 
 class _Inbox:
-    """Collects every message the SMTP server receives, parsed."""
+    """Collects every message the SMTP server receives, parsed.
+
+    It can also misbehave, as real servers do: `answers[address]` lists replies to give to
+    RCPT TO for that address before accepting it ("451 …", "550 …"), and `stall_at = n` makes
+    the n-th RCPT TO hang until `release` is set (`stalled` is set meanwhile)."""
 
     def __init__(self):
         self.messages = []
+        self.answers = {}
+        self.rcpt_count = 0
+        self.stall_at = None
+        self.stalled = threading.Event()
+        self.release = threading.Event()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        self.rcpt_count += 1
+        if self.stall_at is not None and self.rcpt_count >= self.stall_at:
+            self.stall_at = None
+            self.stalled.set()
+            await asyncio.get_running_loop().run_in_executor(None, self.release.wait)
+            return "451 4.3.0 Try again later"
+        if self.answers.get(address):
+            return self.answers[address].pop(0)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         message = message_from_bytes(envelope.content, policy=policy.default)
         self.messages.append(message)
         return "250 Message accepted for delivery"
+
+    def recipients(self) -> list[str]:
+        return [message["To"] for message in self.messages]
 
 
 @pytest.fixture
@@ -130,6 +165,7 @@ def smtp_server(settings):
         port = probe.getsockname()[1]
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
+    inbox.port = port
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = port
@@ -137,6 +173,7 @@ def smtp_server(settings):
     settings.EMAIL_HOST_USER = ""
     settings.EMAIL_HOST_PASSWORD = ""
     yield inbox
+    inbox.release.set()
     controller.stop()
 
 

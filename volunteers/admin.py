@@ -2,16 +2,33 @@
 
 import csv
 
+from csp.constants import NONE, SELF
+from csp.decorators import csp_replace
 from django.contrib import admin, messages
-from django.db.models import Exists, OuterRef, Q, Subquery, Sum
-from django.http import HttpResponse
+from django.db.models import Case, Exists, OuterRef, Q, Subquery, Sum, When
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.html import format_html
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from territories.admin import TerritoryScopedAdmin
+from territories.scope import staff_scope
 
-from .models import CivicHour, Skill, Volunteer, first_of_month, next_month
+from .follow_up import preview
+from .models import CivicHour, Delivery, Skill, Volunteer, first_of_month, next_month
+from .tasks import resend
 
 NO_CONSENT = "— sans accord pour être contacté(e)"
+PREVIEW_POLICY = {
+    "default-src": [NONE],
+    "style-src": ["'unsafe-inline'"],
+    "script-src": [NONE],
+    "frame-ancestors": [SELF],
+    "form-action": [NONE],
+}
 
 
 class PledgeStateFilter(admin.SimpleListFilter):
@@ -80,6 +97,7 @@ class VolunteerAdmin(TerritoryScopedAdmin):
         "availability_list",
         "pledge_state",
         "reminder_day",
+        "email_preview",
         "contact_consent_at",
         "created_at",
     ]
@@ -153,6 +171,54 @@ class VolunteerAdmin(TerritoryScopedAdmin):
     def this_month(self, volunteer):
         minutes = getattr(volunteer, "minutes_this_month", None) or 0
         return f"{minutes} min" if minutes else "—"
+
+    @admin.display(description="rappel de ce mois")
+    def email_preview(self, volunteer):
+        url = reverse("admin:volunteers_volunteer_email_preview", args=[volunteer.pk])
+        return format_html('<a href="{}">Voir le courriel de ce mois</a>', url)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/apercu-courriel/",
+                self.admin_site.admin_view(self.email_preview_view),
+                name="volunteers_volunteer_email_preview",
+            ),
+            path(
+                "<int:pk>/apercu-courriel/contenu/",
+                self.admin_site.admin_view(self.email_preview_html),
+                name="volunteers_volunteer_email_preview_html",
+            ),
+        ] + super().get_urls()
+
+    def _preview_of(self, request, pk):
+        volunteer = self.get_queryset(request).select_related("user", "commune").filter(pk=pk)
+        volunteer = volunteer.first()
+        if volunteer is None or not self.has_view_permission(request, volunteer):
+            raise Http404
+        show_name = staff_scope(request).is_national or volunteer.contact_consent_at is not None
+        return volunteer, preview(volunteer, show_name=show_name), show_name
+
+    def email_preview_view(self, request, pk):
+        """This month's reminder of a volunteer, as it would go out (its links disabled)."""
+        volunteer, message, show_name = self._preview_of(request, pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Aperçu du rappel de ce mois",
+            "volunteer": volunteer,
+            "message": message,
+            "recipient": message.to[0] if show_name else NO_CONSENT,
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/volunteers/email_preview.html", context)
+
+    # The email's own HTML, in the preview page's frame: emails need inline styles, which the
+    # site's policy forbids everywhere else.
+    @method_decorator(csp_replace(PREVIEW_POLICY))
+    @method_decorator(xframe_options_sameorigin)
+    def email_preview_html(self, request, pk):
+        _volunteer, message, _show_name = self._preview_of(request, pk)
+        return HttpResponse(message.alternatives[0].content)
 
     @admin.display(description="centres d'intérêt")
     def interest_list(self, volunteer):
@@ -266,3 +332,84 @@ class SkillAdmin(admin.ModelAdmin):
     list_display = ["name", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(TerritoryScopedAdmin):
+    """What the follow-up sent to whom and when, on my territory's portals; send one again."""
+
+    list_display = ["month", "kind", "recipient", "status", "attempts", "sent_at", "territory"]
+    list_filter = ["kind", "status", "territory"]
+    date_hierarchy = "month"
+    list_select_related = ["user__volunteer", "territory"]
+    fields = [
+        "recipient",
+        "kind",
+        "month",
+        "territory",
+        "status",
+        "attempts",
+        "detail",
+        "created_at",
+        "sent_at",
+    ]
+    readonly_fields = fields
+    actions = ["send_again"]
+    search_fields = ["user__email"]
+    search_help_text = (
+        "L'adresse électronique exacte d'un volontaire qui a accepté d'être contacté."
+    )
+    show_full_result_count = False
+
+    def get_search_results(self, request, queryset, search_term):
+        """An address is searched only among the people whose address this person may see."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if staff_scope(request).is_national:
+            return queryset.filter(user__email__iexact=term), False
+        return queryset.filter(
+            user__email__iexact=term, user__volunteer__contact_consent_at__isnull=False
+        ), False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        # The address shows for the staff's own summaries, and for volunteers who agreed to
+        # be contacted; the national team sees all of them.
+        visible = Q(kind=Delivery.Kind.SUMMARY) | Q(
+            user__volunteer__contact_consent_at__isnull=False
+        )
+        if staff_scope(request).is_national:
+            visible = Q(pk__isnull=False)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(address_visible=Case(When(visible, then=True), default=False))
+        )
+
+    @admin.display(description="destinataire")
+    def recipient(self, delivery):
+        return delivery.user.email if delivery.address_visible else NO_CONSENT
+
+    @admin.action(description="Envoyer de nouveau les courriels choisis", permissions=["view"])
+    def send_again(self, request, queryset):
+        bouncing = queryset.filter(user__email_bounced_at__isnull=False).count()
+        deliveries = list(queryset.filter(user__email_bounced_at__isnull=True))
+        for delivery in deliveries:
+            resend(delivery)
+        self.message_user(request, f"{len(deliveries)} courriel(s) remis en file d'envoi.")
+        if bouncing:
+            self.message_user(
+                request,
+                f"{bouncing} courriel(s) non renvoyé(s) : l'adresse a été refusée par son "
+                "serveur. La personne peut la changer ou la réactiver depuis « Mes courriels ».",
+                messages.WARNING,
+            )

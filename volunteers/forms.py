@@ -8,7 +8,16 @@ from django.utils import timezone
 from gestes.models import Geste, Theme
 from territories.forms import CommuneForm
 
-from .models import MAX_MINUTES, MIN_MINUTES, Availability, CivicHour, Skill, first_of_month
+from .follow_up import nudge_day
+from .models import (
+    MAX_MINUTES,
+    MIN_MINUTES,
+    Availability,
+    CivicHour,
+    Delivery,
+    Skill,
+    first_of_month,
+)
 
 MAX_ATTESTATION_MONTHS = 36
 
@@ -142,3 +151,40 @@ class AttestationForm(forms.Form):
                     f"Une attestation couvre au plus {MAX_ATTESTATION_MONTHS} mois."
                 )
         return data
+
+
+class EmailPreferencesForm(forms.Form):
+    """Which follow-up emails I receive: one box per kind that concerns me."""
+
+    def __init__(self, *args, volunteer, is_staff_member: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        Kind = Delivery.Kind
+        if volunteer is not None:
+            self.fields[Kind.REMINDER] = forms.BooleanField(
+                label="Le rappel mensuel",
+                required=False,
+                help_text=f"Le {volunteer.reminder_day} de chaque mois : le thème du mois, trois "
+                "idées de gestes près de chez vous, et un bouton pour noter votre heure.",
+            )
+            self.fields[Kind.NUDGE] = forms.BooleanField(
+                label="La relance de fin de mois",
+                required=False,
+                help_text=f"Vers le {nudge_day(volunteer.reminder_day)}, seulement si vous n'avez "
+                "pas encore noté d'heure ce mois-ci.",
+            )
+            self.fields[Kind.COMEBACK] = forms.BooleanField(
+                label="Des nouvelles après une longue absence",
+                required=False,
+                help_text="Après trois puis six mois sans heure notée, un mot pour vous donner "
+                "envie de revenir, à la place du rappel.",
+            )
+        if is_staff_member:
+            self.fields[Kind.SUMMARY] = forms.BooleanField(
+                label="Le bilan mensuel de mon territoire",
+                required=False,
+                help_text="Au début de chaque mois : nouveaux volontaires, heures données et "
+                "gestes les plus faits le mois précédent.",
+            )
+
+    def enabled(self) -> set[str]:
+        return {kind for kind, wanted in self.cleaned_data.items() if wanted}

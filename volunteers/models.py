@@ -105,6 +105,8 @@ class Volunteer(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(28)],
     )
     reminders_enabled = models.BooleanField("rappels mensuels", default=True)
+    nudges_enabled = models.BooleanField("relances de fin de mois", default=True)
+    reengagement_enabled = models.BooleanField("nouvelles après une longue absence", default=True)
     contact_consent_at = models.DateTimeField(
         "accepte d'être contacté par sa mairie depuis le", null=True, blank=True
     )
@@ -306,3 +308,64 @@ class GesteChoice(models.Model):
 
     def __str__(self):
         return f"{self.geste} ({self.month:%m/%Y})"
+
+
+class Delivery(models.Model):
+    """One email of the year's follow-up, to one person for one month: the record that makes
+    each kind go out once per person and month, written before the email is sent."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "rappel", "Rappel mensuel"
+        NUDGE = "relance", "Relance de fin de mois"
+        COMEBACK = "retour", "Nouvelles après une longue absence"
+        SUMMARY = "bilan", "Bilan mensuel du territoire"
+
+    class Status(models.TextChoices):
+        QUEUED = "attente", "En attente d'envoi"
+        SENT = "envoye", "Envoyé"
+        FAILED = "echec", "Échec après plusieurs essais"
+        BOUNCED = "refuse", "Adresse refusée"
+        SKIPPED = "sans-objet", "Pas envoyé"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name="destinataire",
+    )
+    kind = models.CharField("courriel", max_length=8, choices=Kind.choices)
+    month = models.DateField("mois")
+    territory = models.ForeignKey(
+        "territories.Territory",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="portail",
+        help_text="Le portail aux couleurs duquel le courriel est envoyé.",
+    )
+    status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField("essais", default=0)
+    detail = models.CharField(
+        "détail",
+        max_length=300,
+        blank=True,
+        help_text="La dernière erreur, ou pourquoi rien n'est parti.",
+    )
+    created_at = models.DateTimeField("prévu le", default=timezone.now)
+    enqueued_at = models.DateTimeField("mis en file le", default=timezone.now)
+    sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "courriel de suivi"
+        verbose_name_plural = "courriels de suivi"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "month"], name="volunteers_one_delivery_per_month"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "enqueued_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} de {self.month:%m/%Y}"

@@ -6,7 +6,19 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import CivicHour, GesteChoice, Pledge, PledgePause, Volunteer, first_of_month
+from territories.models import Membership
+
+from .follow_up import spread_reminder_day
+from .models import (
+    CivicHour,
+    Delivery,
+    GesteChoice,
+    Pledge,
+    PledgePause,
+    Volunteer,
+    first_of_month,
+    next_month,
+)
 
 
 @transaction.atomic
@@ -20,10 +32,12 @@ def onboard_volunteer(
     interests=(),
     skills=(),
     availability=(),
-    reminder_day: int = 1,
+    reminder_day: int | None = None,
     contact_consent: bool = False,
 ) -> Volunteer:
     """Make a resident a volunteer and start their pledge of one hour a month."""
+    if reminder_day is None:
+        reminder_day = spread_reminder_day(user.pk)
     if Volunteer.objects.filter(user=user).exists():
         raise ValidationError("Vous êtes déjà inscrit(e) comme volontaire.")
     user.first_name, user.last_name = first_name, last_name
@@ -180,3 +194,62 @@ def anonymise_volunteer(*, volunteer: Volunteer) -> None:
     volunteer.reminders_enabled = False
     volunteer.contact_consent_at = None
     volunteer.save()
+
+
+# --- From the follow-up emails (see links.py) ---------------------------------------------------
+
+
+@transaction.atomic
+def log_hour_from_email(*, volunteer: Volunteer, month: datetime.date) -> CivicHour | None:
+    """« C'est fait ! »: an hour for that month, unless one is already noted (a second click,
+    or an hour logged on the site, changes nothing). Returns the hour logged, if any."""
+    Volunteer.objects.select_for_update().filter(pk=volunteer.pk).first()  # one click at a time
+    if volunteer.hours.in_month(month).exists():
+        return None
+    today = timezone.localdate()
+    if month > first_of_month(today):
+        raise ValidationError("Ce mois n'a pas encore commencé.")
+    done_on = min(today, next_month(month) - datetime.timedelta(days=1))
+    # The geste chosen for the month (« Je le fais ce mois-ci »), when there was just one.
+    chosen = [c.geste for c in GesteChoice.objects.filter(volunteer=volunteer, month=month)]
+    return log_civic_hour(
+        volunteer=volunteer, done_on=done_on, geste=chosen[0] if len(chosen) == 1 else None
+    )
+
+
+def skip_month(*, user, month: datetime.date) -> None:
+    """« Pas ce mois-ci »: no « avez-vous pu ? » this month, and no reproach."""
+    delivery, created = Delivery.objects.get_or_create(
+        user=user,
+        kind=Delivery.Kind.NUDGE,
+        month=month,
+        defaults={"status": Delivery.Status.SKIPPED, "detail": "« Pas ce mois-ci »."},
+    )
+    if not created and delivery.status == Delivery.Status.QUEUED:
+        Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.QUEUED).update(
+            status=Delivery.Status.SKIPPED, detail="« Pas ce mois-ci »."
+        )
+
+
+PREFERENCE_FIELDS = {
+    Delivery.Kind.REMINDER: "reminders_enabled",
+    Delivery.Kind.NUDGE: "nudges_enabled",
+    Delivery.Kind.COMEBACK: "reengagement_enabled",
+}
+
+
+def unsubscribe(*, user, kind: str) -> None:
+    """Stop one kind of follow-up email for this person. Doing it twice changes nothing."""
+    if kind == Delivery.Kind.SUMMARY:
+        Membership.objects.filter(user=user).update(summary_enabled=False)
+    else:
+        Volunteer.objects.filter(user=user).update(**{PREFERENCE_FIELDS[kind]: False})
+
+
+@transaction.atomic
+def set_email_preferences(*, user, enabled: set[str]) -> None:
+    """The kinds of follow-up email this person wants (the others are stopped)."""
+    Volunteer.objects.filter(user=user).update(
+        **{field: kind in enabled for kind, field in PREFERENCE_FIELDS.items()}
+    )
+    Membership.objects.filter(user=user).update(summary_enabled=Delivery.Kind.SUMMARY in enabled)

@@ -8,14 +8,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.models import User
 from gestes.models import Geste
+from territories.models import Membership
 
 from . import services
 from .attestation import attestation_pdf
-from .forms import AttestationForm, CivicHourForm, VolunteerForm
-from .models import CivicHour, Volunteer, first_of_month, previous_month
+from .follow_up import spread_reminder_day, suggest_gestes
+from .forms import AttestationForm, CivicHourForm, EmailPreferencesForm, VolunteerForm
+from .links import Action, BadLink, read_action, read_unsubscribe
+from .models import CivicHour, Delivery, Volunteer, first_of_month, previous_month
 from .progress import progress_for
 
 
@@ -58,7 +64,11 @@ def join(request):
         return redirect("volunteers:dashboard")
     form = VolunteerForm(
         request.POST if request.method == "POST" else None,
-        initial={"first_name": request.user.first_name, "last_name": request.user.last_name},
+        initial={
+            "first_name": request.user.first_name,
+            "last_name": request.user.last_name,
+            "reminder_day": spread_reminder_day(request.user.pk),
+        },
     )
     if request.method == "POST":
         if limited := _rate_limited(request, "volunteer_profile"):
@@ -281,3 +291,108 @@ def choose_geste(request, volunteer, slug):
             f"« {geste.title} » est votre geste du mois. Une fois fait, notez-le dans Mon heure.",
         )
     return redirect("gestes:detail", slug=geste.slug)
+
+
+# --- The links of the follow-up emails: no sign-in, a signed token (see links.py) --------------
+
+
+def _bad_link(request, message: str, status: int = 400):
+    context = {"message": message}
+    return render(request, "volunteers/email_link_invalid.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def email_action(request, token):
+    """« C'est fait ! », « Pas ce mois-ci », « Proposez-moi un geste ». Opening the link shows
+    a page; only its button acts (mail scanners open links)."""
+    try:
+        link = read_action(token)
+    except BadLink as error:
+        return _bad_link(request, error.message)
+    volunteer = (
+        Volunteer.objects.select_related("user", "commune")
+        .filter(user_id=link.user_id, user__is_active=True)
+        .first()
+    )
+    if volunteer is None:
+        return _bad_link(request, "Ce lien ne correspond plus à aucun volontaire.", status=404)
+    context = {"link": link, "volunteer": volunteer, "month": link.month, "Action": Action}
+    if link.action == Action.SUGGEST:
+        if request.method == "POST":
+            return HttpResponse(status=405, headers={"Allow": "GET, HEAD"})
+        context["gestes"] = suggest_gestes(volunteer, request.territory, link.month)
+        return render(request, "volunteers/email_suggest.html", context)
+    already_done = volunteer.hours.in_month(link.month).exists()
+    if request.method == "POST":
+        if link.action == Action.DONE:
+            try:
+                services.log_hour_from_email(volunteer=volunteer, month=link.month)
+            except ValidationError as error:
+                return _bad_link(request, " ".join(error.messages))
+        else:
+            services.skip_month(user=volunteer.user, month=link.month)
+        context["acted"] = True
+    context["already_done"] = already_done
+    return render(request, "volunteers/email_action.html", context)
+
+
+@never_cache
+@csrf_exempt  # RFC 8058: mail clients POST here without cookie or token
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe(request, token):
+    """One-click unsubscribe: a GET shows a button; a POST stops that kind of email (twice
+    changes nothing) and answers 200, without a redirect."""
+    try:
+        user_id, kind = read_unsubscribe(token)
+        kind = Delivery.Kind(kind)
+    except (BadLink, ValueError) as error:
+        return _bad_link(request, getattr(error, "message", "Ce lien n'est pas valide."))
+    user = User.objects.filter(pk=user_id).first()
+    if request.method == "POST" and user is not None:
+        services.unsubscribe(user=user, kind=kind)
+    return render(
+        request,
+        "volunteers/unsubscribe.html",
+        {"kind": kind, "done": request.method == "POST" or user is None, "token": token},
+    )
+
+
+@never_cache
+@login_required
+def email_preferences(request):
+    """« Mes courriels »: each kind of follow-up email, on or off."""
+    volunteer = Volunteer.objects.filter(user=request.user).with_pledge_state().first()
+    memberships = Membership.objects.filter(user=request.user)
+    is_staff_member = memberships.exists()
+    initial = dict.fromkeys(Delivery.Kind.values, True)
+    if volunteer:
+        initial |= {
+            Delivery.Kind.REMINDER: volunteer.reminders_enabled,
+            Delivery.Kind.NUDGE: volunteer.nudges_enabled,
+            Delivery.Kind.COMEBACK: volunteer.reengagement_enabled,
+        }
+    if is_staff_member:
+        initial[Delivery.Kind.SUMMARY] = memberships.filter(summary_enabled=True).exists()
+    form = EmailPreferencesForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        volunteer=volunteer,
+        is_staff_member=is_staff_member,
+    )
+    if request.method == "POST":
+        if request.POST.get("action") == "retry":
+            request.user.email_bounced_at = None
+            request.user.save(update_fields=["email_bounced_at"])
+            messages.success(request, "C'est noté : nous écrirons de nouveau à cette adresse.")
+            return redirect("volunteers:email_preferences")
+        if form.is_valid():
+            services.set_email_preferences(user=request.user, enabled=form.enabled())
+            messages.success(request, "Vos choix de courriels sont enregistrés.")
+            return redirect("volunteers:email_preferences")
+    return render(
+        request,
+        "volunteers/email_preferences.html",
+        {"form": form, "volunteer": volunteer},
+        status=_status(form),
+    )

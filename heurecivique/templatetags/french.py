@@ -1,6 +1,6 @@
 from django import template
 
-from heurecivique.text import long_date
+from heurecivique.text import long_date, of_month
 
 register = template.Library()
 
@@ -18,3 +18,9 @@ def pluriel(count, suffix="s"):
 def date_longue(day) -> str:
     """{{ pledge.started_on|date_longue }} → « 1er janvier 2026 »."""
     return long_date(day) if day else ""
+
+
+@register.filter
+def du_mois(day, with_year=False) -> str:
+    """{{ month|du_mois }} → « de novembre », « d'avril » ; with `:True`, the year too."""
+    return of_month(day, with_year=bool(with_year)) if day else ""

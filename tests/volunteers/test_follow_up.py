@@ -1,0 +1,385 @@
+"""The year's follow-up, tasks run in-process: who gets which email, what it says, its links.
+
+The same tasks on a real Celery worker, killed mid-batch, are in test_worker.py.
+"""
+
+import datetime
+import re
+from unittest import mock
+
+import pytest
+from django.core import signing
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from territories.models import Membership
+from volunteers import services
+from volunteers.follow_up import COMEBACK_GAPS, nudge_day
+from volunteers.links import Action, action_path, read_action, unsubscribe_path
+from volunteers.models import CivicHour, Delivery, GesteChoice, first_of_month, previous_month
+from volunteers.tasks import dispatch, send_deliveries
+
+from ..factories import CivicHourFactory, GesteFactory, UserFactory, VolunteerFactory
+
+MONTH = first_of_month(timezone.localdate())
+DAY = MONTH.replace(day=12)
+Kind, Status = Delivery.Kind, Delivery.Status
+
+
+@pytest.fixture
+def run_dispatch(django_capture_on_commit_callbacks):
+    """Dispatch a day and send what it queued, as the worker would (tasks run in-process)."""
+
+    def run(day=DAY):
+        with django_capture_on_commit_callbacks(execute=True):
+            return dispatch(day.isoformat())
+
+    return run
+
+
+@pytest.fixture
+def volunteers(orleans_commune, loiret, smtp_server):
+    """Who is due on DAY and who is not."""
+
+    def make(email, **fields):
+        pledge = fields.pop("pledge", None)
+        return VolunteerFactory(
+            user=UserFactory(email=email, first_name=email.split("@")[0].capitalize()),
+            commune=orleans_commune,
+            reminder_day=fields.pop("reminder_day", DAY.day),
+            pledge=pledge,
+            **fields,
+        )
+
+    people = {
+        "due": make("alice@example.org"),
+        "due_too": make("bruno@example.org"),
+        "other_day": make("chloe@example.org", reminder_day=3),
+        "no_reminders": make("denis@example.org", reminders_enabled=False),
+        "no_pledge": make("emma@example.org", pledge=False),
+        "paused": make("farid@example.org"),
+        "bouncing": make("gael@example.org"),
+        "stopped": make("hugo@example.org"),
+    }
+    services.pause_pledge(volunteer=people["paused"])
+    services.stop_pledge(volunteer=people["stopped"])
+    people["bouncing"].user.email_bounced_at = timezone.now()
+    people["bouncing"].user.save()
+    for volunteer in people.values():
+        if volunteer.pledges.exists():  # active, hence no « vous nous manquez »
+            CivicHourFactory(volunteer=volunteer, done_on=previous_month(MONTH))
+    return people
+
+
+def months_before(month, count):
+    for _month in range(count):
+        month = previous_month(month)
+    return month
+
+
+def subject(message) -> str:
+    return str(message["Subject"]).strip()  # a long subject is folded after « Subject: »
+
+
+def links_of(message) -> dict:
+    """The buttons of an email's plain-text part, by action."""
+    text = message.get_body(("plain",)).get_content()
+    paths = re.findall(r"https?://[^/\s]+(/mon-heure/courriel/[^\s]+/)", text)
+    return {read_action(path.split("/")[-2]).action: path for path in paths} | {"text": text}
+
+
+def test_a_day_sends_one_reminder_to_each_volunteer_due_and_nobody_else(
+    volunteers, smtp_server, run_dispatch, settings
+):
+    settings.PORTAL_SCHEME = "https"
+    run_dispatch()
+    assert sorted(smtp_server.recipients()) == ["alice@example.org", "bruno@example.org"]
+    message = next(m for m in smtp_server.messages if m["To"] == "alice@example.org")
+    assert re.match(r"Votre heure (de |d')", subject(message))
+    assert "L'Heure Civique · Loiret" in message["From"]
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    unsubscribe = re.fullmatch(r"<(.+)>", str(message["List-Unsubscribe"]).strip())[1]
+    assert unsubscribe.startswith("https://loiret.lheurecivique.fr/mon-heure/desinscription/")
+    assert message["Message-ID"].startswith("<suivi-")
+    html = message.get_body(("html",)).get_content()
+    text = message.get_body(("plain",)).get_content()
+    assert "Bonjour Alice," in text and "Bonjour Alice," in html
+    assert "C'est fait !" in html and "Pas ce mois-ci" in html and "Proposez-moi un geste" in html
+    assert "#00587c" in html  # the Loiret's colours
+    deliveries = Delivery.objects.filter(month=MONTH)
+    assert deliveries.count() == 2
+    assert set(deliveries.values_list("status", "kind")) == {(Status.SENT, Kind.REMINDER)}
+
+
+def test_running_the_day_twice_sends_nothing_more(volunteers, smtp_server, run_dispatch):
+    assert run_dispatch() == 2
+    assert run_dispatch() == 0
+    assert len(smtp_server.messages) == 2
+    # The next day's run catches up on the days before it, without sending again.
+    assert run_dispatch(DAY + datetime.timedelta(days=1)) == 0
+    assert len(smtp_server.messages) == 2
+
+
+def test_a_missed_day_is_caught_up_the_next_morning(volunteers, smtp_server, run_dispatch):
+    run_dispatch(DAY + datetime.timedelta(days=2))
+    assert sorted(smtp_server.recipients()) == ["alice@example.org", "bruno@example.org"]
+
+
+def test_the_reminder_suggests_gestes_of_the_month_and_nearby_initiatives(
+    volunteers, smtp_server, run_dispatch
+):
+    done = GesteFactory(title="Déjà fait le mois dernier")
+    CivicHour.objects.filter(volunteer=volunteers["due"]).update(geste=done)
+    run_dispatch()
+    message = next(m for m in smtp_server.messages if m["To"] == "alice@example.org")
+    text = links_of(message)["text"]
+    assert text.count("/gestes/") == 3
+    assert "Déjà fait le mois dernier" not in text
+
+
+def test_done_logs_the_hour_on_post_only_and_once(volunteers, smtp_server, run_dispatch):
+    run_dispatch()
+    message = next(m for m in smtp_server.messages if m["To"] == "alice@example.org")
+    done = links_of(message)[Action.DONE]
+    volunteer = volunteers["due"]
+    anonymous = Client(HTTP_HOST="loiret.localhost")
+
+    # A mail scanner opens every link: it sees a page, and nothing is logged.
+    page = anonymous.get(done)
+    assert page.status_code == 200
+    assert "Oui, c'est fait !" in page.text
+    assert not volunteer.hours.in_month(MONTH).exists()
+
+    anonymous.post(done)
+    anonymous.post(done)
+    hours = volunteer.hours.in_month(MONTH)
+    assert hours.count() == 1 and hours.get().minutes == 60
+    assert "était déjà notée" in anonymous.post(done).text
+
+
+def test_done_names_the_geste_chosen_for_the_month(orleans_volunteer, client):
+    geste = GesteFactory()
+    GesteChoice.objects.create(volunteer=orleans_volunteer, geste=geste, month=MONTH)
+    client.post(action_path(orleans_volunteer.user_id, Action.DONE, MONTH))
+    assert orleans_volunteer.hours.get().geste == geste
+
+
+def test_not_this_month_means_no_nudge(volunteers, smtp_server, run_dispatch):
+    run_dispatch()
+    message = next(m for m in smtp_server.messages if m["To"] == "alice@example.org")
+    skip = links_of(message)[Action.SKIP]
+    Client().get(skip)
+    assert not Delivery.objects.filter(kind=Kind.NUDGE).exists()  # a GET changes nothing
+    assert "C'est noté" in Client().post(skip).text
+
+    run_dispatch(MONTH.replace(day=nudge_day(DAY.day)))
+    assert smtp_server.recipients().count("alice@example.org") == 1
+    assert smtp_server.recipients().count("bruno@example.org") == 2  # nudged
+    nudge = smtp_server.messages[-1]
+    assert subject(nudge).startswith("Avez-vous pu donner votre heure")
+
+
+def test_the_nudge_spares_those_who_logged_their_hour(volunteers, smtp_server, run_dispatch):
+    run_dispatch()
+    CivicHourFactory(volunteer=volunteers["due"], done_on=MONTH)
+    run_dispatch(MONTH.replace(day=nudge_day(DAY.day)))
+    assert smtp_server.recipients().count("alice@example.org") == 1
+    assert smtp_server.recipients().count("bruno@example.org") == 2
+
+
+def test_suggest_shows_three_gestes_without_signing_in(orleans_volunteer, client):
+    page = client.get(action_path(orleans_volunteer.user_id, Action.SUGGEST, MONTH))
+    assert page.status_code == 200
+    assert page.text.count('class="geste-card"') == 3
+
+
+@pytest.mark.parametrize("gap", COMEBACK_GAPS)
+def test_after_months_without_an_hour_the_reminder_becomes_a_word_to_come_back(
+    gap, orleans_commune, loiret, smtp_server, run_dispatch
+):
+    long_ago = MONTH - datetime.timedelta(days=400)
+    away = VolunteerFactory(commune=orleans_commune, reminder_day=DAY.day, pledge=long_ago)
+    CivicHourFactory(volunteer=away, done_on=months_before(MONTH, gap + 1))
+    steady = VolunteerFactory(commune=orleans_commune, reminder_day=DAY.day, pledge=long_ago)
+    CivicHourFactory(volunteer=steady, done_on=previous_month(MONTH))
+    run_dispatch()
+    kinds = dict(Delivery.objects.values_list("user_id", "kind"))
+    assert kinds == {away.user_id: Kind.COMEBACK, steady.user_id: Kind.REMINDER}
+    comeback = next(m for m in smtp_server.messages if m["To"] == away.user.email)
+    assert subject(comeback) == "Une heure pour vos voisins ce mois-ci ?"
+
+
+def test_no_comeback_word_for_those_who_turned_it_off(orleans_commune, smtp_server, run_dispatch):
+    away = VolunteerFactory(
+        commune=orleans_commune, reminder_day=DAY.day, reengagement_enabled=False
+    )
+    CivicHourFactory(volunteer=away, done_on=months_before(MONTH, 4))
+    run_dispatch()
+    assert Delivery.objects.get().kind == Kind.REMINDER
+
+
+def test_staff_get_the_summary_of_the_previous_month_once(
+    loiret, orleans, loiret_agent, orleans_volunteer, smtp_server, run_dispatch
+):
+    Membership.objects.create(
+        user=loiret_agent, territory=orleans, role=Membership.Role.COMMUNE_AGENT
+    )
+    last_month = previous_month(MONTH)
+    geste = GesteFactory(title="Faire les courses")
+    CivicHourFactory(volunteer=orleans_volunteer, done_on=last_month, geste=geste, minutes=90)
+    run_dispatch(MONTH)
+    run_dispatch(MONTH + datetime.timedelta(days=1))
+    summaries = [m for m in smtp_server.messages if m["To"] == loiret_agent.email]
+    assert len(summaries) == 1
+    text = summaries[0].get_body(("plain",)).get_content()
+    assert "Loiret" in text and "Orléans" in text
+    assert "Temps donné : 1 h 30 (1 action)" in text
+    assert "Faire les courses (1 fois)" in text
+
+
+def test_a_451_is_retried_and_delivered_once(volunteers, smtp_server, run_dispatch):
+    smtp_server.answers["alice@example.org"] = ["451 4.7.1 Greylisted, come back later"]
+    run_dispatch()
+    assert sorted(smtp_server.recipients()) == ["alice@example.org", "bruno@example.org"]
+    delivery = Delivery.objects.get(user=volunteers["due"].user)
+    assert (delivery.status, delivery.attempts) == (Status.SENT, 2)
+
+
+def test_a_550_marks_the_address_and_stops(volunteers, smtp_server, run_dispatch):
+    smtp_server.answers["alice@example.org"] = ["550 5.1.1 No such user"]
+    run_dispatch()
+    assert smtp_server.recipients() == ["bruno@example.org"]
+    delivery = Delivery.objects.get(user=volunteers["due"].user)
+    assert delivery.status == Status.BOUNCED and "550" in delivery.detail
+    volunteers["due"].user.refresh_from_db()
+    assert volunteers["due"].user.email_bounced_at is not None
+    run_dispatch(MONTH.replace(day=nudge_day(DAY.day)))
+    assert "alice@example.org" not in smtp_server.recipients()
+
+
+def test_temporary_failures_stop_after_the_last_attempt(
+    volunteers, smtp_server, run_dispatch, settings
+):
+    settings.REMINDER_MAX_ATTEMPTS = 3
+    smtp_server.answers["alice@example.org"] = ["452 4.2.2 Mailbox full"] * 5
+    run_dispatch()
+    delivery = Delivery.objects.get(user=volunteers["due"].user)
+    assert (delivery.status, delivery.attempts) == (Status.FAILED, 3)
+    assert "alice@example.org" not in smtp_server.recipients()
+
+
+def test_a_pause_between_planning_and_sending_sends_nothing(volunteers, smtp_server):
+    dispatch(DAY.isoformat())  # planned; the sending waits for the commit that never comes here
+    services.pause_pledge(volunteer=volunteers["due"])
+    send_deliveries(list(Delivery.objects.values_list("pk", flat=True)))
+    assert smtp_server.recipients() == ["bruno@example.org"]
+    delivery = Delivery.objects.get(user=volunteers["due"].user)
+    assert delivery.status == Status.SKIPPED
+
+
+# --- Links ------------------------------------------------------------------------------------
+
+
+def test_a_forged_or_damaged_link_gets_a_french_page(orleans_volunteer, client):
+    good = action_path(orleans_volunteer.user_id, Action.DONE, MONTH)
+    forged = good.replace(":", "x:", 1)
+    for path in [forged, good[:-8] + "/", reverse("volunteers:email_action", args=["nimporte"])]:
+        response = client.post(path)
+        assert response.status_code == 400, path
+        assert "Ce lien n&#x27;est pas valide" in response.text, path
+    assert not orleans_volunteer.hours.exists()
+    # Someone else's token cannot be made from mine: the signature covers the user.
+    payload = signing.loads(good.split("/")[-2], salt="volunteers.links.action")
+    assert payload["u"] == orleans_volunteer.user_id
+
+
+def test_an_expired_link_says_so(orleans_volunteer, client):
+    long_ago = timezone.now() - datetime.timedelta(days=60)
+    with mock.patch("django.core.signing.time.time", return_value=long_ago.timestamp()):
+        old = action_path(orleans_volunteer.user_id, Action.DONE, MONTH)
+    response = client.post(old)
+    assert response.status_code == 400
+    assert "Ce lien a expiré" in response.text
+    assert not orleans_volunteer.hours.exists()
+
+
+def test_one_click_unsubscribe_takes_a_bare_post(orleans_volunteer):
+    path = unsubscribe_path(orleans_volunteer.user_id, Kind.REMINDER)
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get(path)
+    assert "Me désinscrire" in page.text
+    orleans_volunteer.refresh_from_db()
+    assert orleans_volunteer.reminders_enabled  # a GET changes nothing
+
+    # What a mail client sends: no cookie, no CSRF token, this body.
+    mail_client = Client(enforce_csrf_checks=True)
+    for _twice in range(2):
+        response = mail_client.post(
+            path,
+            "List-Unsubscribe=One-Click",
+            content_type="application/x-www-form-urlencoded",
+        )
+        assert response.status_code == 200
+        assert "Vous êtes désinscrit(e)" in response.text
+    orleans_volunteer.refresh_from_db()
+    assert not orleans_volunteer.reminders_enabled
+    assert orleans_volunteer.nudges_enabled  # only this kind
+
+
+def test_unsubscribing_from_the_summary_stops_it_for_every_territory(loiret_agent, orleans):
+    Membership.objects.create(
+        user=loiret_agent, territory=orleans, role=Membership.Role.COMMUNE_AGENT
+    )
+    Client().post(unsubscribe_path(loiret_agent.pk, Kind.SUMMARY))
+    assert not Membership.objects.filter(user=loiret_agent, summary_enabled=True).exists()
+
+
+def test_a_paused_or_unsubscribed_volunteer_gets_nothing(volunteers, smtp_server, run_dispatch):
+    Client().post(unsubscribe_path(volunteers["due_too"].user_id, Kind.REMINDER))
+    run_dispatch()
+    assert smtp_server.recipients() == ["alice@example.org"]
+
+
+# --- Preferences -------------------------------------------------------------------------------
+
+
+def test_the_preferences_page_lists_each_kind_and_saves_them(volunteer_client, orleans_volunteer):
+    url = reverse("volunteers:email_preferences")
+    page = volunteer_client.get(url).text
+    for label in ["Le rappel mensuel", "La relance de fin de mois", "longue absence"]:
+        assert label in page
+    assert "bilan mensuel" not in page  # not staff
+    volunteer_client.post(url, {Kind.REMINDER: "on", Kind.COMEBACK: "on"})
+    orleans_volunteer.refresh_from_db()
+    assert orleans_volunteer.reminders_enabled
+    assert not orleans_volunteer.nudges_enabled
+    assert orleans_volunteer.reengagement_enabled
+
+
+def test_staff_choose_the_summary_there_too(client, loiret_agent):
+    client.force_login(loiret_agent)
+    url = reverse("volunteers:email_preferences")
+    assert "Le bilan mensuel de mon territoire" in client.get(url).text
+    client.post(url, {})
+    assert not Membership.objects.get(user=loiret_agent).summary_enabled
+
+
+def test_a_bouncing_address_is_explained_and_can_be_retried(volunteer_client, resident):
+    resident.email_bounced_at = timezone.now()
+    resident.save()
+    url = reverse("volunteers:email_preferences")
+    assert "ont été refusés par votre messagerie" in volunteer_client.get(url).text
+    volunteer_client.post(url, {"action": "retry"})
+    resident.refresh_from_db()
+    assert resident.email_bounced_at is None
+
+
+def test_new_volunteers_spread_over_the_reminder_days(client, orleans_commune):
+    days = set()
+    for n in range(6):
+        user = UserFactory(email=f"nouveau{n}@example.org")
+        client.force_login(user)
+        form = client.get(reverse("volunteers:join")).context["form"]
+        days.add(form.initial["reminder_day"])
+    assert len(days) == 6

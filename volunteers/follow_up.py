@@ -1,0 +1,510 @@
+"""The year's follow-up emails: who gets which one on a given day, and what it says.
+
+Four kinds (Delivery.Kind), each one at most once per person and month:
+- the monthly reminder, on the volunteer's reminder day;
+- instead of it, after 3 and 6 whole months without an hour, a gentle « vous nous manquez »;
+- late in the month, a « did you manage? » nudge to those reminded who have not logged an hour;
+- on the first days of a month, the previous month's summary to each territory's staff.
+Sending is in tasks.py; this module only reads the database and writes no row.
+"""
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass
+from email.utils import formataddr, parseaddr
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, When
+from django.db.models.functions import Mod
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from gestes.models import Geste, MonthTheme, month_mask
+from heurecivique.text import of_month
+from initiatives.models import Initiative
+from territories.models import Membership, Territory
+
+from .links import Action, action_path, unsubscribe_path
+from .models import (
+    CivicHour,
+    Delivery,
+    Pledge,
+    PledgePause,
+    Volunteer,
+    first_of_month,
+    next_month,
+    previous_month,
+)
+from .progress import format_duration, progress_for
+
+Kind = Delivery.Kind
+
+# A dispatch also covers the two days before it, should the scheduler have missed them.
+CATCH_UP_DAYS = 2
+# The nudges go out from the 20th to the 27th, spread by reminder day.
+NUDGE_FIRST_DAY = 20
+# Whole months without an hour after which the reminder becomes a « vous nous manquez ».
+COMEBACK_GAPS = (3, 6)
+# How many volunteers a dispatch reads at a time.
+CHUNK_SIZE = 2000
+
+
+def nudge_day(reminder_day: int) -> int:
+    return NUDGE_FIRST_DAY + reminder_day % 8
+
+
+def months_between(earlier: datetime.date, later: datetime.date) -> int:
+    return (later.year - earlier.year) * 12 + later.month - earlier.month
+
+
+def spread_reminder_day(user_id: int) -> int:
+    """The default reminder day of a new volunteer: volunteers spread over the 28 days."""
+    return user_id % 28 + 1
+
+
+# --- Who is due --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Due:
+    user_id: int
+    kind: str
+    month: datetime.date
+    territory_id: int | None
+
+
+class Portals:
+    """The portal whose colours a volunteer's emails wear, from one query for the whole run
+    (the same choice as Territory.objects.for_commune: commune, else department, else France)."""
+
+    def __init__(self):
+        self.by_commune, self.by_department, self.national = {}, {}, None
+        for pk, kind, commune_id, department_id in Territory.objects.active().values_list(
+            "pk", "kind", "commune_id", "department_id"
+        ):
+            if kind == Territory.Kind.COMMUNE:
+                self.by_commune[commune_id] = pk
+            elif kind == Territory.Kind.DEPARTMENT:
+                self.by_department[department_id] = pk
+            else:
+                self.national = pk
+
+    def of(self, commune_id: int, department_id: int) -> int | None:
+        return (
+            self.by_commune.get(commune_id)
+            or self.by_department.get(department_id)
+            or self.national
+        )
+
+
+def _chunks(rows, to_due) -> Iterator[list[Due]]:
+    chunk = []
+    for row in rows:
+        if due := to_due(row):
+            chunk.append(due)
+        if len(chunk) >= CHUNK_SIZE:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _reachable(volunteers):
+    return volunteers.with_active_pledge().filter(
+        user__is_active=True, user__email_bounced_at__isnull=True
+    )
+
+
+def _window(day: datetime.date) -> range:
+    return range(max(1, day.day - CATCH_UP_DAYS), day.day + 1)
+
+
+def _reminders(day: datetime.date, portals: Portals) -> Iterator[list[Due]]:
+    """The monthly reminder, or the « vous nous manquez » in its place."""
+    month = first_of_month(day)
+    days = [d for d in _window(day) if d <= 28]
+    open_pledge = Pledge.objects.filter(volunteer=OuterRef("pk"), ended_on__isnull=True)
+    rows = (
+        _reachable(Volunteer.objects)
+        .filter(reminder_day__in=days)
+        .filter(Q(reminders_enabled=True) | Q(reengagement_enabled=True))
+        .annotate(
+            last_hour=Subquery(
+                CivicHour.objects.filter(volunteer=OuterRef("pk"))
+                .order_by("-done_on")
+                .values("done_on")[:1]
+            ),
+            pledge_start=Subquery(open_pledge.values("started_on")[:1]),
+            last_resume=Subquery(
+                PledgePause.objects.filter(
+                    pledge__volunteer=OuterRef("pk"), pledge__ended_on__isnull=True
+                )
+                .order_by("-ended_on")
+                .values("ended_on")[:1]
+            ),
+        )
+        .filter(pledge_start__lt=day)
+        .exclude(
+            Exists(
+                Delivery.objects.filter(
+                    user=OuterRef("user_id"), month=month, kind__in=[Kind.REMINDER, Kind.COMEBACK]
+                )
+            )
+        )
+        .order_by("pk")
+        .values_list(
+            "user_id",
+            "commune_id",
+            "commune__department_id",
+            "reminders_enabled",
+            "reengagement_enabled",
+            "last_hour",
+            "pledge_start",
+            "last_resume",
+        )
+    )
+
+    def to_due(row):
+        user_id, commune_id, department_id, reminders, comebacks, *activity = row
+        last_active = max(d for d in activity if d is not None)
+        gap = months_between(first_of_month(last_active), month) - 1
+        if comebacks and gap in COMEBACK_GAPS:
+            kind = Kind.COMEBACK
+        elif reminders:
+            kind = Kind.REMINDER
+        else:
+            return None
+        return Due(user_id, kind, month, portals.of(commune_id, department_id))
+
+    yield from _chunks(rows.iterator(chunk_size=CHUNK_SIZE), to_due)
+
+
+def _nudges(day: datetime.date, portals: Portals) -> Iterator[list[Due]]:
+    """« Avez-vous pu ? »: reminded this month, and no hour yet."""
+    month = first_of_month(day)
+    window = _window(day)
+    reminder_days = [r for r in range(1, 29) if nudge_day(r) in window]
+    if not reminder_days:
+        return
+    rows = (
+        _reachable(Volunteer.objects)
+        .filter(reminder_day__in=reminder_days, nudges_enabled=True)
+        .filter(
+            Exists(
+                Delivery.objects.filter(
+                    user=OuterRef("user_id"),
+                    month=month,
+                    kind=Kind.REMINDER,
+                    status=Delivery.Status.SENT,
+                )
+            )
+        )
+        .exclude(
+            Exists(Delivery.objects.filter(user=OuterRef("user_id"), month=month, kind=Kind.NUDGE))
+        )
+        .exclude(Exists(CivicHour.objects.in_month(month).filter(volunteer=OuterRef("pk"))))
+        .order_by("pk")
+        .values_list("user_id", "commune_id", "commune__department_id")
+    )
+
+    def to_due(row):
+        user_id, commune_id, department_id = row
+        return Due(user_id, Kind.NUDGE, month, portals.of(commune_id, department_id))
+
+    yield from _chunks(rows.iterator(chunk_size=CHUNK_SIZE), to_due)
+
+
+def _summaries(day: datetime.date) -> Iterator[list[Due]]:
+    """The previous month's summary, once for each staff member (all their territories in it)."""
+    if day.day > 1 + CATCH_UP_DAYS:
+        return
+    month = previous_month(first_of_month(day))
+    rows = (
+        Membership.objects.filter(
+            summary_enabled=True, user__is_active=True, user__email_bounced_at__isnull=True
+        )
+        .exclude(
+            Exists(
+                Delivery.objects.filter(user=OuterRef("user_id"), month=month, kind=Kind.SUMMARY)
+            )
+        )
+        .order_by("user_id", "territory_id")
+        .values_list("user_id", "territory_id")
+    )
+    previous_user = None
+
+    def to_due(row):
+        nonlocal previous_user
+        user_id, territory_id = row
+        if user_id == previous_user:
+            return None
+        previous_user = user_id
+        return Due(user_id, Kind.SUMMARY, month, territory_id)
+
+    yield from _chunks(rows.iterator(chunk_size=CHUNK_SIZE), to_due)
+
+
+def due_on(day: datetime.date) -> Iterator[list[Due]]:
+    """The emails due on a day, in chunks: memory stays flat whatever the number of volunteers.
+
+    Those already planned this month are left out, so a second run finds nothing new."""
+    portals = Portals()
+    yield from _reminders(day, portals)
+    yield from _nudges(day, portals)
+    yield from _summaries(day)
+
+
+# --- Whether it is still wanted when its turn comes --------------------------------------------
+
+
+def reason_not_to_send(delivery: Delivery) -> str:
+    """Why a planned email should not go out any more (empty: send it). Between the planning
+    and the sending, a volunteer may have paused, unsubscribed or already logged their hour."""
+    user = delivery.user
+    if not user.is_active:
+        return "Compte désactivé."
+    if user.email_bounced_at:
+        return "Adresse refusée par son serveur."
+    if delivery.kind == Kind.SUMMARY:
+        if not user.memberships.filter(summary_enabled=True).exists():
+            return "Bilan désactivé."
+        return ""
+    volunteer = getattr(user, "volunteer", None)
+    if volunteer is None:
+        return "Plus volontaire."
+    if not Volunteer.objects.with_active_pledge().filter(pk=volunteer.pk).exists():
+        return "Engagement en pause ou arrêté."
+    wanted = {
+        Kind.REMINDER: volunteer.reminders_enabled,
+        Kind.NUDGE: volunteer.nudges_enabled,
+        Kind.COMEBACK: volunteer.reengagement_enabled,
+    }[delivery.kind]
+    if not wanted:
+        return "Désinscrit de ce courriel."
+    if delivery.kind == Kind.NUDGE and volunteer.hours.in_month(delivery.month).exists():
+        return "Heure déjà notée ce mois-ci."
+    return ""
+
+
+# --- What it says ------------------------------------------------------------------------------
+
+
+def suggest_gestes(volunteer: Volunteer, territory, month: datetime.date, count: int = 3):
+    """Gestes for this volunteer this month: those of the month's theme first, then those of
+    the season, then those of their interests; not those they did in the last six months.
+    The order varies from one volunteer and month to the next. One query."""
+    theme = MonthTheme.objects.for_month(territory, month.month)
+    recent = CivicHour.objects.filter(
+        volunteer=volunteer,
+        done_on__gte=month - datetime.timedelta(days=183),
+        geste__isnull=False,
+    ).values("geste")
+    liked = Geste.themes.through.objects.filter(
+        geste=OuterRef("pk"),
+        theme__in=Volunteer.interests.through.objects.filter(volunteer=volunteer).values("theme"),
+    )
+    in_theme = Q(pk__in=theme.gestes.values("pk")) if theme else Q(pk__in=[])
+    return list(
+        Geste.objects.published()
+        .visible_in(territory)
+        .exclude(pk__in=recent)
+        .annotate(
+            in_season=F("months").bitand(month_mask([month.month])),
+            score=Case(When(in_theme, then=4), default=0, output_field=IntegerField())
+            + Case(When(in_season__gt=0, then=2), default=0, output_field=IntegerField())
+            + Case(When(Exists(liked), then=1), default=0, output_field=IntegerField()),
+            shuffle=Mod(F("pk") * 7919 + volunteer.pk * 31 + month.month * 101, 997),
+        )
+        .order_by("-score", "shuffle")[:count]
+    )
+
+
+def nearby_initiatives(volunteer: Volunteer, territory, count: int = 2):
+    """Published initiatives of the volunteer's commune first, then of their portal."""
+    return list(
+        Initiative.objects.published()
+        .on_portal(territory)
+        .annotate(
+            elsewhere=Case(
+                When(commune_id=volunteer.commune_id, then=0),
+                default=1,
+                output_field=IntegerField(),
+            )
+        )
+        .select_related("commune")
+        .order_by("elsewhere", "-published_at")[:count]
+    )
+
+
+def _sender(territory) -> str:
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    if territory and not territory.is_national:
+        name = f"L'Heure Civique · {territory.name}"
+    return formataddr((name or "L'Heure Civique", address))
+
+
+def _portal(territory):
+    return territory or Territory.objects.get(kind=Territory.Kind.NATIONAL)
+
+
+def _volunteer_context(delivery: Delivery, volunteer: Volunteer, territory, live: bool) -> dict:
+    month = delivery.month
+    progress = progress_for(volunteer)
+    this_month = next((m for m in progress.months if m.month == month), None)
+    last_done = next((m.month for m in progress.months if m.done), None)
+
+    def action(name):
+        if not live:
+            return PREVIEW_LINK
+        return territory.url(action_path(delivery.user_id, name, month))
+
+    return {
+        "volunteer": volunteer,
+        "first_name": volunteer.user.first_name,
+        "theme": MonthTheme.objects.for_month(territory, month.month),
+        "done_this_month": bool(this_month and this_month.done),
+        "given_this_month": format_duration(this_month.minutes) if this_month else "",
+        "streak": progress.current_streak,
+        "total": format_duration(progress.total_minutes),
+        "months_away": months_between(last_done, month) - 1 if last_done else None,
+        "gestes": [
+            (geste, territory.url(reverse("gestes:detail", args=[geste.slug])))
+            for geste in suggest_gestes(volunteer, territory, month)
+        ],
+        "initiatives": [
+            (initiative, territory.url(reverse("initiatives:detail", args=[initiative.slug])))
+            for initiative in nearby_initiatives(volunteer, territory)
+        ],
+        "done_url": action(Action.DONE),
+        "skip_url": action(Action.SKIP),
+        "suggest_url": action(Action.SUGGEST),
+        "dashboard_url": territory.url(reverse("volunteers:dashboard")),
+    }
+
+
+@dataclass(frozen=True)
+class TerritorySummary:
+    territory: Territory
+    new_volunteers: int
+    active_volunteers: int
+    hours: str
+    actions: int
+    top_gestes: list
+    admin_url: str
+
+
+def summary_for(territory, month: datetime.date) -> TerritorySummary:
+    volunteers = Volunteer.objects.in_territory(territory).filter(user__isnull=False)
+    hours = CivicHour.objects.in_territory(territory).in_month(month)
+    totals = hours.aggregate(
+        minutes=Sum("minutes"), actions=Count("id"), givers=Count("volunteer", distinct=True)
+    )
+    top = (
+        hours.filter(geste__isnull=False)
+        .values("geste__title")
+        .annotate(times=Count("id"))
+        .order_by("-times", "geste__title")[:3]
+    )
+    return TerritorySummary(
+        territory=territory,
+        new_volunteers=volunteers.filter(
+            created_at__date__gte=month, created_at__date__lt=next_month(month)
+        ).count(),
+        active_volunteers=totals["givers"],
+        hours=format_duration(totals["minutes"] or 0),
+        actions=totals["actions"],
+        top_gestes=[(row["geste__title"], row["times"]) for row in top],
+        admin_url=territory.url(reverse("admin:volunteers_volunteer_changelist")),
+    )
+
+
+def _summary_context(delivery: Delivery) -> dict:
+    territories = Territory.objects.filter(memberships__user=delivery.user).distinct()
+    return {
+        "first_name": delivery.user.first_name,
+        "summaries": [summary_for(territory, delivery.month) for territory in territories],
+    }
+
+
+SUBJECTS = {
+    Kind.REMINDER: "Votre heure {month} : {theme}",
+    Kind.NUDGE: "Avez-vous pu donner votre heure {month} ?",
+    Kind.COMEBACK: "Une heure pour vos voisins ce mois-ci ?",
+    Kind.SUMMARY: "Le bilan {month_year} de l'Heure Civique",
+}
+
+
+# In a preview, the buttons lead nowhere: a working link would act for the volunteer.
+PREVIEW_LINK = "#apercu"
+
+
+def compose(
+    delivery: Delivery, connection=None, *, live: bool = True, show_name: bool = True
+) -> EmailMultiAlternatives:
+    """The email of a delivery, HTML and plain text, with its unsubscribe headers.
+
+    `live=False` makes a preview: the links that act without signing in lead nowhere, and
+    with `show_name=False` the greeting does not name the person."""
+    territory = _portal(delivery.territory)
+    if delivery.kind == Kind.SUMMARY:
+        context = _summary_context(delivery)
+    else:
+        context = _volunteer_context(delivery, delivery.user.volunteer, territory, live)
+    if not show_name:
+        context["first_name"] = ""
+    theme = context.get("theme")
+    unsubscribe_url = (
+        territory.url(unsubscribe_path(delivery.user_id, delivery.kind)) if live else PREVIEW_LINK
+    )
+    context |= {
+        "kind": delivery.kind,
+        "month": delivery.month,
+        "territory": territory,
+        "portal_name": "L'Heure Civique"
+        + ("" if territory.is_national else f" · {territory.name}"),
+        "site_url": territory.url("/"),
+        "preferences_url": territory.url(reverse("volunteers:email_preferences")),
+        "unsubscribe_url": unsubscribe_url,
+    }
+    subject = SUBJECTS[delivery.kind].format(
+        month=of_month(delivery.month),
+        month_year=of_month(delivery.month, with_year=True),
+        theme=theme.title if theme else "une idée près de chez vous",
+    )
+    template = f"volunteers/email/{delivery.kind}"
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"{template}.txt", context),
+        from_email=_sender(territory),
+        to=[delivery.user.email],
+        connection=connection,
+        headers={
+            # RFC 8058: a mail client unsubscribes with one POST to this address.
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Message-ID": f"<suivi-{delivery.pk}@{_mail_domain()}>",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    return message
+
+
+def _mail_domain() -> str:
+    return urlsplit(f"//{settings.PORTAL_DOMAIN}").hostname or "lheurecivique.fr"
+
+
+def preview(volunteer: Volunteer, *, show_name: bool) -> EmailMultiAlternatives:
+    """This month's reminder of a volunteer as it would go out, without planning or sending
+    it, and with its links disabled."""
+    delivery = Delivery(
+        pk=0,
+        user=volunteer.user,
+        kind=Kind.REMINDER,
+        month=first_of_month(timezone.localdate()),
+        territory=Territory.objects.for_commune(volunteer.commune),
+    )
+    return compose(delivery, live=False, show_name=show_name)
