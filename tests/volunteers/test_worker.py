@@ -1,0 +1,171 @@
+"""The follow-up on the real parts: PostgreSQL, Redis, a Celery worker process, an SMTP server.
+
+The test process plans a day (dispatch) and queues the sending on Redis; a worker in another
+process sends to the aiosmtpd server of the test. The database is the test database, with
+committed data (transactional tests), since the worker reads it from its own connection.
+"""
+
+import collections
+import datetime
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.utils import timezone
+
+from heurecivique.celery import app as celery_app
+from volunteers.models import CivicHour, Delivery, Pledge, Volunteer, first_of_month, previous_month
+from volunteers.tasks import dispatch
+
+from ..worker import CeleryWorker, database_url, wait_for
+
+DAY = first_of_month(timezone.localdate()).replace(day=12)
+Status = Delivery.Status
+
+pytestmark = pytest.mark.skipif(
+    not settings.REDIS_URL
+    or settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL), as CI has",
+)
+
+
+@pytest.fixture
+def on_redis():
+    """Tasks queued by this test go to Redis, on this test process's own queue, emptied."""
+    queue = celery_app.conf.task_default_queue
+    with celery_app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(queue)
+    celery_app.conf.task_always_eager = False
+    yield queue
+    celery_app.conf.task_always_eager = True
+    with celery_app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(queue)
+
+
+@pytest.fixture
+def worker(transactional_db, smtp_server, on_redis):
+    """A worker (not started) for the test database and the test's SMTP server."""
+    workers = []
+
+    def make(concurrency=2):
+        celery_worker = CeleryWorker(
+            database=database_url(connection.settings_dict),
+            redis_url=settings.REDIS_URL,
+            queue=on_redis,
+            email_port=smtp_server.port,
+            concurrency=concurrency,
+        )
+        workers.append(celery_worker)
+        return celery_worker
+
+    yield make
+    for celery_worker in workers:
+        celery_worker.stop()
+
+
+def make_volunteers(commune, count, **fields) -> list[Volunteer]:
+    """`count` volunteers due on DAY, who gave their hour last month: in a few queries."""
+    User = get_user_model()
+    prefix = fields.pop("prefix", "v")
+    users = User.objects.bulk_create(
+        [User(email=f"{prefix}{n:04d}@example.org", first_name=f"V{n}") for n in range(count)]
+    )
+    volunteers = Volunteer.objects.bulk_create(
+        [Volunteer(user=user, commune=commune, reminder_day=DAY.day, **fields) for user in users]
+    )
+    Pledge.objects.bulk_create(
+        [Pledge(volunteer=v, started_on=DAY - datetime.timedelta(days=200)) for v in volunteers]
+    )
+    CivicHour.objects.bulk_create(
+        [CivicHour(volunteer=v, done_on=previous_month(DAY.replace(day=1))) for v in volunteers]
+    )
+    return volunteers
+
+
+def assert_each_got_exactly_one(smtp_server, volunteers):
+    counts = collections.Counter(smtp_server.recipients())
+    expected = {v.user.email for v in volunteers}
+    assert set(counts) == expected
+    assert {email: n for email, n in counts.items() if n != 1} == {}
+
+
+def test_a_day_on_the_worker_sends_exactly_the_due_emails_once(
+    worker, smtp_server, orleans_commune, loiret, settings
+):
+    settings.REMINDER_BATCH_SIZE = 25
+    due = make_volunteers(orleans_commune, 60)
+    make_volunteers(orleans_commune, 5, prefix="off", reminders_enabled=False)
+    paused = make_volunteers(orleans_commune, 3, prefix="pause")
+    for volunteer in paused:
+        volunteer.pledges.get().pauses.create(started_on=DAY - datetime.timedelta(days=3))
+
+    assert dispatch(DAY.isoformat()) == 60
+    worker().start()
+    wait_for(lambda: len(smtp_server.messages) >= 60, 60, "60 emails received")
+    wait_for(
+        lambda: Delivery.objects.filter(status=Status.SENT).count() == 60, 30, "60 marked sent"
+    )
+    assert_each_got_exactly_one(smtp_server, due)
+    message = smtp_server.messages[0]
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert {part.get_content_type() for part in message.walk()} >= {"text/plain", "text/html"}
+
+    # The same day again, while the worker runs: nothing new is planned or sent.
+    assert dispatch(DAY.isoformat()) == 0
+    assert dispatch((DAY + datetime.timedelta(days=1)).isoformat()) == 0
+    wait_for(lambda: True, 1, "")
+    assert len(smtp_server.messages) == 60
+
+
+def test_a_worker_killed_mid_batch_and_restarted_sends_each_email_exactly_once(
+    worker, smtp_server, orleans_commune, loiret, settings
+):
+    settings.REMINDER_BATCH_SIZE = 150
+    due = make_volunteers(orleans_commune, 300)
+    # The server hangs on the 100th recipient: the worker is then inside its first batch of
+    # 150, with 99 emails sent and committed and the 100th in flight.
+    smtp_server.stall_at = 100
+    assert dispatch(DAY.isoformat()) == 300
+    first = worker(concurrency=1)
+    first.start()
+    wait_for(smtp_server.stalled.is_set, 60, "the SMTP server stalled on the 100th recipient")
+    first.kill()
+    smtp_server.release.set()
+    assert len(smtp_server.messages) == 99
+    assert Delivery.objects.filter(status=Status.SENT).count() == 99
+
+    # Restarted, the worker gets the killed batch back from Redis (visibility timeout) and the
+    # batch it never started; what was sent stays sent.
+    second = worker(concurrency=2)
+    second.start()
+    wait_for(
+        lambda: Delivery.objects.filter(status=Status.SENT).count() == 300,
+        90,
+        "the 300 emails sent after the restart",
+    )
+    assert_each_got_exactly_one(smtp_server, due)
+
+
+def test_a_451_then_250_delivers_once_and_a_550_marks_the_address(
+    worker, smtp_server, orleans_commune, loiret
+):
+    greylisted, unknown, fine = make_volunteers(orleans_commune, 3)
+    smtp_server.answers[greylisted.user.email] = ["451 4.7.1 Greylisted, try again later"]
+    smtp_server.answers[unknown.user.email] = ["550 5.1.1 No such user here"]
+    dispatch(DAY.isoformat())
+    worker().start()
+    wait_for(
+        lambda: not Delivery.objects.filter(status=Status.QUEUED).exists(),
+        60,
+        "every delivery settled",
+    )
+    assert sorted(smtp_server.recipients()) == sorted([greylisted.user.email, fine.user.email])
+    states = {d.user_id: (d.status, d.attempts) for d in Delivery.objects.all()}
+    assert states[greylisted.user_id] == (Status.SENT, 2)
+    assert states[unknown.user_id] == (Status.BOUNCED, 1)
+    unknown.user.refresh_from_db()
+    assert unknown.user.email_bounced_at is not None
+    # Bouncing: left out of the next plans.
+    Delivery.objects.all().delete()
+    assert dispatch(DAY.isoformat()) == 2
