@@ -1,4 +1,6 @@
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from heurecivique.text import long_date, of_month
 
@@ -24,3 +26,14 @@ def date_longue(day) -> str:
 def du_mois(day, with_year=False) -> str:
     """{{ month|du_mois }} → « de novembre », « d'avril » ; with `:True`, the year too."""
     return of_month(day, with_year=bool(with_year)) if day else ""
+
+
+@register.filter
+def insecables(text) -> str:
+    """French spacing: a no-break space before « : ; ! ? » and inside quotes, so that a line
+    never starts with a colon. Escapes the text first."""
+    escaped = str(conditional_escape(text))
+    for before, after in ((" :", "\u00a0:"), (" ;", "\u00a0;"), (" !", "\u00a0!"),
+                          (" ?", "\u00a0?"), ("« ", "«\u00a0"), (" »", "\u00a0»")):  # fmt: skip
+        escaped = escaped.replace(before, after)
+    return mark_safe(escaped)
