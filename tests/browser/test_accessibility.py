@@ -2,11 +2,16 @@
 
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
+from django.utils import timezone
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, VolunteerFactory
 from tests.public_pages import public_paths
+from volunteers.follow_up import preview
+from volunteers.links import Action, action_path, unsubscribe_path
+from volunteers.models import first_of_month
 
 AXE = Axe()
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 def _assert_accessible(page, url, status=200):
@@ -99,3 +104,36 @@ def test_the_account_pages_have_no_axe_violation(page, portal_url, resident, nat
         assert "Ce champ est obligatoire" in page.content()
         results = AXE.run(page)
         assert results.violations_count == 0, results.generate_report()
+
+
+def test_the_pages_of_the_email_links_have_no_axe_violation(
+    page, portal_url, resident, orleans_commune, loiret, national
+):
+    volunteer = VolunteerFactory(user=resident, commune=orleans_commune)
+    month = first_of_month(timezone.localdate())
+    for action in Action:
+        _assert_accessible(page, portal_url("loiret", action_path(resident.pk, action, month)))
+    _assert_accessible(page, portal_url("loiret", unsubscribe_path(resident.pk, "rappel")))
+    _assert_accessible(page, portal_url("loiret", "/mon-heure/courriel/abimé/"), status=400)
+
+    # Confirming is one button, and the answer is accessible too.
+    page.goto(portal_url("loiret", action_path(resident.pk, Action.DONE, month)))
+    page.get_by_role("button", name="Oui, c'est fait !").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Merci, Hélène !"
+    assert AXE.run(page).violations_count == 0
+    assert volunteer.hours.count() == 1
+
+    # The email itself, as a mail client shows it: the WCAG rules (the best practices of web
+    # pages, such as landmarks, do not apply to an email).
+    email = page.context.new_page()
+    email.set_content(preview(volunteer, show_name=True).alternatives[0].content)
+    results = AXE.run(email, options={"runOnly": {"type": "tag", "values": WCAG}})
+    assert results.violations_count == 0, results.generate_report()
+    page.console_errors.clear()  # the 400 of the damaged link, above
+
+    page.goto(portal_url("loiret", reverse("account_login")))
+    page.get_by_label("Courriel").fill(resident.email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Connexion").click()
+    page.wait_for_load_state()
+    _assert_accessible(page, portal_url("loiret", reverse("volunteers:email_preferences")))

@@ -7,6 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from volunteers.models import Delivery, first_of_month
+
 from ..factories import CivicHourFactory, UserFactory, VolunteerFactory
 
 CHANGELIST = "admin:volunteers_volunteer_changelist"
@@ -121,3 +123,74 @@ def test_volunteers_cannot_be_changed_or_deleted_through_the_admin(loiret_admin,
         reverse("admin:volunteers_volunteer_delete", args=[volunteer.pk]), {"post": "yes"}
     )
     assert volunteer.__class__.objects.filter(pk=volunteer.pk).exists()
+
+
+# --- The follow-up emails ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def sent(people, loiret, gironde):
+    """This month's reminder of each volunteer, sent from their department's portal."""
+    month = first_of_month(timezone.localdate())
+    return {
+        name: Delivery.objects.create(
+            user=volunteer.user,
+            kind=Delivery.Kind.REMINDER,
+            month=month,
+            territory=gironde if name == "bordeaux" else loiret,
+            status=Delivery.Status.SENT,
+            sent_at=timezone.now(),
+        )
+        for name, volunteer in people.items()
+    }
+
+
+def test_staff_see_what_was_sent_on_their_portals_addresses_only_with_consent(loiret_admin, sent):
+    page = loiret_admin.get(reverse("admin:volunteers_delivery_changelist")).text
+    assert "oui@example.org" in page
+    assert "discret@example.org" not in page and "sans accord pour être contacté" in page
+    assert "bdx@example.org" not in page
+    assert page.count("Rappel mensuel") >= 2
+    # Searching for an address without consent finds nothing.
+    search = reverse("admin:volunteers_delivery_changelist") + "?q=discret@example.org"
+    assert "sans accord" not in loiret_admin.get(search).text
+
+
+def test_staff_send_an_email_again(
+    loiret_admin, sent, smtp_server, django_capture_on_commit_callbacks
+):
+    delivery = sent["consenting"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = loiret_admin.post(
+            reverse("admin:volunteers_delivery_changelist"),
+            {"action": "send_again", "_selected_action": [delivery.pk]},
+        )
+    assert response.status_code == 302
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.SENT and delivery.attempts == 1
+    assert smtp_server.recipients() == ["oui@example.org"]
+
+
+def test_the_preview_shows_this_months_email_with_dead_links_and_no_name_without_consent(
+    loiret_admin, people
+):
+    discreet = people["discreet"]
+    page = loiret_admin.get(
+        reverse("admin:volunteers_volunteer_email_preview", args=[discreet.pk])
+    ).text
+    assert "Votre heure" in page and "Bonjour," in page
+    assert "Denis" not in page and "discret@example.org" not in page
+    assert "/mon-heure/courriel/" not in page and "/desinscription/" not in page
+    html = loiret_admin.get(
+        reverse("admin:volunteers_volunteer_email_preview_html", args=[discreet.pk])
+    )
+    assert "Proposez-moi un geste" in html.text and "#apercu" in html.text
+    assert "'unsafe-inline'" in html["Content-Security-Policy"]
+    assert html["X-Frame-Options"] == "SAMEORIGIN"
+    consenting = loiret_admin.get(
+        reverse("admin:volunteers_volunteer_email_preview", args=[people["consenting"].pk])
+    ).text
+    assert "Bonjour Ophélie," in consenting
+    # Not another department's volunteer.
+    other = reverse("admin:volunteers_volunteer_email_preview", args=[people["bordeaux"].pk])
+    assert loiret_admin.get(other).status_code == 404

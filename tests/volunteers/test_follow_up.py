@@ -384,3 +384,18 @@ def test_new_volunteers_spread_over_the_reminder_days(client, orleans_commune):
         form = client.get(reverse("volunteers:join")).context["form"]
         days.add(form.initial["reminder_day"])
     assert len(days) == 6
+
+
+def test_the_link_pages_cost_a_constant_number_of_queries(
+    orleans_volunteer, client, django_assert_max_num_queries
+):
+    for n in range(12):
+        CivicHourFactory(volunteer=orleans_volunteer, done_on=months_before(MONTH, n + 1))
+        GesteFactory()
+    user_id = orleans_volunteer.user_id
+    # Host map, the volunteer, then what the page says (the hour of the month, the gestes).
+    for action, queries in [(Action.DONE, 4), (Action.SKIP, 4), (Action.SUGGEST, 6)]:
+        with django_assert_max_num_queries(queries):
+            assert client.get(action_path(user_id, action, MONTH)).status_code == 200
+    with django_assert_max_num_queries(2):
+        client.get(unsubscribe_path(user_id, Kind.REMINDER))
