@@ -1,0 +1,198 @@
+"""The monthly reminder at scale: N volunteers due the same day, through a real Celery worker on
+Redis, to a local SMTP sink; beside it, the same messages sent straight with smtplib (the limit).
+
+    DATABASE_URL=postgres://heurecivique@127.0.0.1:5432/heurecivique \\
+    REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python bench/reminders.py [--volunteers 100000]
+
+It works in its own database (<name>_bench, dropped and created again) and its own queue.
+Prints: planning time and the planner's peak memory (it streams, so memory stays flat in N),
+sending wall time and emails per second, the workers' peak memory, and the raw smtplib rate.
+Not run by `make test`: timings depend on the machine.
+"""
+
+import argparse
+import datetime
+import os
+import resource
+import smtplib
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+parser.add_argument("--volunteers", type=int, default=10_000)
+parser.add_argument("--concurrency", type=int, default=os.cpu_count() or 2)
+parser.add_argument("--replay", type=int, default=10_000, help="messages sent straight")
+ARGS = parser.parse_args()
+
+SOURCE_URL = os.environ.get("DATABASE_URL", "")
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if not SOURCE_URL.startswith("postgres") or not REDIS_URL:
+    sys.exit("Set DATABASE_URL (PostgreSQL) and REDIS_URL: the benchmark uses the real services.")
+parts = urlsplit(SOURCE_URL)
+BENCH_DB = parts.path.lstrip("/") + "_bench"
+BENCH_URL = urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
+QUEUE = f"heurecivique-bench-{os.getpid()}"
+ENV = {
+    **os.environ,
+    "DJANGO_DEBUG": "true",
+    "DATABASE_URL": BENCH_URL,
+    "CELERY_QUEUE": QUEUE,
+    "REMINDER_BATCH_SIZE": "200",
+}
+os.environ.update(ENV)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "heurecivique.settings")
+
+
+def recreate_database() -> None:
+    import psycopg
+
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=ENV, check=True
+    )
+
+
+class Sink:
+    """An SMTP server that counts what it receives and keeps the first messages to replay."""
+
+    def __init__(self, keep: int):
+        self.count = 0
+        self.kept = []
+        self.keep = keep
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.count += 1
+            if len(self.kept) < self.keep:
+                self.kept.append((envelope.mail_from, envelope.rcpt_tos, envelope.content))
+        return "250 OK"
+
+
+def populate(count: int, day: datetime.date) -> None:
+    from django.contrib.auth import get_user_model
+
+    from territories.models import Commune, Department, Territory
+    from volunteers.models import CivicHour, Pledge, Volunteer
+
+    department = Department.objects.create(code="45", name="Loiret")
+    commune = Commune.objects.create(insee_code="45234", name="Orléans", department=department)
+    Territory.objects.create(kind="departement", slug="loiret", name="Loiret",
+                             department=department)  # fmt: skip
+    User = get_user_model()
+    last_month = (day.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    for start in range(0, count, 5000):
+        size = min(5000, count - start)
+        users = User.objects.bulk_create(
+            [User(email=f"v{start + n}@example.org", first_name="Camille") for n in range(size)]
+        )
+        volunteers = Volunteer.objects.bulk_create(
+            [Volunteer(user=u, commune=commune, reminder_day=day.day) for u in users]
+        )
+        Pledge.objects.bulk_create(
+            [Pledge(volunteer=v, started_on=day - datetime.timedelta(days=90)) for v in volunteers]
+        )
+        CivicHour.objects.bulk_create([CivicHour(volunteer=v, done_on=last_month) for v in volunteers])
+
+
+def peak_memory_of_group(pgid: int) -> int:
+    """The sum of the peak resident memory (VmHWM) of a process group, in kB."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if os.getpgid(int(entry.name)) != pgid:
+                continue
+            for line in (entry / "status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total += int(line.split()[1])
+        except (OSError, ProcessLookupError):
+            continue
+    return total
+
+
+def main() -> int:
+    print(f"Database {BENCH_DB}, Redis {REDIS_URL}, queue {QUEUE}")
+    recreate_database()
+    import django
+
+    django.setup()
+    from aiosmtpd.controller import Controller
+
+    from tests.worker import CeleryWorker
+    from volunteers.models import Delivery
+
+    day = datetime.date.today().replace(day=12)
+    start = time.perf_counter()
+    populate(ARGS.volunteers, day)
+    print(f"{ARGS.volunteers:,} volunteers due on {day} created in "
+          f"{time.perf_counter() - start:.1f} s")  # fmt: skip
+
+    sink = Sink(keep=ARGS.replay)
+    controller = Controller(sink, hostname="127.0.0.1", port=0)
+    controller.start()
+    port = controller.server.sockets[0].getsockname()[1]
+    worker = CeleryWorker(
+        database=BENCH_URL,
+        redis_url=REDIS_URL,
+        queue=QUEUE,
+        email_port=port,
+        concurrency=ARGS.concurrency,
+        visibility_timeout=3600,
+        extra_env={"REMINDER_BATCH_SIZE": "200"},
+    )
+    worker.start()
+    try:
+        # The planning, as beat or `manage.py send_reminders` runs it, in its own process.
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "manage.py", "send_reminders", "--date", day.isoformat()],
+            cwd=ROOT, env={**ENV, "EMAIL_URL": f"smtp://127.0.0.1:{port}"}, check=True,
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        planned = time.perf_counter() - start
+        planner_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        while True:
+            sent = Delivery.objects.filter(status=Delivery.Status.SENT).count()
+            if sent >= ARGS.volunteers:
+                break
+            if time.perf_counter() - start > 3600:
+                print(f"Gave up after an hour: {sent} sent.")
+                return 1
+            time.sleep(0.5)
+        wall = time.perf_counter() - start
+        worker_kb = peak_memory_of_group(worker.process.pid)
+    finally:
+        worker.stop()
+
+    others = Delivery.objects.exclude(status=Delivery.Status.SENT).count()
+    print(f"planning (dispatch)     {planned:8.1f} s   peak memory {planner_kb / 1024:6.0f} MB")
+    print(f"sending, wall time      {wall:8.1f} s   {ARGS.volunteers / wall:8.0f} emails/s "
+          f"({ARGS.concurrency} worker processes, peak memory {worker_kb / 1024:.0f} MB in all)")  # fmt: skip
+    print(f"received by the sink    {sink.count:8d}     not sent: {others}")
+
+    messages = sink.kept
+    start = time.perf_counter()
+    with smtplib.SMTP("127.0.0.1", port) as smtp:
+        for mail_from, rcpt_tos, content in messages:
+            smtp.sendmail(mail_from, rcpt_tos, content)
+    raw = time.perf_counter() - start
+    print(f"raw smtplib, same sink  {raw:8.1f} s   {len(messages) / raw:8.0f} emails/s "
+          f"({len(messages)} of the same messages, one connection, one process)")  # fmt: skip
+    controller.stop()
+    return 0 if sink.count == ARGS.volunteers + len(messages) and not others else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
