@@ -12,6 +12,7 @@ Not run by `make test`: timings depend on the machine.
 
 import argparse
 import datetime
+import logging
 import os
 import resource
 import smtplib
@@ -41,7 +42,9 @@ BENCH_URL = urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
 QUEUE = f"heurecivique-bench-{os.getpid()}"
 ENV = {
     **os.environ,
-    "DJANGO_DEBUG": "true",
+    # Production settings: DEBUG records every query, which would slow the worker down.
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "bench-only-not-a-secret-" + "x" * 40,
     "DATABASE_URL": BENCH_URL,
     "CELERY_QUEUE": QUEUE,
     "REMINDER_BATCH_SIZE": "200",
@@ -102,7 +105,9 @@ def populate(count: int, day: datetime.date) -> None:
         Pledge.objects.bulk_create(
             [Pledge(volunteer=v, started_on=day - datetime.timedelta(days=90)) for v in volunteers]
         )
-        CivicHour.objects.bulk_create([CivicHour(volunteer=v, done_on=last_month) for v in volunteers])
+        CivicHour.objects.bulk_create(
+            [CivicHour(volunteer=v, done_on=last_month) for v in volunteers]
+        )
 
 
 def peak_memory_of_group(pgid: int) -> int:
@@ -123,26 +128,28 @@ def peak_memory_of_group(pgid: int) -> int:
 
 
 def main() -> int:
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command
     print(f"Database {BENCH_DB}, Redis {REDIS_URL}, queue {QUEUE}")
     recreate_database()
     import django
 
     django.setup()
     from aiosmtpd.controller import Controller
+    from django.utils import timezone
 
-    from tests.worker import CeleryWorker
+    from tests.worker import CeleryWorker, free_port
     from volunteers.models import Delivery
 
-    day = datetime.date.today().replace(day=12)
+    day = timezone.localdate().replace(day=12)
     start = time.perf_counter()
     populate(ARGS.volunteers, day)
     print(f"{ARGS.volunteers:,} volunteers due on {day} created in "
           f"{time.perf_counter() - start:.1f} s")  # fmt: skip
 
     sink = Sink(keep=ARGS.replay)
-    controller = Controller(sink, hostname="127.0.0.1", port=0)
+    port = free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
-    port = controller.server.sockets[0].getsockname()[1]
     worker = CeleryWorker(
         database=BENCH_URL,
         redis_url=REDIS_URL,
@@ -150,7 +157,7 @@ def main() -> int:
         email_port=port,
         concurrency=ARGS.concurrency,
         visibility_timeout=3600,
-        extra_env={"REMINDER_BATCH_SIZE": "200"},
+        extra_env={key: ENV[key] for key in ("DJANGO_DEBUG", "DJANGO_SECRET_KEY")},
     )
     worker.start()
     try:
@@ -179,10 +186,11 @@ def main() -> int:
     others = Delivery.objects.exclude(status=Delivery.Status.SENT).count()
     print(f"planning (dispatch)     {planned:8.1f} s   peak memory {planner_kb / 1024:6.0f} MB")
     print(f"sending, wall time      {wall:8.1f} s   {ARGS.volunteers / wall:8.0f} emails/s "
-          f"({ARGS.concurrency} worker processes, peak memory {worker_kb / 1024:.0f} MB in all)")  # fmt: skip
+          f"({ARGS.concurrency} worker processes, "
+          f"peak memory {worker_kb / 1024:.0f} MB in all)")  # fmt: skip
     print(f"received by the sink    {sink.count:8d}     not sent: {others}")
 
-    messages = sink.kept
+    messages, sink.keep = list(sink.kept), 0
     start = time.perf_counter()
     with smtplib.SMTP("127.0.0.1", port) as smtp:
         for mail_from, rcpt_tos, content in messages:

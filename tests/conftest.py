@@ -2,7 +2,6 @@
 
 import asyncio
 import os
-import socket
 import tempfile
 import threading
 from email import message_from_bytes, policy
@@ -17,6 +16,7 @@ from heurecivique.celery import app as celery_app
 from territories.models import Membership, Territory
 
 from .factories import CommuneFactory, DepartmentFactory, TerritoryFactory, UserFactory
+from .worker import free_port
 
 IN_CI = os.environ.get("CI") == "true"
 
@@ -160,9 +160,7 @@ class _Inbox:
 def smtp_server(settings):
     """A real SMTP server (aiosmtpd) that Django sends to; `.messages` holds what arrived."""
     inbox = _Inbox()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     inbox.port = port

@@ -16,8 +16,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, When
-from django.db.models.functions import Mod
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, When
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -262,7 +261,8 @@ def due_on(day: datetime.date) -> Iterator[list[Due]]:
 
 def reason_not_to_send(delivery: Delivery) -> str:
     """Why a planned email should not go out any more (empty: send it). Between the planning
-    and the sending, a volunteer may have paused, unsubscribed or already logged their hour."""
+    and the sending, a volunteer may have paused, unsubscribed or already logged their hour.
+    Reads the volunteer's pledges from `prefetch_related("pledges__pauses")` when present."""
     user = delivery.user
     if not user.is_active:
         return "Compte désactivé."
@@ -275,7 +275,8 @@ def reason_not_to_send(delivery: Delivery) -> str:
     volunteer = getattr(user, "volunteer", None)
     if volunteer is None:
         return "Plus volontaire."
-    if not Volunteer.objects.with_active_pledge().filter(pk=volunteer.pk).exists():
+    pledge = volunteer.current_pledge
+    if pledge is None or pledge.is_paused:
         return "Engagement en pause ou arrêté."
     wanted = {
         Kind.REMINDER: volunteer.reminders_enabled,
@@ -292,97 +293,175 @@ def reason_not_to_send(delivery: Delivery) -> str:
 # --- What it says ------------------------------------------------------------------------------
 
 
-def suggest_gestes(volunteer: Volunteer, territory, month: datetime.date, count: int = 3):
-    """Gestes for this volunteer this month: those of the month's theme first, then those of
-    the season, then those of their interests; not those they did in the last six months.
-    The order varies from one volunteer and month to the next. One query."""
-    theme = MonthTheme.objects.for_month(territory, month.month)
-    recent = CivicHour.objects.filter(
-        volunteer=volunteer,
-        done_on__gte=month - datetime.timedelta(days=183),
-        geste__isnull=False,
-    ).values("geste")
-    liked = Geste.themes.through.objects.filter(
-        geste=OuterRef("pk"),
-        theme__in=Volunteer.interests.through.objects.filter(volunteer=volunteer).values("theme"),
-    )
-    in_theme = Q(pk__in=theme.gestes.values("pk")) if theme else Q(pk__in=[])
-    return list(
-        Geste.objects.published()
-        .visible_in(territory)
-        .exclude(pk__in=recent)
-        .annotate(
-            in_season=F("months").bitand(month_mask([month.month])),
-            score=Case(When(in_theme, then=4), default=0, output_field=IntegerField())
-            + Case(When(in_season__gt=0, then=2), default=0, output_field=IntegerField())
-            + Case(When(Exists(liked), then=1), default=0, output_field=IntegerField()),
-            shuffle=Mod(F("pk") * 7919 + volunteer.pk * 31 + month.month * 101, 997),
+class Composer:
+    """Writes the emails of one batch. What the emails of a portal share (the month's theme,
+    its gestes, the initiatives of a commune) is read once for the whole batch."""
+
+    def __init__(self):
+        self._themes, self._gestes, self._initiatives = {}, {}, {}
+        self._national = None
+
+    def portal(self, territory) -> Territory:
+        if territory is not None:
+            return territory
+        if self._national is None:
+            self._national = Territory.objects.get(kind=Territory.Kind.NATIONAL)
+        return self._national
+
+    def theme(self, territory, month: datetime.date) -> MonthTheme | None:
+        key = (territory.pk, month.month)
+        if key not in self._themes:
+            self._themes[key] = MonthTheme.objects.for_month(territory, month.month)
+        return self._themes[key]
+
+    def _candidates(self, territory, month: datetime.date) -> list[tuple[Geste, int, set]]:
+        """The gestes of the portal with their base score (theme of the month 4, season 2)."""
+        key = (territory.pk, month)
+        if key not in self._gestes:
+            theme = self.theme(territory, month)
+            featured = set(theme.gestes.values_list("pk", flat=True)) if theme else set()
+            season = month_mask([month.month])
+            self._gestes[key] = [
+                (
+                    geste,
+                    4 * (geste.pk in featured) + 2 * bool(geste.months & season),
+                    {t.pk for t in geste.themes.all()},
+                )
+                for geste in Geste.objects.published()
+                .visible_in(territory)
+                .prefetch_related("themes")
+            ]
+        return self._gestes[key]
+
+    def suggestions(self, volunteer: Volunteer, territory, month: datetime.date, count: int = 3):
+        """Gestes for this volunteer this month: the month's theme first, then the season,
+        then their interests; never one they did in the last six months. The order varies
+        from one volunteer and month to the next."""
+        interests = set(volunteer.interests.values_list("pk", flat=True))
+        recent = set(
+            volunteer.hours.filter(
+                done_on__gte=month - datetime.timedelta(days=183), geste__isnull=False
+            ).values_list("geste", flat=True)
         )
-        .order_by("-score", "shuffle")[:count]
-    )
 
+        def rank(candidate):
+            geste, score, themes = candidate
+            shuffle = (geste.pk * 7919 + volunteer.pk * 31 + month.month * 101) % 997
+            return (-(score + bool(themes & interests)), shuffle)
 
-def nearby_initiatives(volunteer: Volunteer, territory, count: int = 2):
-    """Published initiatives of the volunteer's commune first, then of their portal."""
-    return list(
-        Initiative.objects.published()
-        .on_portal(territory)
-        .annotate(
-            elsewhere=Case(
-                When(commune_id=volunteer.commune_id, then=0),
-                default=1,
-                output_field=IntegerField(),
+        candidates = [c for c in self._candidates(territory, month) if c[0].pk not in recent]
+        return [geste for geste, _score, _themes in sorted(candidates, key=rank)[:count]]
+
+    def initiatives(self, volunteer: Volunteer, territory, count: int = 2) -> list[Initiative]:
+        """Published initiatives of the volunteer's commune first, then of their portal."""
+        key = (territory.pk, volunteer.commune_id)
+        if key not in self._initiatives:
+            self._initiatives[key] = list(
+                Initiative.objects.published()
+                .on_portal(territory)
+                .annotate(
+                    elsewhere=Case(
+                        When(commune_id=volunteer.commune_id, then=0),
+                        default=1,
+                        output_field=IntegerField(),
+                    )
+                )
+                .select_related("commune")
+                .order_by("elsewhere", "-published_at")[:count]
             )
+        return self._initiatives[key]
+
+    def _volunteer_context(self, delivery, volunteer: Volunteer, territory, live: bool) -> dict:
+        month = delivery.month
+        progress = progress_for(volunteer)
+        this_month = next((m for m in progress.months if m.month == month), None)
+
+        def action(name):
+            if not live:
+                return PREVIEW_LINK
+            return territory.url(action_path(delivery.user_id, name, month))
+
+        return {
+            "volunteer": volunteer,
+            "first_name": volunteer.user.first_name,
+            "theme": self.theme(territory, month),
+            "done_this_month": bool(this_month and this_month.done),
+            "given_this_month": format_duration(this_month.minutes) if this_month else "",
+            "streak": progress.current_streak,
+            "gestes": [
+                (geste, territory.url(reverse("gestes:detail", args=[geste.slug])))
+                for geste in self.suggestions(volunteer, territory, month)
+            ],
+            "initiatives": [
+                (initiative, territory.url(reverse("initiatives:detail", args=[initiative.slug])))
+                for initiative in self.initiatives(volunteer, territory)
+            ],
+            "done_url": action(Action.DONE),
+            "skip_url": action(Action.SKIP),
+            "suggest_url": action(Action.SUGGEST),
+            "dashboard_url": territory.url(reverse("volunteers:dashboard")),
+        }
+
+    def message(
+        self, delivery: Delivery, connection=None, *, live: bool = True, show_name: bool = True
+    ) -> EmailMultiAlternatives:
+        """The email of a delivery, HTML and plain text, with its unsubscribe headers.
+
+        `live=False` makes a preview: the links that act without signing in lead nowhere, and
+        with `show_name=False` the greeting does not name the person."""
+        territory = self.portal(delivery.territory)
+        if delivery.kind == Kind.SUMMARY:
+            context = _summary_context(delivery)
+        else:
+            volunteer = delivery.user.volunteer
+            context = self._volunteer_context(delivery, volunteer, territory, live)
+        if not show_name:
+            context["first_name"] = ""
+        theme = context.get("theme")
+        unsubscribe_url = (
+            territory.url(unsubscribe_path(delivery.user_id, delivery.kind))
+            if live
+            else PREVIEW_LINK
         )
-        .select_related("commune")
-        .order_by("elsewhere", "-published_at")[:count]
-    )
+        context |= {
+            "kind": delivery.kind,
+            "month": delivery.month,
+            "territory": territory,
+            "portal_name": "L'Heure Civique"
+            + ("" if territory.is_national else f" · {territory.name}"),
+            "site_url": territory.url("/"),
+            "preferences_url": territory.url(reverse("volunteers:email_preferences")),
+            "unsubscribe_url": unsubscribe_url,
+        }
+        subject = SUBJECTS[delivery.kind].format(
+            month=of_month(delivery.month),
+            month_year=of_month(delivery.month, with_year=True),
+            theme=theme.title if theme else "une idée près de chez vous",
+        )
+        template = f"volunteers/email/{delivery.kind}"
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string(f"{template}.txt", context),
+            from_email=_sender(territory),
+            to=[delivery.user.email],
+            connection=connection,
+            headers={
+                # RFC 8058: a mail client unsubscribes with one POST to this address.
+                "List-Unsubscribe": f"<{unsubscribe_url}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                "Message-ID": f"<suivi-{delivery.pk}@{_mail_domain()}>",
+                "Auto-Submitted": "auto-generated",
+            },
+        )
+        message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+        return message
 
 
 def _sender(territory) -> str:
     name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    if territory and not territory.is_national:
+    if not territory.is_national:
         name = f"L'Heure Civique · {territory.name}"
     return formataddr((name or "L'Heure Civique", address))
-
-
-def _portal(territory):
-    return territory or Territory.objects.get(kind=Territory.Kind.NATIONAL)
-
-
-def _volunteer_context(delivery: Delivery, volunteer: Volunteer, territory, live: bool) -> dict:
-    month = delivery.month
-    progress = progress_for(volunteer)
-    this_month = next((m for m in progress.months if m.month == month), None)
-    last_done = next((m.month for m in progress.months if m.done), None)
-
-    def action(name):
-        if not live:
-            return PREVIEW_LINK
-        return territory.url(action_path(delivery.user_id, name, month))
-
-    return {
-        "volunteer": volunteer,
-        "first_name": volunteer.user.first_name,
-        "theme": MonthTheme.objects.for_month(territory, month.month),
-        "done_this_month": bool(this_month and this_month.done),
-        "given_this_month": format_duration(this_month.minutes) if this_month else "",
-        "streak": progress.current_streak,
-        "total": format_duration(progress.total_minutes),
-        "months_away": months_between(last_done, month) - 1 if last_done else None,
-        "gestes": [
-            (geste, territory.url(reverse("gestes:detail", args=[geste.slug])))
-            for geste in suggest_gestes(volunteer, territory, month)
-        ],
-        "initiatives": [
-            (initiative, territory.url(reverse("initiatives:detail", args=[initiative.slug])))
-            for initiative in nearby_initiatives(volunteer, territory)
-        ],
-        "done_url": action(Action.DONE),
-        "skip_url": action(Action.SKIP),
-        "suggest_url": action(Action.SUGGEST),
-        "dashboard_url": territory.url(reverse("volunteers:dashboard")),
-    }
 
 
 @dataclass(frozen=True)
@@ -429,68 +508,15 @@ def _summary_context(delivery: Delivery) -> dict:
     }
 
 
+# In a preview, the buttons lead nowhere: a working link would act for the volunteer.
+PREVIEW_LINK = "#apercu"
+
 SUBJECTS = {
     Kind.REMINDER: "Votre heure {month} : {theme}",
     Kind.NUDGE: "Avez-vous pu donner votre heure {month} ?",
     Kind.COMEBACK: "Une heure pour vos voisins ce mois-ci ?",
     Kind.SUMMARY: "Le bilan {month_year} de l'Heure Civique",
 }
-
-
-# In a preview, the buttons lead nowhere: a working link would act for the volunteer.
-PREVIEW_LINK = "#apercu"
-
-
-def compose(
-    delivery: Delivery, connection=None, *, live: bool = True, show_name: bool = True
-) -> EmailMultiAlternatives:
-    """The email of a delivery, HTML and plain text, with its unsubscribe headers.
-
-    `live=False` makes a preview: the links that act without signing in lead nowhere, and
-    with `show_name=False` the greeting does not name the person."""
-    territory = _portal(delivery.territory)
-    if delivery.kind == Kind.SUMMARY:
-        context = _summary_context(delivery)
-    else:
-        context = _volunteer_context(delivery, delivery.user.volunteer, territory, live)
-    if not show_name:
-        context["first_name"] = ""
-    theme = context.get("theme")
-    unsubscribe_url = (
-        territory.url(unsubscribe_path(delivery.user_id, delivery.kind)) if live else PREVIEW_LINK
-    )
-    context |= {
-        "kind": delivery.kind,
-        "month": delivery.month,
-        "territory": territory,
-        "portal_name": "L'Heure Civique"
-        + ("" if territory.is_national else f" · {territory.name}"),
-        "site_url": territory.url("/"),
-        "preferences_url": territory.url(reverse("volunteers:email_preferences")),
-        "unsubscribe_url": unsubscribe_url,
-    }
-    subject = SUBJECTS[delivery.kind].format(
-        month=of_month(delivery.month),
-        month_year=of_month(delivery.month, with_year=True),
-        theme=theme.title if theme else "une idée près de chez vous",
-    )
-    template = f"volunteers/email/{delivery.kind}"
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"{template}.txt", context),
-        from_email=_sender(territory),
-        to=[delivery.user.email],
-        connection=connection,
-        headers={
-            # RFC 8058: a mail client unsubscribes with one POST to this address.
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Message-ID": f"<suivi-{delivery.pk}@{_mail_domain()}>",
-            "Auto-Submitted": "auto-generated",
-        },
-    )
-    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
-    return message
 
 
 def _mail_domain() -> str:
@@ -507,4 +533,4 @@ def preview(volunteer: Volunteer, *, show_name: bool) -> EmailMultiAlternatives:
         month=first_of_month(timezone.localdate()),
         territory=Territory.objects.for_commune(volunteer.commune),
     )
-    return compose(delivery, live=False, show_name=show_name)
+    return Composer().message(delivery, live=False, show_name=show_name)

@@ -21,9 +21,10 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
-from .follow_up import compose, due_on, reason_not_to_send
+from .follow_up import Composer, due_on, reason_not_to_send
 from .models import Delivery
 
 logger = logging.getLogger(__name__)
@@ -85,21 +86,24 @@ def _permanent_refusal(error: Exception) -> int | None:
     return None
 
 
-def _send_one(pk: int, connection) -> None:
+def _send_one(pk: int, connection, composer: Composer) -> None:
     with transaction.atomic():
         delivery = (
             Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("user", "territory")
+            .select_related("user__volunteer", "territory")
             .filter(pk=pk, status=Delivery.Status.QUEUED)
             .first()
         )
         if delivery is None:  # sent already, or another worker holds it
             return
+        volunteer = getattr(delivery.user, "volunteer", None)
+        if volunteer is not None:
+            prefetch_related_objects([volunteer], "pledges__pauses")
         if reason := reason_not_to_send(delivery):
             delivery.status, delivery.detail = Delivery.Status.SKIPPED, reason
             delivery.save(update_fields=["status", "detail"])
             return
-        message = compose(delivery, connection)
+        message = composer.message(delivery, connection)
         delivery.attempts += 1
         try:
             connection.open()  # a no-op while the connection is up
@@ -140,9 +144,10 @@ def _record_failure(delivery: Delivery, error: Exception) -> None:
 def send_deliveries(ids: list[int]) -> None:
     """Send these planned emails over one SMTP connection."""
     connection = get_connection(fail_silently=False)
+    composer = Composer()
     try:
         for pk in ids:
-            _send_one(pk, connection)
+            _send_one(pk, connection, composer)
     finally:
         connection.close()
 

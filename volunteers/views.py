@@ -18,7 +18,7 @@ from territories.models import Membership
 
 from . import services
 from .attestation import attestation_pdf
-from .follow_up import spread_reminder_day, suggest_gestes
+from .follow_up import Composer, spread_reminder_day
 from .forms import AttestationForm, CivicHourForm, EmailPreferencesForm, VolunteerForm
 from .links import Action, BadLink, read_action, read_unsubscribe
 from .models import CivicHour, Delivery, Volunteer, first_of_month, previous_month
@@ -321,7 +321,7 @@ def email_action(request, token):
     if link.action == Action.SUGGEST:
         if request.method == "POST":
             return HttpResponse(status=405, headers={"Allow": "GET, HEAD"})
-        context["gestes"] = suggest_gestes(volunteer, request.territory, link.month)
+        context["gestes"] = Composer().suggestions(volunteer, request.territory, link.month)
         return render(request, "volunteers/email_suggest.html", context)
     already_done = volunteer.hours.in_month(link.month).exists()
     if request.method == "POST":
