@@ -103,7 +103,16 @@ def _send_one(pk: int, connection, composer: Composer) -> None:
             delivery.status, delivery.detail = Delivery.Status.SKIPPED, reason
             delivery.save(update_fields=["status", "detail"])
             return
-        message = composer.message(delivery, connection)
+        try:
+            with transaction.atomic():  # a savepoint: a failing query leaves the row usable
+                message = composer.message(delivery, connection)
+        except Exception as error:
+            # A bug must not hold up the rest of the batch, nor come back every sweep.
+            logger.exception("Delivery %s could not be written.", delivery.pk)
+            delivery.status = Delivery.Status.FAILED
+            delivery.detail = f"Courriel impossible à écrire : {type(error).__name__}"
+            delivery.save(update_fields=["status", "detail"])
+            return
         delivery.attempts += 1
         try:
             connection.open()  # a no-op while the connection is up

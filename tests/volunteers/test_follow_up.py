@@ -4,18 +4,21 @@ The same tasks on a real Celery worker, killed mid-batch, are in test_worker.py.
 """
 
 import datetime
+import io
 import re
 from unittest import mock
 
 import pytest
 from django.core import signing
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from heurecivique.celery import app as celery_app
 from territories.models import Membership
 from volunteers import services
-from volunteers.follow_up import COMEBACK_GAPS, nudge_day
+from volunteers.follow_up import COMEBACK_GAPS, Composer, nudge_day
 from volunteers.links import Action, action_path, read_action, unsubscribe_path
 from volunteers.models import CivicHour, Delivery, GesteChoice, first_of_month, previous_month
 from volunteers.tasks import dispatch, send_deliveries
@@ -401,3 +404,37 @@ def test_the_link_pages_cost_a_constant_number_of_queries(
             assert client.get(action_path(user_id, action, MONTH)).status_code == 200
     with django_assert_max_num_queries(2):
         client.get(unsubscribe_path(user_id, Kind.REMINDER))
+
+
+def test_an_email_that_cannot_be_written_fails_alone(volunteers, smtp_server, run_dispatch):
+    original = Composer.message
+
+    def broken_for_alice(self, delivery, *args, **kwargs):
+        if delivery.user.email == "alice@example.org":
+            raise ValueError("a bug")
+        return original(self, delivery, *args, **kwargs)
+
+    with mock.patch.object(Composer, "message", broken_for_alice):
+        run_dispatch()
+    assert smtp_server.recipients() == ["bruno@example.org"]
+    failed = Delivery.objects.get(user=volunteers["due"].user)
+    assert failed.status == Status.FAILED and "ValueError" in failed.detail
+
+
+def test_beat_runs_the_day_every_morning_in_paris_time(settings):
+    celery_app.loader.import_default_modules()
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in celery_app.tasks
+    daily = settings.CELERY_BEAT_SCHEDULE["daily-follow-up"]["schedule"]
+    assert (daily.hour, daily.minute) == ({8}, {0})
+    assert celery_app.conf.timezone == "Europe/Paris"
+
+
+def test_a_day_can_be_sent_by_hand(volunteers, smtp_server, django_capture_on_commit_callbacks):
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_reminders", "--date", DAY.isoformat(), stdout=out)
+    assert "2 courriel(s) de suivi prévu(s)" in out.getvalue()
+    assert len(smtp_server.messages) == 2
+    with pytest.raises(CommandError, match="AAAA-MM-JJ"):
+        call_command("send_reminders", "--date", "12/11/2026")
