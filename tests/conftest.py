@@ -2,6 +2,7 @@
 
 import asyncio
 import os
+import shutil
 import tempfile
 import threading
 from email import message_from_bytes, policy
@@ -49,6 +50,10 @@ def pytest_configure(config):
         index = 1 + int(worker.removeprefix("gw") or 0)
         url = urlsplit(settings.REDIS_URL)
         settings.CACHES["default"]["LOCATION"] = urlunsplit(url._replace(path=f"/{index}"))
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
 
 def pytest_report_header(config):

@@ -49,6 +49,7 @@ class CeleryWorker:
         concurrency: int = 2,
         visibility_timeout: int = 5,
         extra_env: dict | None = None,
+        log_dir: Path | None = None,
     ):
         self.concurrency = concurrency
         self.queue = queue
@@ -65,7 +66,8 @@ class CeleryWorker:
             "REMINDER_RETRY_DELAY": "1",
             **(extra_env or {}),
         }
-        self.log = Path(tempfile.mkdtemp(prefix="heurecivique-worker-")) / "worker.log"
+        log_dir = log_dir or Path(tempfile.mkdtemp(prefix="heurecivique-worker-"))
+        self.log = log_dir / f"worker-{uuid.uuid4().hex[:8]}.log"
         self.process = None
 
     def start(self, timeout: float = 60) -> None:

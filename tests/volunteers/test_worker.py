@@ -44,7 +44,7 @@ def on_redis():
 
 
 @pytest.fixture
-def worker(transactional_db, smtp_server, on_redis):
+def worker(transactional_db, smtp_server, on_redis, tmp_path):
     """A worker (not started) for the test database and the test's SMTP server."""
     workers = []
 
@@ -55,6 +55,7 @@ def worker(transactional_db, smtp_server, on_redis):
             queue=on_redis,
             email_port=smtp_server.port,
             concurrency=concurrency,
+            log_dir=tmp_path,
         )
         workers.append(celery_worker)
         return celery_worker
