@@ -11,7 +11,7 @@ Sending is in tasks.py; this module only reads the database and writes no row.
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
-from email.utils import formataddr, parseaddr
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -458,10 +458,13 @@ class Composer:
 
 
 def _sender(territory) -> str:
+    """« "L'Heure Civique · Loiret" <ne-pas-repondre@…> », left unencoded: Django encodes it
+    when it writes the message, and the admin's preview shows it as people read it."""
     name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     if not territory.is_national:
         name = f"L'Heure Civique · {territory.name}"
-    return formataddr((name or "L'Heure Civique", address))
+    quoted = (name or "L'Heure Civique").replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{quoted}" <{address}>'
 
 
 @dataclass(frozen=True)
