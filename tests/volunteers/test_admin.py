@@ -181,6 +181,7 @@ def test_the_preview_shows_this_months_email_with_dead_links_and_no_name_without
     assert "Votre heure" in page and "Bonjour," in page
     assert "Denis" not in page and "discret@example.org" not in page
     assert "/mon-heure/courriel/" not in page and "/desinscription/" not in page
+    assert '<iframe sandbox=""' in page  # the email's HTML runs nothing
     html = loiret_admin.get(
         reverse("admin:volunteers_volunteer_email_preview_html", args=[discreet.pk])
     )
