@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path, re_path
 
+from volunteers import views as volunteer_views
+
 from . import views
 from .sitemaps import SITEMAPS
 
@@ -45,6 +47,8 @@ urlpatterns = [
     path("outils/", include("outils.urls")),
     path("", include("initiatives.urls")),
     path("mon-heure/", include("volunteers.urls")),
+    # One-click unsubscribe from the follow-up emails (RFC 8058), where DESIGN.md puts it.
+    path("desinscription/<str:token>/", volunteer_views.unsubscribe, name="unsubscribe"),
     path("compte/donnees/", views.personal_data, name="personal_data"),
     re_path(
         r"^compte/donnees/export\.(?P<fmt>json|csv)$",

@@ -48,7 +48,7 @@ def action_path(user_id: int, action: Action, month: datetime.date) -> str:
 
 def unsubscribe_path(user_id: int, kind: str) -> str:
     token = signing.dumps({"u": user_id, "k": kind}, salt=_UNSUBSCRIBE_SALT)
-    return reverse("volunteers:unsubscribe", args=[token])
+    return reverse("unsubscribe", args=[token])
 
 
 def _load(token: str, salt: str, days: int) -> dict:

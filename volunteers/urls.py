@@ -16,5 +16,4 @@ urlpatterns = [
     path("gestes/<slug:slug>/", views.choose_geste, name="choose_geste"),
     path("courriels/", views.email_preferences, name="email_preferences"),
     path("courriel/<str:token>/", views.email_action, name="email_action"),
-    path("desinscription/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

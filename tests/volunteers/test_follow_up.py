@@ -103,7 +103,7 @@ def test_a_day_sends_one_reminder_to_each_volunteer_due_and_nobody_else(
     assert "L'Heure Civique · Loiret" in message["From"]
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     unsubscribe = re.fullmatch(r"<(.+)>", str(message["List-Unsubscribe"]).strip())[1]
-    assert unsubscribe.startswith("https://loiret.lheurecivique.fr/mon-heure/desinscription/")
+    assert unsubscribe.startswith("https://loiret.lheurecivique.fr/desinscription/")
     assert message["Message-ID"].startswith("<suivi-")
     html = message.get_body(("html",)).get_content()
     text = message.get_body(("plain",)).get_content()
