@@ -1,6 +1,8 @@
 import re
 import unicodedata
 
+import markdown
+import nh3
 from django.utils.dateformat import format as format_date
 from django.utils.text import slugify
 
@@ -32,3 +34,22 @@ def of_month(day, with_year: bool = False) -> str:
     """« de novembre », « d'avril 2026 »: a month after « de », elided before a vowel."""
     name = format_date(day, "F Y" if with_year else "F").lower()
     return f"d'{name}" if name[0] in "aeiou" else f"de {name}"
+
+
+# Formatted text written by staff (good practices, the Appel): Markdown turned into HTML, then
+# sanitised by nh3 (Ammonia).
+MARKDOWN_TAGS = {"p", "h2", "h3", "ul", "ol", "li", "strong", "em", "a", "blockquote", "br"}
+MARKDOWN_ATTRIBUTES = {"a": {"href"}}
+
+
+def render_markdown(text: str) -> str:
+    """Safe HTML from Markdown: only the tags above survive, links get rel="noopener noreferrer
+    nofollow", and any raw HTML or script the text contained is removed."""
+    html = markdown.markdown(text, extensions=["sane_lists"], output_format="html")
+    return nh3.clean(
+        html,
+        tags=MARKDOWN_TAGS,
+        attributes=MARKDOWN_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )

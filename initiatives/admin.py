@@ -183,5 +183,5 @@ class GoodPracticeAdmin(TerritoryScopedAdmin):
 
     @admin.display(description="aperçu")
     def preview(self, practice):
-        # body_html is Markdown rendered then sanitised by nh3 (initiatives.text).
+        # body_html is Markdown rendered then sanitised by nh3 (heurecivique.text).
         return mark_safe(practice.body_html) if practice.body_html else "—"  # noqa: S308

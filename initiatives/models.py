@@ -3,11 +3,9 @@ from django.db import models
 from django.utils import timezone
 
 from gestes.models import Geste, Theme
-from heurecivique.text import search_key, unique_slug
+from heurecivique.text import render_markdown, search_key, unique_slug
 from outils.models import Kit
 from territories.models import Commune, Territory
-
-from .text import render_markdown
 
 MAX_PHOTOS = 6
 

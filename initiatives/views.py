@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import ListView
 
 from gestes.models import Theme
+from heurecivique.share import share_image
 from outils.branding import branding_for
 from territories.models import Commune, Department, Territory
 from territories.scope import staff_scope
@@ -17,7 +18,6 @@ from territories.scope import staff_scope
 from . import services
 from .forms import InitiativeForm, InterestForm, PhotoFormSet
 from .models import GoodPractice, Initiative, Photo
-from .share import share_image
 
 
 def _published_on_portal(request):

@@ -1,4 +1,5 @@
-"""The picture a social network shows when an initiative or a good practice is shared."""
+"""The picture a social network shows when a page is shared: an initiative, a good practice,
+the Appel, a portal's home page."""
 
 import hashlib
 
@@ -16,7 +17,7 @@ def share_image(title: str, place: str, branding: Branding) -> str:
     """The storage name of a 1200×630 PNG with the title, the place and the portal's colours,
     drawn once for these words and this branding."""
     words = hashlib.sha256(f"{title}\n{place}".encode()).hexdigest()[:12]
-    name = f"initiatives/partage/{words}-{branding.key}-v{VERSION}.png"
+    name = f"partage/{words}-{branding.key}-v{VERSION}.png"
     if not default_storage.exists(name):
         default_storage.save(name, ContentFile(_draw(title, place, branding)))
     return name
