@@ -1,4 +1,5 @@
-"""What the idea box and the initiatives share in the admin: refusing with a reason."""
+"""What the moderation queues share in the admin (gestes, initiatives, signatures of the
+Appel): refusing with a reason."""
 
 from django import forms
 from django.contrib.admin import helpers
@@ -13,8 +14,9 @@ class RejectionForm(forms.Form):
     )
 
 
-def reject_with_reason(modeladmin, request, proposals, reject):
+def reject_with_reason(modeladmin, request, proposals, reject, what="propositions"):
     """An admin action in two steps: ask the reason once, then `reject(item, reason)` each.
+    `what` names the items, a feminine plural (« propositions », « signatures »).
 
     Returns the page asking the reason, or None once done (the admin goes back to its list).
     """
@@ -23,12 +25,13 @@ def reject_with_reason(modeladmin, request, proposals, reject):
         for item in proposals:
             reject(item, form.cleaned_data["reason"])
         modeladmin.message_user(
-            request, f"{len(proposals)} proposition(s) refusée(s) ; leurs auteurs sont prévenus."
+            request, f"{len(proposals)} {what} refusée(s) ; leurs auteurs sont prévenus."
         )
         return None
     context = {
         **modeladmin.admin_site.each_context(request),
-        "title": "Refuser des propositions",
+        "title": f"Refuser des {what}",
+        "what": what,
         "opts": modeladmin.model._meta,
         "proposals": proposals,
         "form": form,

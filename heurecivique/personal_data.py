@@ -15,6 +15,7 @@ from django.db import transaction
 
 from gestes.models import Geste
 from initiatives.models import Initiative, InterestMessage
+from mobilisation.models import Signature
 from territories.models import Membership
 from volunteers.models import Delivery, Volunteer
 from volunteers.services import anonymise_volunteer
@@ -98,6 +99,15 @@ def collect(user) -> dict:
         {"courriel": d.get_kind_display(), "mois": d.month.strftime("%Y-%m"),
          "état": d.get_status_display(), "envoyé le": _date(d.sent_at)}
         for d in Delivery.objects.filter(user=user).order_by("month", "kind")
+    ]  # fmt: skip
+    emails = {user.email.lower()} | {
+        a.email.lower() for a in EmailAddress.objects.filter(user=user)
+    }
+    data["signatures de l'Appel"] = [
+        {"nom": f"{s.first_name} {s.last_name}", "mandat": s.mandate_label, "lieu": s.place,
+         "adresse": s.email, "mot de soutien": s.word, "état": s.get_status_display(),
+         "signée le": _date(s.created_at)}
+        for s in Signature.objects.filter(email__in=emails).select_related("commune", "department")
     ]  # fmt: skip
     data["initiatives présentées"] = [
         {"titre": i.title, "commune": i.commune.name, "état": i.get_status_display(),

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "outils",
     "initiatives",
     "volunteers",
+    "mobilisation",
 ]
 
 MIDDLEWARE = [
@@ -129,8 +130,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": env.int("CELERY_RESTORE_INTERVAL", default=10),
     "unacked_restore_throttle": env.int("CELERY_RESTORE_THROTTLE", default=10),
 }
-# The year's follow-up (volunteers/tasks.py), in Europe/Paris time: each morning the emails due
-# that day, and every ten minutes a sweep for emails whose task was lost.
+# In Europe/Paris time: each morning the follow-up emails due that day (volunteers/tasks.py),
+# every ten minutes a sweep for emails whose task was lost, each night the erasure of the
+# signatures of the Appel that need not be kept (mobilisation/tasks.py).
 CELERY_BEAT_SCHEDULE = {
     "daily-follow-up": {
         "task": "volunteers.tasks.dispatch",
@@ -139,6 +141,10 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-stale-emails": {
         "task": "volunteers.tasks.requeue_stale",
         "schedule": crontab(minute="*/10"),
+    },
+    "purge-signatures": {
+        "task": "mobilisation.tasks.purge_signatures",
+        "schedule": crontab(hour=3, minute=30),
     },
 }
 # Sending: how many emails one task sends over one SMTP connection, and the retries of an email
@@ -188,6 +194,7 @@ ACCOUNT_RATE_LIMITS = {
     "geste_proposal": "5/h/user",
     "initiative_proposal": "5/h/user",
     "initiative_interest": "10/h/user",
+    "appeal_signature": "10/h/ip",
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -268,6 +275,8 @@ LEGAL = {
     "host_address": env("LEGAL_HOST_ADDRESS", default=""),
     "contact_email": env("LEGAL_CONTACT_EMAIL", default="contact@lheurecivique.fr"),
 }
+# The press contact shown on /presse/.
+PRESS_CONTACT_EMAIL = env("PRESS_CONTACT_EMAIL", default=LEGAL["contact_email"])
 
 LOGGING = {
     "version": 1,

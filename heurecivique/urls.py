@@ -18,6 +18,8 @@ admin.site.index_title = "Tableau de bord"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("partage.png", views.home_share_image, name="home_share_image"),
+    path("presse/", views.press, name="press"),
     path(
         "mentions-legales/",
         views.LegalPageView.as_view(template_name="pages/legal_notice.html"),
@@ -46,6 +48,7 @@ urlpatterns = [
     path("gestes/", include("gestes.urls")),
     path("outils/", include("outils.urls")),
     path("", include("initiatives.urls")),
+    path("appel/", include("mobilisation.urls")),
     path("mon-heure/", include("volunteers.urls")),
     # One-click unsubscribe from the follow-up emails (RFC 8058), where DESIGN.md puts it.
     path("desinscription/<str:token>/", volunteer_views.unsubscribe, name="unsubscribe"),

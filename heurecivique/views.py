@@ -6,7 +6,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -16,9 +17,13 @@ from django.views.generic import TemplateView
 
 from gestes.models import Geste, MonthTheme
 from initiatives.models import Initiative
+from mobilisation.models import Signature
+from outils.branding import branding_for
+from outils.models import Kit
 from volunteers.stats import counters_for
 
 from . import personal_data as personal_data_module
+from .share import share_image
 from .sitemaps import public_pages
 
 
@@ -45,11 +50,41 @@ class HomeView(TemplateView):
         )
         return super().get_context_data(
             counters=counters_for(territory),
+            signatories=Signature.objects.shown().count(),
             featured=featured,
             month_theme=month_theme,
             month_gestes=month_gestes,
+            share_url=self.request.build_absolute_uri("/"),
+            share_image_url=self.request.build_absolute_uri(reverse("home_share_image")),
             **kwargs,
         )
+
+
+@require_safe
+def home_share_image(request):
+    """The picture shown when a portal's home page is shared, in the portal's colours."""
+    territory = request.territory
+    place = "Partout en France" if territory.is_national else territory.name
+    name = share_image("Donnez une heure par mois à vos voisins", place, branding_for(request))
+    return FileResponse(default_storage.open(name), content_type="image/png")
+
+
+@require_safe
+def press(request):
+    """For journalists and partners: the press kit, key figures, the Appel and a contact."""
+    territory = request.territory
+    kits = (
+        Kit.objects.visible_in(territory)
+        .filter(is_public=True, topic__in=[Kit.Topic.COMMUNICATION, Kit.Topic.LAUNCH])
+        .order_by("position", "title")
+    )
+    context = {
+        "counters": counters_for(territory),
+        "signatories": Signature.objects.shown().count(),
+        "kits": kits,
+        "press_email": settings.PRESS_CONTACT_EMAIL,
+    }
+    return render(request, "pages/press.html", context)
 
 
 class LegalPageView(TemplateView):

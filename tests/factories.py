@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from gestes.models import Geste
 from initiatives.models import Initiative
+from mobilisation.models import Mandate, Signature
 from territories.models import Commune, Department, Territory
 from volunteers.models import CivicHour, Pledge, Volunteer
 
@@ -128,3 +129,20 @@ class InitiativeFactory(factory.django.DjangoModelFactory):
     organiser = factory.SubFactory(UserFactory)
     status = Initiative.Status.PUBLISHED
     published_at = factory.LazyFunction(timezone.now)
+
+
+class SignatureFactory(factory.django.DjangoModelFactory):
+    """A published signature of the Appel; give `commune` (municipal) or `department`."""
+
+    class Meta:
+        model = Signature
+
+    first_name = "Claire"
+    last_name = factory.Sequence(lambda n: f"Élue{chr(65 + n % 26)}{n}")
+    mandate = Mandate.MAYOR
+    email = factory.Sequence(lambda n: f"elu{n}@mairie.example.org")
+    status = Signature.Status.VERIFIED
+    confirmed_at = factory.LazyFunction(timezone.now)
+    verified_at = factory.LazyFunction(timezone.now)
+    commune = None
+    department = factory.LazyAttribute(lambda s: s.commune.department if s.commune else None)

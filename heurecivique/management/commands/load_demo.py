@@ -9,6 +9,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from gestes.demo import load_demo_gestes
 from initiatives.demo import load_demo_initiatives
+from mobilisation.demo import load_demo_signatures
 from outils.demo import load_demo_outils
 from territories.models import Commune, Department, Membership, Territory
 from volunteers.demo import load_demo_volunteers
@@ -107,6 +108,10 @@ class Command(BaseCommand):
                               "téléchargements comptés.")  # fmt: skip
         if initiatives := load_demo_initiatives():
             self.stdout.write(f"{initiatives} initiatives et 5 bonnes pratiques créées.")
+        if signatures := load_demo_signatures():
+            self.stdout.write(
+                f"L'Appel : {signatures} signatures publiées, 3 à vérifier (Loiret, Orléans)."
+            )
         if ideas := load_demo_gestes():
             self.stdout.write(
                 f"{ideas} idées de gestes proposées sur les portails de démonstration."

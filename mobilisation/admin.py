@@ -1,0 +1,122 @@
+from django.contrib import admin
+from django.contrib.admin.options import ShowFacets
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import format_html
+
+from heurecivique.moderation import reject_with_reason
+from territories.admin import ALL_ROLES, MANAGERS, NATIONAL_ONLY, TerritoryScopedAdmin
+from territories.models import Membership
+from territories.scope import staff_scope
+
+from . import services
+from .models import Appeal, Signature
+
+VERIFIERS = MANAGERS | {Membership.Role.COMMUNE_AGENT}
+
+
+@admin.register(Signature)
+class SignatureAdmin(TerritoryScopedAdmin):
+    """The signatures of my territory: check each mandate, then publish or refuse with a reason.
+
+    A commune's staff see its municipal mandates; a department's, every mandate of the
+    department and of its communes."""
+
+    list_display = ["__str__", "place", "status", "created_at", "confirmed_at"]
+    list_filter = ["status", "mandate", "department"]
+    search_fields = ["last_name", "first_name", "email", "commune__name"]
+    list_select_related = ["commune", "department"]
+    show_facets = ShowFacets.ALWAYS
+    actions = ["publish", "refuse"]
+    fields = [
+        "first_name",
+        "last_name",
+        "mandate",
+        "commune",
+        "department",
+        "email",
+        "word",
+        "status",
+        "created_at",
+        "confirmed_at",
+        "verified_at",
+        "verified_by",
+        "refusal_reason",
+        "badge",
+    ]
+    readonly_fields = fields
+    view_roles = ALL_ROLES
+    change_roles = VERIFIERS
+    add_roles = frozenset()
+    delete_roles = NATIONAL_ONLY
+
+    def scope_queryset(self, queryset, scope):
+        return queryset.filter(
+            Q(commune__in=scope.communes())
+            | Q(commune__isnull=True, department_id__in=scope.department_ids)
+        )
+
+    def has_add_permission(self, request):
+        return False  # elected officials sign on the site, and confirm their address
+
+    @admin.display(description="lieu du mandat")
+    def place(self, signature):
+        return signature.place
+
+    @admin.display(description="badge de la commune")
+    def badge(self, signature):
+        if signature.status != Signature.Status.VERIFIED or not signature.commune_id:
+            return "—"
+        url = reverse("mobilisation:badge", args=[signature.commune.insee_code])
+        return format_html('<a href="{}">Le badge et son code</a>', url)
+
+    @admin.action(description="Publier les signatures choisies (mandat vérifié)")
+    def publish(self, request, queryset):
+        count = services.verify(signatures=queryset, verifier=request.user)
+        skipped = queryset.count() - count
+        self.message_user(
+            request, f"{count} signature(s) publiée(s) ; leurs auteurs sont prévenus."
+        )
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} signature(s) laissée(s) de côté : seule une signature dont l'adresse "
+                "est confirmée et qui attend la vérification peut être publiée.",
+                level="warning",
+            )
+
+    @admin.action(description="Refuser les signatures choisies, avec un motif")
+    def refuse(self, request, queryset):
+        waiting = list(queryset.filter(status=Signature.Status.PENDING))
+        return reject_with_reason(
+            self,
+            request,
+            waiting,
+            lambda signature, reason: services.refuse(
+                signature=signature, verifier=request.user, reason=reason
+            ),
+            what="signatures",
+        )
+
+
+@admin.register(Appeal)
+class AppealAdmin(admin.ModelAdmin):
+    """The text of the Appel: national content, edited by the national team only."""
+
+    fields = ["title", "lead", "body", "updated_at"]
+    readonly_fields = ["updated_at"]
+
+    def has_module_permission(self, request):
+        return staff_scope(request).is_national
+
+    def has_view_permission(self, request, obj=None):
+        return staff_scope(request).is_national
+
+    def has_change_permission(self, request, obj=None):
+        return staff_scope(request).is_national
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

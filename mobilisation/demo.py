@@ -1,0 +1,89 @@
+"""Demo signatures of the Appel, for `make run`: invented elected officials, most of them
+verified, a few waiting for the Loiret and Orléans staff to check their mandate."""
+
+import datetime
+
+from django.utils import timezone
+
+from territories.models import Commune, Department
+
+from .models import Mandate, Signature
+
+M = Mandate
+# (first name, last name, mandate, INSEE code of the commune or code of the department, word)
+VERIFIED = [
+    ("Marc", "Gaudet", M.DEPARTMENT_PRESIDENT, "45",
+     "Le Loiret s'engage : chaque habitant a une heure à offrir, et chaque heure compte. Nos "
+     "services, nos maisons du département et nos partenaires associatifs seront aux côtés "
+     "des communes pour faire vivre l'Heure Civique."),
+    ("Claire", "Morin", M.MAYOR, "45234",
+     "À Orléans, le CCAS ouvre ses portes aux volontaires : venez donner votre heure."),
+    ("Thierry", "Lemaire", M.DEPUTY_MAYOR, "45234", ""),
+    ("Sonia", "Benali", M.MUNICIPAL_COUNCILLOR, "45234", ""),
+    ("Patrick", "Rousseau", M.MAYOR, "45284",
+     "La solidarité de voisinage est la première des politiques sociales."),
+    ("Isabelle", "Fontaine", M.MAYOR, "45285", ""),
+    ("Jérôme", "Perret", M.MAYOR, "45155", "Gien répond présent."),
+    ("Nathalie", "Caron", M.DEPARTMENT_COUNCILLOR, "45", ""),
+    ("Bernard", "Lefort", M.DEPARTMENT_COUNCILLOR, "45",
+     "Dans nos cantons ruraux, l'entraide entre voisins n'est pas un luxe : c'est une nécessité."),
+    ("Aurélie", "Masson", M.MP, "45", ""),
+    ("Hélène", "Garnier", M.SENATOR, "45", ""),
+    ("Philippe", "Aubert", M.MAYOR, "45208", ""),
+    ("Laurence", "Vidal", M.DEPARTMENT_PRESIDENT, "33",
+     "La Gironde soutient l'Heure Civique : une heure par mois, c'est un lien qui se tisse."),
+    ("Olivier", "Lacoste", M.MAYOR, "33063", "Bordeaux s'engage, quartier par quartier."),
+    ("Fatima", "Haddad", M.DEPUTY_MAYOR, "33063", ""),
+    ("Julien", "Darrieux", M.MAYOR, "33281", ""),
+    ("Sophie", "Marty", M.DEPARTMENT_COUNCILLOR, "33", ""),
+    ("Michel", "Bonnet", M.MAYOR, "69123", "Lyon sera au rendez-vous de la solidarité de proximité."),
+    ("Catherine", "Roux", M.MAYOR, "44109", ""),
+    ("Alain", "Chevalier", M.MAYOR, "35238", ""),
+    ("Valérie", "Brun", M.REGIONAL_COUNCILLOR, "35", ""),
+    ("Karim", "Mansouri", M.MAYOR, "59350", "À Lille, la fraternité se vit d'abord entre voisins."),
+    ("Élodie", "Guérin", M.MUNICIPAL_COUNCILLOR, "31555", ""),
+    ("François", "Lambert", M.SENATOR, "67", ""),
+]  # fmt: skip
+WAITING = [
+    ("Damien", "Mercier", M.MUNICIPAL_COUNCILLOR, "45234", "Fier de signer pour mon quartier."),
+    ("Corinne", "Blanchard", M.MAYOR, "45302", ""),
+    ("Yann", "Le Goff", M.DEPARTMENT_COUNCILLOR, "45", ""),
+]
+
+
+def _signature(number, first, last, mandate, place, word, status):
+    fields = {"first_name": first, "last_name": last, "mandate": mandate, "word": word}
+    if len(place) == 5:
+        commune = Commune.objects.filter(insee_code=place).select_related("department").first()
+        if commune is None:
+            return None
+        fields |= {"commune": commune, "department": commune.department}
+    else:
+        department = Department.objects.filter(code=place).first()
+        if department is None:
+            return None
+        fields["department"] = department
+    created = timezone.now() - datetime.timedelta(days=60 - number)
+    return Signature.objects.create(
+        email=f"{first}.{last}@elus.demo.test".lower().replace(" ", "-"),
+        status=status,
+        created_at=created,
+        confirmed_at=created + datetime.timedelta(hours=2),
+        verified_at=created + datetime.timedelta(days=2)
+        if status == Signature.Status.VERIFIED
+        else None,
+        **fields,
+    )
+
+
+def load_demo_signatures() -> int:
+    """Create the demo signatures once; return how many are published."""
+    if Signature.objects.exists():
+        return 0
+    published = 0
+    for number, row in enumerate(VERIFIED):
+        if _signature(number, *row, Signature.Status.VERIFIED):
+            published += 1
+    for number, row in enumerate(WAITING, start=len(VERIFIED)):
+        _signature(number, *row, Signature.Status.PENDING)
+    return published

@@ -1,0 +1,164 @@
+"""The Appel à la Mobilisation Solidaire: its text, and the elected officials who sign it."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from heurecivique.text import render_markdown
+from territories.models import Commune, Department
+
+
+class Appeal(models.Model):
+    """The text of the Appel, written by the national team (one row, made by a migration)."""
+
+    title = models.CharField("titre", max_length=160)
+    lead = models.TextField(
+        "chapeau", help_text="Le paragraphe d'ouverture, en une phrase ou deux."
+    )
+    body = models.TextField(
+        "texte", help_text="En Markdown : ## pour un intertitre, - pour une liste."
+    )
+    body_html = models.TextField(editable=False, default="")
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    class Meta:
+        verbose_name = "texte de l'Appel"
+        verbose_name_plural = "texte de l'Appel"
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+
+class Mandate(models.TextChoices):
+    MAYOR = "maire", "Maire"
+    DEPUTY_MAYOR = "adjoint", "Adjoint(e) au maire"
+    MUNICIPAL_COUNCILLOR = "conseiller-municipal", "Conseiller(ère) municipal(e)"
+    DEPARTMENT_COUNCILLOR = "conseiller-departemental", "Conseiller(ère) départemental(e)"
+    DEPARTMENT_PRESIDENT = "president-departement", "Président(e) du conseil départemental"
+    REGIONAL_COUNCILLOR = "conseiller-regional", "Conseiller(ère) régional(e)"
+    MP = "depute", "Député(e)"
+    SENATOR = "senateur", "Sénateur(rice)"
+
+
+# Mandates held in a commune; the others are named by their department.
+COMMUNAL_MANDATES = frozenset({Mandate.MAYOR, Mandate.DEPUTY_MAYOR, Mandate.MUNICIPAL_COUNCILLOR})
+
+
+class SignatureQuerySet(models.QuerySet):
+    def shown(self):
+        """The signatures on the Appel page and in its counts: confirmed and verified."""
+        return self.filter(status=Signature.Status.VERIFIED)
+
+    def in_department(self, department_id):
+        return self.filter(department_id=department_id)
+
+
+class Signature(models.Model):
+    """An elected official's signature: confirmed by email, then verified by staff before it
+    is shown. Withdrawing it erases it."""
+
+    class Status(models.TextChoices):
+        UNCONFIRMED = "a-confirmer", "Adresse à confirmer"
+        PENDING = "a-verifier", "Mandat à vérifier"
+        VERIFIED = "verifiee", "Vérifiée, publiée"
+        REFUSED = "refusee", "Refusée"
+
+    first_name = models.CharField("prénom", max_length=80)
+    last_name = models.CharField("nom", max_length=80)
+    mandate = models.CharField("mandat", max_length=24, choices=Mandate.choices)
+    commune = models.ForeignKey(
+        Commune,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signatures",
+        verbose_name="commune",
+        help_text="Pour un mandat municipal.",
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="signatures", verbose_name="département"
+    )
+    # The commune's INSEE code, or the department's code: one signature per person, mandate
+    # and place (see the constraint below).
+    place_code = models.CharField(max_length=5, editable=False)
+    email = models.EmailField("adresse électronique")
+    word = models.TextField(
+        "mot de soutien", max_length=500, blank=True, help_text="Publié avec la signature."
+    )
+    status = models.CharField(
+        "état", max_length=12, choices=Status.choices, default=Status.UNCONFIRMED
+    )
+    created_at = models.DateTimeField("signée le", default=timezone.now)
+    confirmed_at = models.DateTimeField("adresse confirmée le", null=True, blank=True)
+    verified_at = models.DateTimeField("vérifiée le", null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="vérifiée par",
+    )
+    refusal_reason = models.TextField(
+        "motif du refus", blank=True, help_text="Envoyé au signataire."
+    )
+
+    objects = SignatureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "signature"
+        verbose_name_plural = "signatures"
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email", "mandate", "place_code"],
+                condition=Q(status__in=["a-confirmer", "a-verifier", "verifiee"]),
+                name="mobilisation_one_signature_per_mandate",
+                violation_error_message="Cette adresse a déjà signé l'Appel pour ce mandat.",
+            ),
+            models.CheckConstraint(
+                condition=Q(commune__isnull=False)
+                | ~Q(mandate__in=["maire", "adjoint", "conseiller-municipal"]),
+                name="mobilisation_communal_mandate_has_commune",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "department"])]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}, {self.mandate_label}"
+
+    def save(self, *args, **kwargs):
+        self._derive()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self._derive()  # before the uniqueness of (address, mandate, place) is checked
+
+    def _derive(self):
+        """The lower-case address, and the department and place code from the commune."""
+        self.email = self.email.strip().lower()
+        if self.commune_id:
+            self.department_id = self.commune.department_id
+        if self.department_id:
+            self.place_code = self.commune.insee_code if self.commune_id else self.department.code
+
+    @property
+    def is_communal(self) -> bool:
+        return self.mandate in COMMUNAL_MANDATES
+
+    @property
+    def mandate_label(self) -> str:
+        return self.get_mandate_display()
+
+    @property
+    def place(self) -> str:
+        """« Orléans (45) » or « Loiret (45) »."""
+        if self.commune_id:
+            return f"{self.commune.name} ({self.department.code})"
+        return f"{self.department.name} ({self.department.code})"
