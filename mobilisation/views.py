@@ -196,7 +196,13 @@ def badge(request, insee_code):
         f'<a href="{portal.url(reverse("mobilisation:appeal"))}">'
         f'<img src="{image_url}" width="300" height="100" alt="{quoted}"></a>'
     )
-    context = {"commune": commune, "image_url": image_url, "alt": alt, "snippet": snippet}
+    context = {
+        "commune": commune,
+        # The preview comes from this very site (its Content-Security-Policy allows no other).
+        "preview_url": reverse("mobilisation:badge_image", args=[insee_code]),
+        "alt": alt,
+        "snippet": snippet,
+    }
     return render(request, "mobilisation/badge.html", context)
 
 

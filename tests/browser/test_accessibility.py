@@ -4,7 +4,9 @@ from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import PASSWORD, VolunteerFactory
+from mobilisation.models import Signature
+from mobilisation.services import confirm_url, withdraw_url
+from tests.factories import PASSWORD, SignatureFactory, VolunteerFactory
 from tests.public_pages import public_paths
 from volunteers.follow_up import preview
 from volunteers.links import Action, action_path, unsubscribe_path
@@ -137,3 +139,43 @@ def test_the_pages_of_the_email_links_have_no_axe_violation(
     page.get_by_role("button", name="Connexion").click()
     page.wait_for_load_state()
     _assert_accessible(page, portal_url("loiret", reverse("volunteers:email_preferences")))
+
+
+def test_the_pages_of_the_appeal_have_no_axe_violation(
+    page, portal_url, orleans_commune, loiret, orleans, national
+):
+    # The form with its errors, then a real signature through it.
+    page.goto(portal_url("loiret", reverse("mobilisation:sign")))
+    page.get_by_role("button", name="Signer l'Appel").click()
+    assert "Cochez cette case pour signer." in page.content()
+    results = AXE.run(page)
+    assert results.violations_count == 0, results.generate_report()
+    page.console_errors.clear()  # the 400 of the form with errors
+
+    signature = SignatureFactory(commune=orleans_commune, status=Signature.Status.UNCONFIRMED)
+    confirm = confirm_url(signature).split("lheurecivique.fr", 1)[1]
+    withdraw = withdraw_url(signature).split("lheurecivique.fr", 1)[1]
+    _assert_accessible(page, portal_url("orleans", confirm))
+    page.get_by_role("button", name="Je confirme ma signature").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Merci, votre adresse est confirmée"
+    assert AXE.run(page).violations_count == 0
+    _assert_accessible(page, portal_url("orleans", withdraw))
+    _assert_accessible(page, portal_url("orleans", reverse("mobilisation:sign_sent")))
+    Signature.objects.filter(pk=signature.pk).update(status=Signature.Status.VERIFIED)
+    _assert_accessible(page, portal_url("orleans", reverse("mobilisation:badge", args=["45234"])))
+
+
+def test_signing_works_without_javascript(browser, portal_url, orleans_commune, loiret, national):
+    context = browser.new_context(java_script_enabled=False, locale="fr-FR")
+    page = context.new_page()
+    page.goto(portal_url("loiret", reverse("mobilisation:sign")))
+    page.locator("#id_first_name").fill("Claire")
+    page.locator("#id_last_name").fill("Morin")
+    page.get_by_label("Votre adresse électronique").fill("claire.morin@example.org")
+    page.locator("#id_mandate").select_option("maire")
+    page.get_by_label("La commune de votre mandat").fill("Orléans")
+    page.get_by_label("J'atteste exercer ce mandat", exact=False).check()
+    page.get_by_role("button", name="Signer l'Appel").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Merci ! Confirmez votre signature"
+    assert Signature.objects.get().commune == orleans_commune
+    context.close()
