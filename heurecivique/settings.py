@@ -276,7 +276,7 @@ LEGAL = {
     "contact_email": env("LEGAL_CONTACT_EMAIL", default="contact@lheurecivique.fr"),
 }
 # The press contact shown on /presse/.
-PRESS_CONTACT_EMAIL = env("PRESS_CONTACT_EMAIL", default=LEGAL["contact_email"])
+PRESS_CONTACT_EMAIL = env("PRESS_CONTACT_EMAIL", default="") or LEGAL["contact_email"]
 
 LOGGING = {
     "version": 1,
