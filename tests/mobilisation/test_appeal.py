@@ -3,6 +3,7 @@
 import datetime
 import io
 import re
+from unittest import mock
 
 import pytest
 from django.test import Client
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from heurecivique.personal_data import collect
 from mobilisation import services
 from mobilisation.models import Mandate, Signature
 from territories.models import Membership
@@ -220,8 +222,6 @@ def test_forged_or_expired_links_get_a_french_page(sign, client, orleans_commune
     assert response.status_code == 400
     assert "Ce lien n&#x27;est pas valide" in response.content.decode()
     later = timezone.now() + datetime.timedelta(days=services.CONFIRM_DAYS + 1)
-    from unittest import mock
-
     with mock.patch("django.core.signing.time.time", return_value=later.timestamp()):
         response = client.post(confirm)
     assert response.status_code == 400 and "Ce lien a expiré" in response.content.decode()
@@ -397,11 +397,8 @@ def test_the_press_page_has_the_kits_the_figures_and_a_contact(client, orleans_c
     assert 'href="mailto:contact@lheurecivique.fr"' in page
 
 
-def test_the_personal_data_export_includes_signatures(client, resident, orleans_commune):
+def test_the_personal_data_export_includes_signatures(resident, orleans_commune):
     SignatureFactory(commune=orleans_commune, email=resident.email, word="Bravo")
-    client.force_login(resident)
-    from heurecivique.personal_data import collect
-
     signatures = collect(resident)["signatures de l'Appel"]
     assert signatures[0]["mot de soutien"] == "Bravo"
     assert signatures[0]["lieu"] == "Orléans (45)"
