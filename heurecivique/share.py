@@ -5,6 +5,7 @@ import hashlib
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.http import FileResponse
 from PIL import Image, ImageDraw
 
 from outils.branding import Branding, png_bytes, png_font, png_lines, png_logo
@@ -21,6 +22,14 @@ def share_image(title: str, place: str, branding: Branding) -> str:
     if not default_storage.exists(name):
         default_storage.save(name, ContentFile(_draw(title, place, branding)))
     return name
+
+
+def stored_png(name: str) -> FileResponse:
+    """A generated picture from the storage (share image, badge), cacheable for a day: its
+    name changes whenever what it shows changes."""
+    response = FileResponse(default_storage.open(name, "rb"), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def _draw(title: str, place: str, branding: Branding) -> bytes:

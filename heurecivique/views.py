@@ -6,8 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -23,7 +22,7 @@ from outils.models import Kit
 from volunteers.stats import counters_for
 
 from . import personal_data as personal_data_module
-from .share import share_image
+from .share import share_image, stored_png
 from .sitemaps import public_pages
 
 
@@ -65,8 +64,9 @@ def home_share_image(request):
     """The picture shown when a portal's home page is shared, in the portal's colours."""
     territory = request.territory
     place = "Partout en France" if territory.is_national else territory.name
-    name = share_image("Donnez une heure par mois à vos voisins", place, branding_for(request))
-    return FileResponse(default_storage.open(name), content_type="image/png")
+    return stored_png(
+        share_image("Donnez une heure par mois à vos voisins", place, branding_for(request))
+    )
 
 
 @require_safe

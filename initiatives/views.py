@@ -1,16 +1,15 @@
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import ListView
 
 from gestes.models import Theme
-from heurecivique.share import share_image
+from heurecivique.share import share_image, stored_png
 from outils.branding import branding_for
 from territories.models import Commune, Department, Territory
 from territories.scope import staff_scope
@@ -129,10 +128,8 @@ def initiative_share_image(request, slug):
         Initiative.objects.published().select_related("commune"), slug=slug
     )
     territory = Territory.objects.for_commune(initiative.commune)
-    name = share_image(initiative.title, initiative.commune.name, branding_for(request, territory))
-    response = FileResponse(default_storage.open(name, "rb"), content_type="image/png")
-    response["Cache-Control"] = "public, max-age=86400"
-    return response
+    branding = branding_for(request, territory)
+    return stored_png(share_image(initiative.title, initiative.commune.name, branding))
 
 
 @login_required
@@ -216,10 +213,9 @@ def practice_detail(request, slug):
 def practice_share_image(request, slug):
     practice = get_object_or_404(GoodPractice.objects.published(), slug=slug)
     territory = practice.territory or Territory.objects.national()
-    name = share_image(practice.title, "Bonne pratique", branding_for(request, territory))
-    response = FileResponse(default_storage.open(name, "rb"), content_type="image/png")
-    response["Cache-Control"] = "public, max-age=86400"
-    return response
+    return stored_png(
+        share_image(practice.title, "Bonne pratique", branding_for(request, territory))
+    )
 
 
 @require_POST

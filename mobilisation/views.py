@@ -1,16 +1,15 @@
 from allauth.core import ratelimit
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Value, When
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from heurecivique.links import BadLink
-from heurecivique.share import share_image
+from heurecivique.share import share_image, stored_png
 from outils.branding import branding_for
 from territories.models import Commune, Territory
 
@@ -110,7 +109,7 @@ def appeal_share_image(request):
         "Appel à la Mobilisation Solidaire",
         branding_for(request),
     )
-    return FileResponse(default_storage.open(name), content_type="image/png")
+    return stored_png(name)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -212,7 +211,4 @@ def badge_png(request, insee_code):
     portal = Territory.objects.for_commune(commune)
     if portal.pk is None:
         raise Http404
-    name = badge_image(commune.name, branding_for(request, portal))
-    response = FileResponse(default_storage.open(name), content_type="image/png")
-    response["Cache-Control"] = "public, max-age=86400"
-    return response
+    return stored_png(badge_image(commune.name, branding_for(request, portal)))
