@@ -7,7 +7,7 @@ from django.utils.html import format_html
 
 from heurecivique.images import reencode_image
 
-from .models import Commune, Department, Membership, Quartier, Territory
+from .models import Commune, Department, Membership, PortalHost, Quartier, Territory
 from .scope import staff_scope
 
 ALL_ROLES = frozenset(Membership.Role.values)
@@ -116,12 +116,10 @@ class TerritoryForm(forms.ModelForm):
             "primary_color",
             "secondary_color",
             "welcome_text",
-            "hosts",
         ]
         widgets = {
             "primary_color": forms.TextInput(attrs={"type": "color"}),
             "secondary_color": forms.TextInput(attrs={"type": "color"}),
-            "hosts": forms.Textarea(attrs={"rows": 3}),
         }
 
     def clean_logo(self):
@@ -131,9 +129,31 @@ class TerritoryForm(forms.ModelForm):
         return logo
 
 
+class PortalHostInline(admin.TabularInline):
+    """A portal's custom domains: an address decides which portal answers, so only the
+    national team gives one (as for the identifier)."""
+
+    model = PortalHost
+    extra = 0
+    fields = ["name"]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_staff
+
+    def has_add_permission(self, request, obj=None):
+        return staff_scope(request).is_national
+
+    def has_change_permission(self, request, obj=None):
+        return staff_scope(request).is_national
+
+    def has_delete_permission(self, request, obj=None):
+        return staff_scope(request).is_national
+
+
 @admin.register(Territory)
 class TerritoryAdmin(TerritoryScopedAdmin):
     form = TerritoryForm
+    inlines = [PortalHostInline]
     list_display = ["name", "kind", "portal_address", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "slug"]
@@ -148,7 +168,6 @@ class TerritoryAdmin(TerritoryScopedAdmin):
             "À vos couleurs",
             {"fields": ["logo", "primary_color", "secondary_color", "welcome_text"]},
         ),
-        ("Adresses", {"fields": ["hosts"]}),
     ]
 
     def scope_queryset(self, queryset, scope):
@@ -171,8 +190,8 @@ class TerritoryAdmin(TerritoryScopedAdmin):
 
     @admin.display(description="adresse du portail")
     def portal_address(self, territory):
-        host = territory.portal_hosts[0]
-        return format_html('<a href="https://{}/">{}</a>', host, host)
+        url = territory.url("/")
+        return format_html('<a href="{}">{}</a>', url, url.split("://", 1)[1].rstrip("/"))
 
 
 class UserByEmailField(forms.ModelChoiceField):

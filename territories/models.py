@@ -3,9 +3,11 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_domain_name
+from django.core.validators import RegexValidator, validate_domain_name
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.http.request import split_domain_port
 from django.utils import timezone
 
 from heurecivique.text import search_key
@@ -115,6 +117,20 @@ class TerritoryQuerySet(models.QuerySet):
         )
 
 
+# Sub-domains of the portal domain that no portal may take: www is the national site's.
+RESERVED_SLUGS = frozenset({"www", "admin", "api", "mail", "static", "media"})
+
+
+def validate_portal_slug(slug: str) -> None:
+    if slug in RESERVED_SLUGS:
+        raise ValidationError(f"L'identifiant « {slug} » est réservé : choisissez-en un autre.")
+
+
+def portal_domain() -> str:
+    """The domain under which portals live (lheurecivique.fr), without a port."""
+    return split_domain_port(settings.PORTAL_DOMAIN)[0] or settings.PORTAL_DOMAIN
+
+
 class Territory(models.Model):
     """A portal: the national site, a department's or a commune's, with its own name and colours."""
 
@@ -128,6 +144,14 @@ class Territory(models.Model):
         "identifiant",
         max_length=60,
         unique=True,
+        validators=[
+            RegexValidator(
+                r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$",
+                "Des lettres minuscules sans accent, des chiffres et des tirets, sans tiret au "
+                "début ni à la fin : il forme l'adresse du portail.",
+            ),
+            validate_portal_slug,
+        ],
         help_text="Donne l'adresse du portail : loiret → loiret.lheurecivique.fr.",
     )
     name = models.CharField("nom affiché", max_length=120)
@@ -146,11 +170,6 @@ class Territory(models.Model):
         blank=True,
         related_name="territory",
         verbose_name="commune",
-    )
-    hosts = models.TextField(
-        "autres noms de domaine",
-        blank=True,
-        help_text="Un par ligne, par exemple heurecivique.orleans.fr. Facultatif.",
     )
     logo = models.ImageField("logo", upload_to="territoires/logos/", blank=True)
     primary_color = models.CharField(
@@ -219,11 +238,6 @@ class Territory(models.Model):
         else:
             self.department = None
             self.commune = None
-        for host in self.host_list:
-            try:
-                validate_domain_name(host)
-            except ValidationError:
-                errors["hosts"] = f"« {host} » n'est pas un nom de domaine valide."
         if errors:
             raise ValidationError(errors)
 
@@ -255,17 +269,13 @@ class Territory(models.Model):
         return Commune.objects.all()
 
     @property
-    def host_list(self) -> list[str]:
-        return [line.strip().lower() for line in self.hosts.splitlines() if line.strip()]
-
-    @property
-    def portal_hosts(self) -> list[str]:
-        """Every host name that leads to this portal."""
+    def own_hosts(self) -> list[str]:
+        """The addresses the portal has by right: the national domain (and www.), or
+        <slug>.<portal domain>; `.localhost` ones for development."""
+        domain = portal_domain()
         if self.is_national:
-            base = [settings.PORTAL_DOMAIN, f"www.{settings.PORTAL_DOMAIN}", "localhost"]
-        else:
-            base = [f"{self.slug}.{settings.PORTAL_DOMAIN}", f"{self.slug}.localhost"]
-        return base + self.host_list
+            return [domain, f"www.{domain}", "localhost"]
+        return [f"{self.slug}.{domain}", f"{self.slug}.localhost"]
 
     def url(self, path: str = "/") -> str:
         """The absolute address of a page on this portal, as links in emails need it."""
@@ -284,6 +294,68 @@ class Territory(models.Model):
         """Changes whenever the colours change, so browsers may cache the theme forever."""
         colours = f"{self.pk}:{self.primary_color}:{self.secondary_color}"
         return hashlib.sha256(colours.encode()).hexdigest()[:10]
+
+
+def reserved_host_reason(name: str) -> str:
+    """Why a custom domain cannot be given to a portal (empty when it can): the portal domain
+    and all its sub-domains belong to the portals' own addresses."""
+    domain = portal_domain()
+    for reserved in (domain, "localhost"):
+        if name == reserved or name.endswith(f".{reserved}"):
+            return (
+                f"« {name} » est une adresse de L'Heure Civique : chaque portail y a déjà la "
+                f"sienne (identifiant.{domain}). Indiquez ici un domaine de votre collectivité."
+            )
+    return ""
+
+
+class PortalHost(models.Model):
+    """A custom domain of a portal (heurecivique.orleans.fr): one portal per domain.
+
+    The unique index is what stops a portal from answering on another's address; the portal
+    domain and its sub-domains are refused on validation (they are the portals' own)."""
+
+    territory = models.ForeignKey(
+        Territory, on_delete=models.CASCADE, related_name="custom_hosts", verbose_name="portail"
+    )
+    name = models.CharField(
+        "nom de domaine",
+        max_length=253,
+        unique=True,
+        error_messages={"unique": "Ce nom de domaine mène déjà à un autre portail."},
+        help_text="Par exemple heurecivique.orleans.fr, une fois le domaine dirigé vers le site.",
+    )
+
+    class Meta:
+        verbose_name = "autre nom de domaine"
+        verbose_name_plural = "autres noms de domaine"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(name=Lower("name")), name="territories_portalhost_lowercase"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = self.name.strip().lower().rstrip(".")
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self.name = self.name.strip().lower().rstrip(".")
+        try:
+            validate_domain_name(self.name)
+        except ValidationError:
+            raise ValidationError(
+                {"name": f"« {self.name} » n'est pas un nom de domaine valide."}
+            ) from None
+        if "." not in self.name:
+            raise ValidationError({"name": "Indiquez un nom de domaine complet (avec son point)."})
+        if reason := reserved_host_reason(self.name):
+            raise ValidationError({"name": reason})
 
 
 class Membership(models.Model):

@@ -3,7 +3,7 @@
 from django.core.cache import cache
 from django.http.request import split_domain_port
 
-from .models import Territory
+from .models import PortalHost, Territory
 
 CACHE_KEY = "territories:by-host"
 CACHE_SECONDS = 300
@@ -14,9 +14,15 @@ def _host_map() -> dict[str, Territory]:
     hosts = cache.get(CACHE_KEY)
     if hosts is None:
         hosts = {}
-        for territory in Territory.objects.active().select_related("department", "commune"):
-            for host in territory.portal_hosts:
-                hosts.setdefault(host, territory)
+        active = Territory.objects.active().select_related("department", "commune")
+        for custom in PortalHost.objects.filter(territory__is_active=True).select_related(
+            "territory__department", "territory__commune"
+        ):
+            hosts[custom.name] = custom.territory
+        # A portal's own address always wins (custom domains cannot take one anyway).
+        for territory in active:
+            for host in territory.own_hosts:
+                hosts[host] = territory
             if territory.is_national:
                 hosts[FALLBACK] = territory
         cache.set(CACHE_KEY, hosts, CACHE_SECONDS)

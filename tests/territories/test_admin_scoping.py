@@ -5,6 +5,8 @@ from django.urls import reverse
 
 from territories.models import Commune, Membership, Territory
 
+from .forms import custom_hosts
+
 
 @pytest.fixture
 def loiret_client(client, loiret_agent):
@@ -31,7 +33,7 @@ def _territory_form(territory, **changes):
         "primary_color": territory.primary_color,
         "secondary_color": territory.secondary_color,
         "welcome_text": "",
-        "hosts": "",
+        **custom_hosts(),
         **changes,
     }
 
@@ -180,7 +182,7 @@ def test_a_commune_territory_cannot_be_created_for_a_foreign_commune(
             "is_active": "on",
             "primary_color": "#1b3a6b",
             "secondary_color": "#ffd27a",
-            "hosts": "",
+            **custom_hosts(),
             "welcome_text": "",
         },
     )
@@ -200,7 +202,7 @@ def test_a_department_officer_creates_a_commune_portal_in_their_department(
             "is_active": "on",
             "primary_color": "#9b2c1f",
             "secondary_color": "#fde2c4",
-            "hosts": "heurecivique.orleans.example.fr",
+            **custom_hosts(),
             "welcome_text": "",
         },
     )

@@ -4,6 +4,8 @@ from django.urls import reverse
 
 from territories.colors import contrast_ratio, validate_primary_color, validate_secondary_color
 
+from .forms import custom_hosts
+
 
 def test_contrast_ratio_matches_wcag_reference_values():
     assert contrast_ratio("#000000", "#ffffff") == pytest.approx(21.0)
@@ -48,7 +50,7 @@ def test_the_admin_refuses_an_unreadable_colour_and_changes_nothing(client, loir
             "primary_color": "#ffe680",
             "secondary_color": "#f7c948",
             "welcome_text": "",
-            "hosts": "",
+            **custom_hosts(),
         },
     )
     assert response.status_code == 200
@@ -68,7 +70,7 @@ def test_the_admin_accepts_a_readable_colour(client, loiret_agent, loiret):
             "primary_color": "#1d4f91",
             "secondary_color": "#f7c948",
             "welcome_text": "Bienvenue",
-            "hosts": "",
+            **custom_hosts(),
         },
     )
     assert response.status_code == 302

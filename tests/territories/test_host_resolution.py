@@ -1,6 +1,6 @@
 import pytest
 
-from territories.models import Territory
+from territories.models import PortalHost, Territory
 from territories.resolver import territory_for_host
 
 
@@ -25,8 +25,7 @@ def test_national_and_unknown_hosts_lead_to_the_national_portal(loiret, national
 
 
 def test_a_custom_domain_leads_to_its_portal(orleans):
-    orleans.hosts = "heurecivique.orleans.example.fr\n"
-    orleans.save()
+    PortalHost.objects.create(territory=orleans, name="heurecivique.orleans.example.fr")
     assert territory_for_host("heurecivique.orleans.example.fr") == orleans
 
 

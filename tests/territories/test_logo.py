@@ -5,6 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from .forms import custom_hosts
+
 
 def _jpeg_with_gps() -> bytes:
     image = Image.new("RGB", (1200, 800), "#00587c")
@@ -24,7 +26,7 @@ def _post_logo(client, territory, upload):
             "primary_color": territory.primary_color,
             "secondary_color": territory.secondary_color,
             "welcome_text": "",
-            "hosts": "",
+            **custom_hosts(),
             "logo": upload,
         },
     )

@@ -1,0 +1,142 @@
+"""A portal answers only on its own addresses: nobody can take another portal's, nor the
+national one, and only the national team gives a portal a custom domain."""
+
+from html import unescape
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from territories.models import PortalHost, Territory
+from territories.resolver import territory_for_host
+
+from .forms import custom_hosts
+
+
+def _change_form(territory, *hosts):
+    return {
+        "name": territory.name,
+        "is_active": "on",
+        "primary_color": territory.primary_color,
+        "secondary_color": territory.secondary_color,
+        "welcome_text": "",
+        **custom_hosts(*hosts),
+    }
+
+
+def _post(client, territory, *hosts):
+    return client.post(
+        reverse("admin:territories_territory_change", args=[territory.pk]),
+        {
+            "kind": territory.kind,
+            "slug": territory.slug,
+            "commune": territory.commune_id or "",
+            "department": territory.department_id or "",
+            **_change_form(territory, *hosts),
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "lheurecivique.fr",
+        "www.lheurecivique.fr",
+        "gironde.lheurecivique.fr",
+        "loiret.lheurecivique.fr",
+        "nouveau.lheurecivique.fr",
+        "LHEURECIVIQUE.FR",
+        "gironde.localhost",
+    ],
+)
+def test_the_portal_domain_and_its_sub_domains_are_nobodys_custom_domain(
+    client, national_admin, orleans, gironde, host
+):
+    client.force_login(national_admin)
+    response = _post(client, orleans, host)
+    assert response.status_code == 200
+    assert "est une adresse de L'Heure Civique" in unescape(response.content.decode())
+    assert not PortalHost.objects.exists()
+    assert territory_for_host("gironde.lheurecivique.fr") == gironde
+    assert territory_for_host("lheurecivique.fr").is_national
+
+
+def test_a_domain_leads_to_one_portal_only(client, national_admin, orleans, loiret):
+    PortalHost.objects.create(territory=loiret, name="heurecivique.loiret.example.fr")
+    client.force_login(national_admin)
+    response = _post(client, orleans, "HeureCivique.Loiret.example.fr")
+    assert "Ce nom de domaine mène déjà à un autre portail." in unescape(response.content.decode())
+    assert territory_for_host("heurecivique.loiret.example.fr") == loiret
+
+
+def test_the_database_refuses_a_second_portal_on_the_same_domain(orleans, loiret):
+    PortalHost.objects.create(territory=loiret, name="heurecivique.loiret.example.fr")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PortalHost.objects.create(territory=orleans, name="heurecivique.loiret.example.fr")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PortalHost.objects.filter(territory=loiret).update(name="HeureCivique.loiret.example.fr")
+
+
+def test_a_portals_own_address_wins_over_any_row(orleans, gironde, national):
+    # Even a row written around the validation never takes another portal's address.
+    PortalHost.objects.create(territory=orleans, name="gironde.lheurecivique.fr")
+    PortalHost.objects.create(territory=orleans, name="www.lheurecivique.fr")
+    assert territory_for_host("gironde.lheurecivique.fr") == gironde
+    assert territory_for_host("www.lheurecivique.fr") == national
+
+
+def test_the_national_team_gives_a_portal_its_custom_domain(client, national_admin, orleans):
+    client.force_login(national_admin)
+    response = _post(client, orleans, "HeureCivique.Orleans.example.fr.")
+    assert response.status_code == 302
+    assert territory_for_host("heurecivique.orleans.example.fr") == orleans
+
+
+@pytest.mark.parametrize("persona", ["loiret_agent", "orleans_agent"])
+def test_territory_staff_cannot_give_their_portal_an_address(
+    client, request, persona, orleans, national
+):
+    client.force_login(request.getfixturevalue(persona))
+    page = client.get(reverse("admin:territories_territory_change", args=[orleans.pk]))
+    assert 'name="custom_hosts-0-name"' not in page.content.decode()
+    _post(client, orleans, "www.lheurecivique.fr")
+    _post(client, orleans, "heurecivique.orleans.example.fr")
+    assert not PortalHost.objects.exists()
+    assert territory_for_host("www.lheurecivique.fr") == national
+
+
+def test_territory_staff_cannot_remove_their_portals_address(client, orleans_agent, orleans):
+    host = PortalHost.objects.create(territory=orleans, name="heurecivique.orleans.example.fr")
+    client.force_login(orleans_agent)
+    data = _change_form(orleans) | custom_hosts(host.name, existing=1)
+    data |= {"custom_hosts-0-id": host.pk, "custom_hosts-0-DELETE": "on"}
+    client.post(reverse("admin:territories_territory_change", args=[orleans.pk]), data)
+    assert PortalHost.objects.filter(pk=host.pk, territory=orleans).exists()
+
+
+@pytest.mark.parametrize(
+    ("slug", "error"),
+    [
+        ("www", "L'identifiant « www » est réservé"),
+        ("admin", "L'identifiant « admin » est réservé"),
+        ("Orleans", "Des lettres minuscules sans accent"),
+        ("orl_eans", "Des lettres minuscules sans accent"),
+        ("-orleans", "Des lettres minuscules sans accent"),
+    ],
+)
+def test_a_new_portal_cannot_take_a_reserved_or_malformed_identifier(
+    client, loiret_agent, orleans_commune, slug, error
+):
+    client.force_login(loiret_agent)
+    response = client.post(
+        reverse("admin:territories_territory_add"),
+        {
+            "kind": "commune",
+            "slug": slug,
+            "commune": orleans_commune.pk,
+            **_change_form(Territory(name="Orléans", primary_color="#1b3a6b",
+                                     secondary_color="#ffd27a")),
+        },
+    )  # fmt: skip
+    assert error in unescape(response.content.decode())
+    assert not Territory.objects.filter(commune=orleans_commune).exists()
