@@ -1,15 +1,63 @@
-"""Emails written as templates: <name>_subject.txt and <name>.txt, sent once the data is saved."""
+"""Every email the site writes goes out through Celery, from a row written with the action.
+
+`queue_email` stores the message (heurecivique.models.OutgoingEmail) and, once the transaction
+commits, queues its sending. If the broker is down, the row waits: `requeue_emails`, run by
+Celery beat every minute, queues it again. A request never waits for an SMTP server, and
+costs the same whatever the email (the sign-up of a known address included).
+"""
+
+import smtplib
+import uuid
+from email.utils import parseaddr
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from .celery import publish
+from .models import OutgoingEmail
 
-def send_templated_mail(*, to: str, template: str, context: dict) -> None:
-    """Send after the current transaction commits: a rolled-back change sends nothing."""
+
+def mail_domain() -> str:
+    """The domain of the sender's address, for the Message-ID of our emails."""
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "lheurecivique.fr"
+
+
+def queue_email(message) -> OutgoingEmail:
+    """Store an EmailMessage to be sent by a worker once the current transaction commits."""
+    from .tasks import send_email
+
+    # Its identity is fixed now: an email sent twice (a worker killed between the server's
+    # « 250 » and the commit) reaches the inbox with the same Message-ID, for it to merge.
+    message.extra_headers.setdefault("Message-ID", f"<{uuid.uuid4().hex}@{mail_domain()}>")
+    email = OutgoingEmail.from_message(message)
+    email.save()
+    transaction.on_commit(lambda: publish(send_email, email.pk), robust=True)
+    return email
+
+
+def send_templated_mail(*, to: str, template: str, context: dict, **options) -> None:
+    """An email from <template>_subject.txt and <template>.txt, sent after the current
+    transaction commits: a rolled-back change sends nothing. `options`: reply_to."""
+    from django.core.mail import EmailMessage
+
     subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(
         render_to_string(f"{template}_subject.txt", context).split()
     )
     body = render_to_string(f"{template}.txt", context)
-    transaction.on_commit(lambda: send_mail(subject, body, None, [to]))
+    queue_email(EmailMessage(subject=subject, body=body, to=[to], **options))
+
+
+def permanent_refusal(error: Exception) -> int | None:
+    """The 5xx code with which the server refused the recipient for good, if it did."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in error.recipients.values()]
+        return codes[0] if codes and all(code >= 500 for code in codes) else None
+    return None
+
+
+def describe_failure(error: Exception) -> str:
+    """What went wrong, for the staff's log: the kind of error and the server's code, never
+    the address (the server's message repeats it, and staff may not see it)."""
+    code = permanent_refusal(error) or getattr(error, "smtp_code", None)
+    return f"{type(error).__name__}" + (f" (code {code})" if code else "")

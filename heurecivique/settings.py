@@ -59,6 +59,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "heurecivique.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -99,16 +100,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A database that does not answer gives the French error page in seconds, not a worker
+    # killed by gunicorn after 30 s: seconds to connect, milliseconds per statement (workers
+    # and migrations, which may need longer, set DATABASE_STATEMENT_TIMEOUT=0: no limit), and
+    # a connection whose packets go unanswered is dropped (tcp_user_timeout, keepalives).
+    DATABASES["default"]["OPTIONS"] = {
+        "connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", default=3),
+        "options": f"-c statement_timeout={env.int('DATABASE_STATEMENT_TIMEOUT', default=5000)}",
+        "tcp_user_timeout": 10_000,
+        "keepalives_idle": 30,
+        "keepalives_interval": 5,
+        "keepalives_count": 3,
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis, when present, is both the cache (rate limits, counters) and the Celery broker.
+# Redis, when present, is both the cache (rate limits, counters) and the Celery broker. It is
+# an accelerator: when it does not answer within REDIS_TIMEOUT seconds, pages are served
+# without it (heurecivique/cache.py) and tasks wait in the database (heurecivique/celery.py).
 REDIS_URL = env("REDIS_URL", default="")
+REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=0.5)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "heurecivique.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "hc",
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
         }
     }
 else:
@@ -125,15 +143,25 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="heurecivique")
 # A message a worker took and never acknowledged (the worker was killed) goes back to the queue
 # after this delay; longer than any task, and than any retry countdown.
+# A publish gives up after these few seconds rather than hold a web request (the broker
+# is down: the rows in the database wait for a sweeper); BRPOP's own timeout is 1 s.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
     "unacked_restore_interval": env.int("CELERY_RESTORE_INTERVAL", default=10),
     "unacked_restore_throttle": env.int("CELERY_RESTORE_THROTTLE", default=10),
 }
 # In Europe/Paris time: each morning the follow-up emails due that day (volunteers/tasks.py),
-# every ten minutes a sweep for emails whose task was lost, each night the erasure of the
-# signatures of the Appel that need not be kept (mobilisation/tasks.py).
+# every ten minutes a sweep for follow-up emails whose task was lost, every minute the same for
+# the site's other emails (heurecivique/tasks.py), each night the erasure of the signatures of
+# the Appel that need not be kept (mobilisation/tasks.py).
 CELERY_BEAT_SCHEDULE = {
+    "requeue-site-emails": {
+        "task": "heurecivique.tasks.requeue_emails",
+        "schedule": crontab(),
+    },
     "daily-follow-up": {
         "task": "volunteers.tasks.dispatch",
         "schedule": crontab(hour=8, minute=0),
@@ -147,15 +175,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=30),
     },
 }
-# Sending: how many emails one task sends over one SMTP connection, and the retries of an email
-# a server refused for now (4xx): after REMINDER_MAX_ATTEMPTS, it is marked failed.
+# Sending: how many follow-up emails one task sends over one SMTP connection, and the retries of
+# any email a server refused for now (4xx): after REMINDER_MAX_ATTEMPTS, it is marked failed.
 REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=200)
 REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
 REMINDER_RETRY_DELAY = env.int("REMINDER_RETRY_DELAY", default=120)  # seconds, doubled each time
 
 AUTH_USER_MODEL = "accounts.User"
+# allauth's backend alone checks a password (once: Django's ModelBackend would check it a second
+# time on every failed login); it also answers for permissions, as it derives from ModelBackend.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
     "territories.backends.NationalAdminBackend",
 ]
@@ -183,6 +212,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[L'Heure Civique] "
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 # Rate limits are allauth's defaults (cache-backed); behind a reverse proxy the client address
 # comes from X-Forwarded-For, so the proxy itself is not rate limited as one big client.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)

@@ -16,6 +16,9 @@ admin.site.site_header = "L'Heure Civique — administration"
 admin.site.site_title = "Administration de L'Heure Civique"
 admin.site.index_title = "Tableau de bord"
 
+# An error page that needs nothing: a database that does not answer gets its own (503).
+handler500 = "heurecivique.views.server_error"
+
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("partage.png", views.home_share_image, name="home_share_image"),

@@ -1,4 +1,5 @@
 import json
+import sys
 
 from allauth.account.decorators import reauthentication_required
 from allauth.core import ratelimit
@@ -6,8 +7,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -114,6 +117,17 @@ def robots_txt(request):
 def favicon(request):
     # Browsers ask for /favicon.ico on pages that do not name an icon (the admin's).
     return redirect(static("img/favicon.svg"), permanent=True)
+
+
+def server_error(request):
+    """The 500 page, or the 503 one when the database is what failed (down, refused, too
+    slow): rendered without context, since nothing else can be trusted then."""
+    _kind, error, _traceback = sys.exc_info()
+    if isinstance(error, OperationalError | InterfaceError):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "60"
+        return response
+    return HttpResponseServerError(loader.get_template("500.html").render())
 
 
 def csrf_failure(request, reason=""):

@@ -1,9 +1,6 @@
 """Initiatives: proposed, moderated by their commune's portal, relayed to their organiser."""
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from heurecivique.email import send_templated_mail
@@ -90,15 +87,12 @@ def send_interest(*, initiative: Initiative, sender, message: str, site_url: str
     interest.save()
     organiser = initiative.organiser
     if organiser and organiser.email:
-        context = {"initiative": initiative, "interest": interest, "site_url": site_url}
-        email = EmailMessage(
-            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
-            + f"Quelqu'un souhaite rejoindre « {initiative.title} »",
-            body=render_to_string("initiatives/email/interest.txt", context),
-            to=[organiser.email],
+        send_templated_mail(
+            to=organiser.email,
+            template="initiatives/email/interest",
+            context={"initiative": initiative, "interest": interest, "site_url": site_url},
             reply_to=[sender.email],
         )
-        transaction.on_commit(email.send)
     return interest
 
 

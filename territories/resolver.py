@@ -1,9 +1,10 @@
 """Which portal a request is for, from its host name."""
 
 from django.core.cache import cache
+from django.db.models import F
 from django.http.request import split_domain_port
 
-from .models import PortalHost, Territory
+from .models import Territory
 
 CACHE_KEY = "territories:by-host"
 CACHE_SECONDS = 300
@@ -13,14 +14,19 @@ FALLBACK = "*"
 def _host_map() -> dict[str, Territory]:
     hosts = cache.get(CACHE_KEY)
     if hosts is None:
-        hosts = {}
-        active = Territory.objects.active().select_related("department", "commune")
-        for custom in PortalHost.objects.filter(territory__is_active=True).select_related(
-            "territory__department", "territory__commune"
-        ):
-            hosts[custom.name] = custom.territory
+        hosts, own = {}, {}
+        # One row per portal and custom domain (one query, a left join).
+        rows = (
+            Territory.objects.active()
+            .select_related("department", "commune")
+            .annotate(custom_host=F("custom_hosts__name"))
+        )
+        for row in rows:
+            territory = own.setdefault(row.pk, row)
+            if row.custom_host:
+                hosts[row.custom_host] = territory
         # A portal's own address always wins (custom domains cannot take one anyway).
-        for territory in active:
+        for territory in own.values():
             for host in territory.own_hosts:
                 hosts[host] = territory
             if territory.is_national:

@@ -9,5 +9,8 @@ import os
 # Development-mode settings (no HTTPS redirect); pytest-django still runs the tests with
 # DEBUG off. Production settings are checked separately, in a subprocess (tests/test_deploy.py).
 os.environ.setdefault("DJANGO_DEBUG", "true")
+# The test process creates and drops whole databases: no statement timeout for it. The timeouts
+# are tested on servers of the tests' own (tests/integration/test_database_faults.py).
+os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "0")
 # Playwright's sync API runs an event loop in the test thread, next to the ORM.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

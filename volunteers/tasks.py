@@ -24,6 +24,9 @@ from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
+from heurecivique.celery import publish
+from heurecivique.email import describe_failure, permanent_refusal
+
 from .follow_up import Composer, due_on, reason_not_to_send
 from .models import Delivery
 
@@ -38,7 +41,7 @@ def _enqueue(ids) -> None:
     size = settings.REMINDER_BATCH_SIZE
     for start in range(0, len(ids), size):
         batch = list(ids[start : start + size])
-        transaction.on_commit(lambda batch=batch: send_deliveries.delay(batch))
+        transaction.on_commit(lambda batch=batch: publish(send_deliveries, batch), robust=True)
 
 
 @shared_task
@@ -76,14 +79,6 @@ def dispatch(day: str | None = None) -> int:
         planned += len(chunk)
     logger.info("Follow-up of %s: %d email(s) planned.", day, planned)
     return planned
-
-
-def _permanent_refusal(error: Exception) -> int | None:
-    """The 5xx code with which the server refused the recipient for good, if it did."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _message in error.recipients.values()]
-        return codes[0] if codes and all(code >= 500 for code in codes) else None
-    return None
 
 
 def _send_one(pk: int, connection, composer: Composer) -> None:
@@ -130,8 +125,9 @@ def _send_one(pk: int, connection, composer: Composer) -> None:
 
 
 def _record_failure(delivery: Delivery, error: Exception) -> None:
-    delivery.detail = f"{type(error).__name__}: {error}"[:300]
-    if code := _permanent_refusal(error):
+    # Not the server's message: it repeats the address, which staff may not see.
+    delivery.detail = describe_failure(error)
+    if code := permanent_refusal(error):
         delivery.status = Delivery.Status.BOUNCED
         delivery.user.email_bounced_at = timezone.now()
         delivery.user.save(update_fields=["email_bounced_at"])
@@ -146,7 +142,9 @@ def _record_failure(delivery: Delivery, error: Exception) -> None:
     else:
         delay = settings.REMINDER_RETRY_DELAY * 2 ** (delivery.attempts - 1)
         delivery.enqueued_at = timezone.now() + datetime.timedelta(seconds=delay)
-        transaction.on_commit(lambda: send_deliveries.apply_async([[delivery.pk]], countdown=delay))
+        transaction.on_commit(
+            lambda: publish(send_deliveries, [delivery.pk], countdown=delay), robust=True
+        )
 
 
 @shared_task

@@ -15,11 +15,15 @@ def _link(message) -> str:
     return re.search(r"https?://[^/\s]+(/compte/\S+)", body).group(1)
 
 
-def test_sign_up_verify_the_address_then_sign_in(client, smtp_server, db):
-    response = client.post(
-        reverse("account_signup"),
-        {"email": "jeanne@example.org", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
-    )
+def test_sign_up_verify_the_address_then_sign_in(
+    client, smtp_server, db, django_capture_on_commit_callbacks
+):
+    # Emails go out through the task queue once the request's data is committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_signup"),
+            {"email": "jeanne@example.org", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        )
     assert response.status_code == 302
     assert response.url == reverse("account_email_verification_sent")
     user = get_user_model().objects.get(email="jeanne@example.org")
@@ -35,9 +39,10 @@ def test_sign_up_verify_the_address_then_sign_in(client, smtp_server, db):
 
     # Until the address is verified, signing in leads back to the verification page.
     client.logout()
-    response = client.post(
-        reverse("account_login"), {"login": "jeanne@example.org", "password": NEW_PASSWORD}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_login"), {"login": "jeanne@example.org", "password": NEW_PASSWORD}
+        )
     assert response.status_code == 302
     assert response.url == reverse("account_email_verification_sent")
     assert "_auth_user_id" not in client.session
@@ -56,11 +61,14 @@ def test_sign_up_verify_the_address_then_sign_in(client, smtp_server, db):
     assert int(client.session["_auth_user_id"]) == user.pk
 
 
-def test_signing_up_with_a_known_address_reveals_nothing(client, smtp_server, resident):
-    response = client.post(
-        reverse("account_signup"),
-        {"email": resident.email, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
-    )
+def test_signing_up_with_a_known_address_reveals_nothing(
+    client, smtp_server, resident, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_signup"),
+            {"email": resident.email, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        )
     # Same answer as for a new address; the owner of the address is told by email.
     assert response.status_code == 302
     assert response.url == reverse("account_email_verification_sent")
@@ -93,8 +101,11 @@ def test_bad_sign_up_input_gets_french_errors_and_creates_nothing(client, db):
     assert not get_user_model().objects.exists()
 
 
-def test_sign_in_by_code_sent_by_email(client, smtp_server, resident):
-    client.post(reverse("account_request_login_code"), {"email": resident.email})
+def test_sign_in_by_code_sent_by_email(
+    client, smtp_server, resident, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_request_login_code"), {"email": resident.email})
     [message] = smtp_server.messages
     body = message.get_body(preferencelist=("plain",)).get_content()
     code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})\r?$", body, re.MULTILINE).group(1)
@@ -103,8 +114,9 @@ def test_sign_in_by_code_sent_by_email(client, smtp_server, resident):
     assert int(client.session["_auth_user_id"]) == resident.pk
 
 
-def test_password_reset_by_email(client, smtp_server, resident):
-    client.post(reverse("account_reset_password"), {"email": resident.email})
+def test_password_reset_by_email(client, smtp_server, resident, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": resident.email})
     [message] = smtp_server.messages
     reset_url = _link(message)
     response = client.get(reset_url, follow=True)

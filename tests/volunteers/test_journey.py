@@ -13,17 +13,24 @@ PASSWORD = "Solidarite-de-quartier-2026"
 
 
 def test_sign_up_onboard_pledge_log_and_get_the_attestation(
-    client, smtp_server, loiret, orleans_commune, saint_jean, saint_jean_de_la_ruelle
+    client,
+    smtp_server,
+    loiret,
+    orleans_commune,
+    saint_jean,
+    saint_jean_de_la_ruelle,
+    django_capture_on_commit_callbacks,
 ):
     # « Je donne mon heure » leads an anonymous visitor to the sign-up, and back.
     response = client.get(reverse("volunteers:join"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_signup"))
 
-    client.post(
-        reverse("account_signup"),
-        {"email": "zephirine@example.org", "password1": PASSWORD, "password2": PASSWORD},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("account_signup"),
+            {"email": "zephirine@example.org", "password1": PASSWORD, "password2": PASSWORD},
+        )
     body = smtp_server.messages[0].get_body(preferencelist=("plain",)).get_content()
     client.post(re.search(r"https?://[^/\s]+(/compte/\S+)", body).group(1))
     response = client.get(reverse("volunteers:dashboard"))
