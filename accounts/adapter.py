@@ -1,4 +1,8 @@
+import time
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context as allauth_context
 
 
@@ -8,3 +12,16 @@ class AccountAdapter(DefaultAccountAdapter):
         request = allauth_context.request
         context.setdefault("territory", getattr(request, "territory", None))
         super().send_mail(template_prefix, email, context)
+
+    def is_reauthentication_required(self, *, app, **kwargs):
+        # Signing in a few minutes ago is as fresh as typing the password again: a staff member
+        # sent to set up two-factor authentication right after signing in is not asked for it
+        # twice. Later, allauth asks again before the second factor is changed.
+        request = allauth_context.request
+        if request is not None and request.user.is_authenticated:
+            records = get_authentication_records(request, request.user)
+            if records and time.time() - records[0]["at"] < (
+                account_settings.REAUTHENTICATION_TIMEOUT
+            ):
+                return False
+        return super().is_reauthentication_required(app=app, **kwargs)

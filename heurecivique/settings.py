@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
@@ -69,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffTwoFactorMiddleware",
     "territories.middleware.TerritoryMiddleware",
 ]
 
@@ -195,6 +197,18 @@ ACCOUNT_RATE_LIMITS = {
     "initiative_proposal": "5/h/user",
     "initiative_interest": "10/h/user",
     "appeal_signature": "10/h/ip",
+}
+
+# Two-factor authentication (allauth.mfa): an authenticator app and recovery codes. Staff must
+# use it to reach the admin (accounts/middleware.py); residents may turn it on.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "L'Heure Civique"
+# A code typed as it changes, or on a phone whose clock drifts a little, is still accepted.
+MFA_TOTP_TOLERANCE = 1
+MFA_FORMS = {
+    "activate_totp": "accounts.forms.ActivateTOTPForm",
+    "authenticate": "accounts.forms.AuthenticateForm",
+    "reauthenticate": "accounts.forms.ReauthenticateForm",
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

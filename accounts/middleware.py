@@ -1,0 +1,61 @@
+"""What staff sessions must satisfy: a second factor before the admin.
+
+Staff are the people who can open the admin: `is_staff` (given automatically with a role on a
+territory, see territories.Membership) or superusers.
+"""
+
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib import messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+# The authenticators that make a second factor; recovery codes only stand in for them.
+SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+
+
+def is_staff_member(user) -> bool:
+    return user.is_authenticated and (user.is_staff or user.is_superuser)
+
+
+def passed_second_factor(request) -> bool:
+    """Whether this session's sign-in went through a second factor (allauth records each step
+    of a sign-in in the session: password, code, then "mfa"), or enrolled one."""
+    return any(
+        record.get("method") == "mfa"
+        for record in get_authentication_records(request, request.user)
+    )
+
+
+class StaffTwoFactorMiddleware:
+    """Nothing in the admin opens to staff without a second factor.
+
+    A staff member who has none is sent to set up an authenticator app; one who has it but whose
+    session never asked for it (signed in before enrolling elsewhere) confirms a code first.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.resolver_match.app_name != "admin" or not is_staff_member(request.user):
+            return None
+        if not is_mfa_enabled(request.user, SECOND_FACTORS):
+            messages.warning(
+                request,
+                "L'administration contient les données personnelles des volontaires : pour y "
+                "accéder, votre compte doit être protégé par une double authentification. "
+                "Activez-la ci-dessous, une fois pour toutes ; elle vous sera demandée à chaque "
+                "connexion.",
+            )
+            return HttpResponseRedirect(reverse("mfa_activate_totp"))
+        if not passed_second_factor(request):
+            query = urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})
+            return HttpResponseRedirect(f"{reverse('mfa_reauthenticate')}?{query}")
+        return None
