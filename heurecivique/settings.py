@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffSessionMiddleware",
     "accounts.middleware.StaffTwoFactorMiddleware",
     "territories.middleware.TerritoryMiddleware",
 ]
@@ -210,6 +211,8 @@ MFA_FORMS = {
     "authenticate": "accounts.forms.AuthenticateForm",
     "reauthenticate": "accounts.forms.ReauthenticateForm",
 }
+# A staff session ends after this many minutes without a request; residents keep theirs.
+STAFF_SESSION_IDLE_MINUTES = env.int("DJANGO_STAFF_SESSION_IDLE_MINUTES", default=30)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
