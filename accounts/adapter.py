@@ -4,6 +4,7 @@ from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context as allauth_context
+from allauth.mfa.adapter import DefaultMFAAdapter
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -25,3 +26,15 @@ class AccountAdapter(DefaultAccountAdapter):
             ):
                 return False
         return super().is_reauthentication_required(app=app, **kwargs)
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        # « Code incorrect. » alone leaves a person guessing what went wrong.
+        "incorrect_code": (
+            "Ce code n'est pas valable. Saisissez celui que votre application affiche en ce "
+            "moment pour L'Heure Civique (il change toutes les 30 secondes), ou un code de "
+            "récupération que vous n'avez pas encore utilisé."
+        ),
+    }

@@ -87,10 +87,7 @@ class StaffTwoFactorMiddleware:
         if not is_mfa_enabled(request.user, SECOND_FACTORS):
             messages.warning(
                 request,
-                "L'administration contient les données personnelles des volontaires : pour y "
-                "accéder, votre compte doit être protégé par une double authentification. "
-                "Activez-la ci-dessous, une fois pour toutes ; elle vous sera demandée à chaque "
-                "connexion.",
+                "Pour accéder à l'administration, activez d'abord la double authentification.",
             )
             return HttpResponseRedirect(reverse("mfa_activate_totp"))
         if not passed_second_factor(request):

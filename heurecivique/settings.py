@@ -203,6 +203,7 @@ ACCOUNT_RATE_LIMITS = {
 # Two-factor authentication (allauth.mfa): an authenticator app and recovery codes. Staff must
 # use it to reach the admin (accounts/middleware.py); residents may turn it on.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 MFA_TOTP_ISSUER = "L'Heure Civique"
 # A code typed as it changes, or on a phone whose clock drifts a little, is still accepted.
 MFA_TOTP_TOLERANCE = 1

@@ -15,6 +15,7 @@ from territories.models import Membership
 from tests.factories import PASSWORD, UserFactory, enrol_in_two_factor, totp_code
 
 ACTIVATE = reverse("mfa_activate_totp")
+WRONG_CODE = "Ce code n'est pas valable. Saisissez celui que votre application affiche en ce moment"
 
 
 def _sign_in(client, user, code=None):
@@ -80,7 +81,7 @@ def test_the_enrolment_page_tells_staff_why_then_opens_the_admin(client, new_off
     response = client.get(reverse("admin:index"), follow=True)
     assert response.redirect_chain == [(ACTIVATE, 302)]
     page = response.content.decode()
-    assert "pour y accéder, votre compte doit être protégé par une double authentification" in (
+    assert "Pour accéder à l'administration, activez d'abord la double authentification." in (
         html.unescape(page)
     )
     assert "chaque membre de l'équipe doit activer la double authentification" in (
@@ -92,7 +93,7 @@ def test_the_enrolment_page_tells_staff_why_then_opens_the_admin(client, new_off
     # A wrong code: a French error, and still no admin.
     response = client.post(ACTIVATE, {"code": "000000"})
     assert response.status_code == 200
-    assert "Code incorrect." in response.content.decode()
+    assert WRONG_CODE in html.unescape(response.content.decode())
     assert not Authenticator.objects.filter(user=new_officer).exists()
     assert client.get(reverse("admin:index")).url == ACTIVATE
 
@@ -117,7 +118,7 @@ def test_after_enrolment_signing_in_asks_for_the_code(client, loiret_agent):
     assert client.get(reverse("admin:index")).url.startswith(reverse("admin:login"))
 
     response = client.post(reverse("mfa_authenticate"), {"code": "123456"})
-    assert "Code incorrect." in response.content.decode()
+    assert WRONG_CODE in html.unescape(response.content.decode())
     assert "_auth_user_id" not in client.session
 
     client.post(reverse("mfa_authenticate"), {"code": totp_code()})
@@ -147,7 +148,7 @@ def test_a_recovery_code_works_once(client, new_officer):
 
     response = _sign_in(client, new_officer, code=codes[0])
     assert response.status_code == 200
-    assert "Code incorrect." in response.content.decode()
+    assert WRONG_CODE in html.unescape(response.content.decode())
     assert "_auth_user_id" not in client.session
 
     client.post(reverse("mfa_authenticate"), {"code": codes[1]})
@@ -206,3 +207,29 @@ def test_the_test_client_signs_staff_personas_in_with_both_factors(orleans_agent
     assert plain.get(reverse("admin:index")).url.startswith(reverse("mfa_reauthenticate"))
     assert signed_in.get(reverse("admin:index")).status_code == 200
     assert passed_second_factor(SimpleNamespace(session=signed_in.session, user=orleans_agent))
+
+
+def test_the_national_team_resets_the_second_factor_of_someone_who_lost_it(
+    client, national_admin, loiret_agent, orleans_agent
+):
+    changelist = reverse("admin:accounts_twofactorauthentication_changelist")
+    client.force_login(loiret_agent)
+    assert client.get(changelist).status_code == 403
+
+    client.force_login(national_admin)
+    page = client.get(changelist).content.decode()
+    assert "Doubles authentifications" in page
+    assert loiret_agent.email in page and orleans_agent.email in page
+    app = Authenticator.objects.get(user=loiret_agent, type="totp")
+    detail = client.get(
+        reverse("admin:accounts_twofactorauthentication_change", args=[app.pk])
+    ).content.decode()
+    assert app.data["secret"] not in detail and "Activée le" in detail
+
+    client.post(
+        reverse("admin:accounts_twofactorauthentication_delete", args=[app.pk]), {"post": "yes"}
+    )
+    assert not Authenticator.objects.filter(user=loiret_agent).exists()  # codes included
+    assert Authenticator.objects.filter(user=orleans_agent).count() == 2
+    client.force_login(loiret_agent)
+    assert client.get(reverse("admin:index")).url == ACTIVATE
