@@ -139,6 +139,10 @@ def test_the_account_pages_of_two_factor_authentication_have_no_axe_violation(
     for name in ("mfa_index", "mfa_generate_recovery_codes", "mfa_deactivate_totp"):
         page.goto(portal_url(None, reverse(name)))
         _no_axe_violation_nor_blocked_asset(page)
-    page.goto(portal_url(None, reverse("mfa_reauthenticate")))
-    assert page.get_by_role("heading", level=1).inner_text() == "Confirmez votre identité"
-    _no_axe_violation_nor_blocked_asset(page)
+    for name, heading in (
+        ("mfa_reauthenticate", "Confirmez votre identité"),
+        ("account_reauthenticate", "Confirmer l'accès"),
+    ):
+        page.goto(portal_url(None, reverse(name)))
+        assert page.get_by_role("heading", level=1).inner_text() == heading
+        _no_axe_violation_nor_blocked_asset(page)
