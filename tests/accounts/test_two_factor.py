@@ -230,3 +230,14 @@ def test_the_national_team_resets_the_second_factor_of_someone_who_lost_it(
     assert Authenticator.objects.filter(user=orleans_agent).count() == 2
     client.force_login(loiret_agent)
     assert client.get(reverse("admin:index")).url == ACTIVATE
+
+
+def test_signing_in_by_email_code_still_asks_for_the_apps_code(client, smtp_server, loiret_agent):
+    client.post(reverse("account_request_login_code"), {"email": loiret_agent.email})
+    body = smtp_server.messages[-1].get_body(preferencelist=("plain",)).get_content()
+    emailed = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})\r?$", body, re.MULTILINE).group(1)
+    response = client.post(reverse("account_confirm_login_code"), {"code": emailed})
+    assert response.url == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
+    client.post(reverse("mfa_authenticate"), {"code": totp_code()})
+    assert client.get(reverse("admin:index")).status_code == 200
