@@ -1,8 +1,9 @@
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
-from .models import User
+from .models import TwoFactorAuthentication, User
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -38,3 +39,47 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
     ]
     filter_horizontal = []
+
+
+# allauth's own admin shows the secret of each authenticator app: replaced by the one below.
+admin.site.unregister(Authenticator)
+
+
+@admin.register(TwoFactorAuthentication)
+class TwoFactorAuthenticationAdmin(admin.ModelAdmin):
+    """Who protects their account with an authenticator app.
+
+    Deleting one is how the national team helps a person who lost both their phone and their
+    recovery codes (after checking who they are): their recovery codes go with it, and a staff
+    member is asked to enrol again at their next visit to the admin.
+    """
+
+    list_display = ["user", "activated_on", "last_used_on"]
+    list_select_related = ["user"]
+    search_fields = ["user__email"]
+    fields = ["user", "activated_on", "last_used_on"]
+    readonly_fields = fields
+    ordering = ["-created_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(type=Authenticator.Type.TOTP)
+
+    @admin.display(description="activée le", ordering="created_at")
+    def activated_on(self, obj):
+        return obj.created_at
+
+    @admin.display(description="dernière utilisation", ordering="last_used_at")
+    def last_used_on(self, obj):
+        return obj.last_used_at
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        Authenticator.objects.filter(user_id=obj.user_id).delete()
+
+    def delete_queryset(self, request, queryset):
+        Authenticator.objects.filter(user__in=queryset.values("user")).delete()

@@ -1,3 +1,4 @@
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -79,3 +80,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.first_name or self.email
+
+
+class TwoFactorAuthentication(Authenticator):
+    """A person's authenticator app, as the national team sees it in the admin."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "double authentification"
+        verbose_name_plural = "doubles authentifications"

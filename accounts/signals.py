@@ -1,6 +1,8 @@
 """Reactions to allauth's account events."""
 
+from allauth.account.internal.flows.login import record_authentication
 from allauth.account.signals import email_changed
+from allauth.mfa.signals import authenticator_added
 from django.dispatch import receiver
 
 
@@ -10,3 +12,13 @@ def forget_bounces_of_the_old_address(sender, request, user, **kwargs):
     if user.email_bounced_at:
         user.email_bounced_at = None
         user.save(update_fields=["email_bounced_at"])
+
+
+@receiver(authenticator_added)
+def count_enrolment_as_second_factor(sender, request, user, authenticator, **kwargs):
+    """Activating an authenticator app means typing one of its codes: for this session, that is
+    the second factor (accounts/middleware.py), as it would be at the next sign-in."""
+    if authenticator.type != authenticator.Type.RECOVERY_CODES:
+        record_authentication(
+            request, user, "mfa", id=authenticator.pk, type=authenticator.type, enrolled=True
+        )

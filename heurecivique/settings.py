@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
@@ -70,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffSessionMiddleware",
+    "accounts.middleware.StaffTwoFactorMiddleware",
     "territories.middleware.TerritoryMiddleware",
 ]
 
@@ -226,6 +229,21 @@ ACCOUNT_RATE_LIMITS = {
     "initiative_interest": "10/h/user",
     "appeal_signature": "10/h/ip",
 }
+
+# Two-factor authentication (allauth.mfa): an authenticator app and recovery codes. Staff must
+# use it to reach the admin (accounts/middleware.py); residents may turn it on.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
+MFA_TOTP_ISSUER = "L'Heure Civique"
+# A code typed as it changes, or on a phone whose clock drifts a little, is still accepted.
+MFA_TOTP_TOLERANCE = 1
+MFA_FORMS = {
+    "activate_totp": "accounts.forms.ActivateTOTPForm",
+    "authenticate": "accounts.forms.AuthenticateForm",
+    "reauthenticate": "accounts.forms.ReauthenticateForm",
+}
+# A staff session ends after this many minutes without a request; residents keep theirs.
+STAFF_SESSION_IDLE_MINUTES = env.int("DJANGO_STAFF_SESSION_IDLE_MINUTES", default=30)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

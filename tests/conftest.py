@@ -6,17 +6,27 @@ import shutil
 import tempfile
 import threading
 from email import message_from_bytes, policy
+from types import SimpleNamespace
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from aiosmtpd.controller import Controller
+from allauth.account.internal.flows.login import record_authentication
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.cache import cache
+from django.test import Client
 
 from heurecivique.celery import app as celery_app
 from territories.models import Membership, Territory
 
-from .factories import CommuneFactory, DepartmentFactory, TerritoryFactory, UserFactory
+from .factories import (
+    CommuneFactory,
+    DepartmentFactory,
+    TerritoryFactory,
+    UserFactory,
+    enrol_in_two_factor,
+)
 from .worker import free_port
 
 IN_CI = os.environ.get("CI") == "true"
@@ -261,6 +271,27 @@ def orleans(loiret, orleans_commune):
 # --- Personas ----------------------------------------------------------------------------------
 
 
+class SignInClient(Client):
+    """`force_login` stands for a whole sign-in: for a person with an authenticator app, the
+    session also records the code they would have typed, as allauth records it after its own
+    sign-in. Without an authenticator, staff are still sent to enrol (accounts/middleware.py)."""
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        app = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+        if app:
+            session = self.session
+            record_authentication(
+                SimpleNamespace(session=session), user, "mfa", id=app.pk, type=app.type
+            )
+            session.save()
+
+
+@pytest.fixture
+def client():
+    return SignInClient()
+
+
 @pytest.fixture
 def resident(db):
     return UserFactory(email="helene@example.org", first_name="Hélène")
@@ -270,6 +301,8 @@ def _staff(email, territory, role):
     user = UserFactory(email=email)
     Membership.objects.create(user=user, territory=territory, role=role)
     user.refresh_from_db()
+    # Staff reach the admin only with a second factor (accounts/middleware.py).
+    enrol_in_two_factor(user)
     return user
 
 

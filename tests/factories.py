@@ -1,7 +1,11 @@
 import datetime
+import time
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -12,6 +16,19 @@ from territories.models import Commune, Department, Territory
 from volunteers.models import CivicHour, Pledge, Volunteer
 
 PASSWORD = "une-heure-par-mois"
+# The authenticator app of the staff personas (tests/conftest.py), as base32.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_code(secret: str = TOTP_SECRET) -> str:
+    """The code an authenticator app shows now for this secret."""
+    return format_hotp_value(hotp_value(secret, int(time.time()) // mfa_settings.TOTP_PERIOD))
+
+
+def enrol_in_two_factor(user, secret: str = TOTP_SECRET) -> RecoveryCodes:
+    """Give this person an authenticator app and recovery codes, as if they had enrolled."""
+    TOTP.activate(user, secret)
+    return RecoveryCodes.activate(user)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

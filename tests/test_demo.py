@@ -1,9 +1,12 @@
 import io
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
+from heurecivique.management.commands.load_demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from territories.models import Membership, Territory
 from volunteers.models import CivicHour, Volunteer
 from volunteers.progress import progress_for
@@ -42,12 +45,30 @@ def test_the_demo_loads_portals_and_accounts_and_can_be_loaded_again(demo_settin
 def _counts():
     return [
         model.objects.count()
-        for model in (Territory, get_user_model(), Membership, Volunteer, CivicHour)
+        for model in (Territory, get_user_model(), Membership, Volunteer, CivicHour, Authenticator)
     ]
+
+
+def test_the_demo_staff_sign_in_with_the_printed_key(demo_settings, client):
+    output = io.StringIO()
+    call_command("load_demo", stdout=output)
+    assert f"ajoutez la clé {DEMO_TOTP_SECRET}" in output.getvalue()
+    assert Authenticator.objects.filter(type="totp").count() == 4  # the staff, not the resident
+
+    code = io.StringIO()
+    call_command("demo_code", stdout=code)
+    response = client.post(
+        reverse("account_login"), {"login": "loiret@demo.test", "password": DEMO_PASSWORD}
+    )
+    assert response.url == reverse("mfa_authenticate")
+    client.post(response.url, {"code": code.getvalue()[:6]})
+    assert client.get(reverse("admin:index")).status_code == 200
 
 
 def test_the_demo_never_loads_in_production(settings, db):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="ne se charge qu'en développement"):
         call_command("load_demo", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="Réservé à la démonstration"):
+        call_command("demo_code", stdout=io.StringIO())
     assert not get_user_model().objects.filter(email__endswith="@demo.test").exists()

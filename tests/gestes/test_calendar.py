@@ -6,7 +6,7 @@ from django.utils import timezone
 from gestes.models import Geste, MonthTheme
 from territories.models import Membership
 
-from ..factories import UserFactory
+from ..factories import UserFactory, enrol_in_two_factor
 
 
 def this_month() -> int:
@@ -96,6 +96,7 @@ def test_a_commune_agent_does_not_see_another_territorys_months(client, loiret, 
     )
     agent = UserFactory(email="mairie@example.org")
     Membership.objects.create(user=agent, territory=loiret, role=Membership.Role.COMMUNE_AGENT)
+    enrol_in_two_factor(agent)
     client.force_login(agent)
     page = client.get(reverse("admin:gestes_monththeme_changelist")).text
     assert "Bordeaux au printemps" not in page

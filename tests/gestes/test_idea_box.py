@@ -6,7 +6,7 @@ from django.urls import reverse
 from gestes.models import Geste, Theme
 from territories.models import Membership
 
-from ..factories import GesteFactory, UserFactory
+from ..factories import GesteFactory, UserFactory, enrol_in_two_factor
 
 PROPOSE = reverse("gestes:propose")
 CHANGELIST = reverse("admin:gestes_geste_changelist")
@@ -75,6 +75,7 @@ def test_the_idea_box_is_rate_limited(resident_client, resident):
 def loiret_moderator(loiret):
     user = UserFactory(email="moderation@loiret.example.org")
     Membership.objects.create(user=user, territory=loiret, role=Membership.Role.MODERATOR)
+    enrol_in_two_factor(user)
     return user
 
 

@@ -8,7 +8,7 @@ from gestes.models import Theme
 from initiatives.models import Initiative, InterestMessage
 from territories.models import Membership
 
-from ..factories import InitiativeFactory, UserFactory
+from ..factories import InitiativeFactory, UserFactory, enrol_in_two_factor
 
 PROPOSE = reverse("initiatives:propose")
 CHANGELIST = reverse("admin:initiatives_initiative_changelist")
@@ -36,6 +36,7 @@ def _form(**fields):
 def gironde_moderator(gironde):
     user = UserFactory(email="moderation@gironde.example.org")
     Membership.objects.create(user=user, territory=gironde, role=Membership.Role.MODERATOR)
+    enrol_in_two_factor(user)
     return user
 
 

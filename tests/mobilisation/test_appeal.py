@@ -16,7 +16,7 @@ from mobilisation import services
 from mobilisation.models import Mandate, Signature
 from territories.models import Membership
 
-from ..factories import SignatureFactory, UserFactory
+from ..factories import SignatureFactory, UserFactory, enrol_in_two_factor
 
 APPEAL = reverse("mobilisation:appeal")
 SIGN = reverse("mobilisation:sign")
@@ -309,6 +309,8 @@ def test_staff_verify_only_the_signatures_of_their_territory(
     )
     agent = UserFactory(email="ccas@orleans.example.org")
     Membership.objects.create(user=agent, territory=orleans, role=Membership.Role.COMMUNE_AGENT)
+    enrol_in_two_factor(officer)
+    enrol_in_two_factor(agent)
 
     def visible(user):
         client.force_login(user)

@@ -1,6 +1,8 @@
 import io
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
@@ -15,6 +17,9 @@ from territories.models import Commune, Department, Membership, Territory
 from volunteers.demo import load_demo_volunteers
 
 DEMO_PASSWORD = "une-heure-par-mois"
+# Staff reach the admin only with a second factor (accounts/middleware.py): the demo staff share
+# this authenticator app key, printed at start-up; `manage.py demo_code` shows its current code.
+DEMO_TOTP_SECRET = "HEURECIVIQUEDEMOHEURECIVIQUEDEMO"
 
 PORTALS = [
     {
@@ -151,6 +156,8 @@ class Command(BaseCommand):
             )
             if role:
                 Membership.objects.get_or_create(user=user, territory=portals[portal], role=role)
+                if not Authenticator.objects.filter(user=user, type="totp").exists():
+                    TOTP.activate(user, DEMO_TOTP_SECRET)
 
     def _print_summary(self, port: int) -> None:
         self.stdout.write(
@@ -165,4 +172,8 @@ class Command(BaseCommand):
         for email, first_name, _last, portal, role in ACCOUNTS:
             what = f"{Membership.Role(role).label}, {portal}" if role else "volontaire à Orléans"
             self.stdout.write(f"    {email:<22} {first_name} — {what}")
-        self.stdout.write("")
+        self.stdout.write(
+            "\n  Les comptes de l'équipe demandent aussi un code de double authentification :"
+            f"\n    ajoutez la clé {DEMO_TOTP_SECRET} dans une application d'authentification,"
+            "\n    ou lisez le code du moment avec : python manage.py demo_code\n"
+        )
