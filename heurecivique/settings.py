@@ -177,6 +177,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mobilisation.tasks.purge_signatures",
         "schedule": crontab(hour=3, minute=30),
     },
+    "anonymise-inactive-accounts": {
+        "task": "volunteers.tasks.anonymise_inactive",
+        "schedule": crontab(hour=3, minute=0),
+    },
 }
 # Sending: how many follow-up emails one task sends over one SMTP connection, and the retries of
 # any email a server refused for now (4xx): after REMINDER_MAX_ATTEMPTS, it is marked failed.

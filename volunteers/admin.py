@@ -1,6 +1,7 @@
 """Staff side: the volunteers of my territory, read-only, and their contact only with consent."""
 
 import csv
+import datetime
 
 from csp.constants import NONE, SELF
 from csp.decorators import csp_replace
@@ -17,7 +18,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from territories.admin import TerritoryScopedAdmin
 from territories.scope import staff_scope
 
-from .follow_up import preview
+from .follow_up import WARNINGS, preview
 from .models import CivicHour, Delivery, Skill, Volunteer, first_of_month, next_month
 from .tasks import resend
 
@@ -61,6 +62,26 @@ class ActiveThisMonthFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _inactive_soon(queryset):
+    """Those whose account will be anonymised within a month, unless they come back (the ones
+    the first inactivity warning concerns)."""
+    notice = datetime.timedelta(days=WARNINGS[Delivery.Kind.INACTIVE_SOON])
+    return queryset.inactive_by(timezone.localdate() + notice)
+
+
+class InactiveFilter(admin.SimpleListFilter):
+    title = "activité"
+    parameter_name = "inactif"
+
+    def lookups(self, request, model_admin):
+        return [("oui", "Inactif depuis près de 2 ans")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "oui":
+            return _inactive_soon(queryset)
+        return queryset
+
+
 @admin.register(Volunteer)
 class VolunteerAdmin(TerritoryScopedAdmin):
     list_display = [
@@ -78,6 +99,7 @@ class VolunteerAdmin(TerritoryScopedAdmin):
         "skills",
         PledgeStateFilter,
         ActiveThisMonthFilter,
+        InactiveFilter,
     ]
     search_fields = ["quartier"]  # shows the search box; the search itself is below
     search_help_text = (
@@ -125,6 +147,19 @@ class VolunteerAdmin(TerritoryScopedAdmin):
                 minutes_this_month=Subquery(minutes_this_month),
             )
         )
+
+    def changelist_view(self, request, extra_context=None):
+        # Counted on the whole territory, whatever the filters: one query.
+        scope = staff_scope(request)
+        volunteers = Volunteer.objects.all()
+        if not scope.is_national:
+            volunteers = self.scope_queryset(volunteers, scope)
+        extra_context = {
+            **(extra_context or {}),
+            "inactive_count": _inactive_soon(volunteers).count(),
+            "inactive_filter": InactiveFilter.parameter_name,
+        }
+        return super().changelist_view(request, extra_context)
 
     def get_search_results(self, request, queryset, search_term):
         """Names and addresses are searched only among those who agreed to be contacted."""

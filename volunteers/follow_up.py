@@ -1,10 +1,12 @@
 """The year's follow-up emails: who gets which one on a given day, and what it says.
 
-Four kinds (Delivery.Kind), each one at most once per person and month:
+Six kinds (Delivery.Kind), each one at most once per person and month:
 - the monthly reminder, on the volunteer's reminder day;
 - instead of it, after 3 and 6 whole months without an hour, a gentle « vous nous manquez »;
 - late in the month, a « did you manage? » nudge to those reminded who have not logged an hour;
-- on the first days of a month, the previous month's summary to each territory's staff.
+- on the first days of a month, the previous month's summary to each territory's staff;
+- an account unused for almost two years: a warning a month, then a week, before its
+  anonymisation (the anonymisation itself is in inactivity.py).
 Sending is in tasks.py; this module only reads the database and writes no row.
 """
 
@@ -22,20 +24,23 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gestes.models import Geste, MonthTheme, month_mask
-from heurecivique.text import of_month
+from heurecivique.text import long_date, of_month
 from initiatives.models import Initiative
 from territories.models import Membership, Territory
 
-from .links import Action, action_path, unsubscribe_path
+from .links import Action, action_path, keep_path, unsubscribe_path
 from .models import (
     CivicHour,
     Delivery,
     Pledge,
     PledgePause,
     Volunteer,
+    anonymisation_date,
     first_of_month,
+    inactivity_warning,
     next_month,
     previous_month,
+    start_of_day,
 )
 from .progress import format_duration, progress_for
 
@@ -49,6 +54,10 @@ NUDGE_FIRST_DAY = 20
 COMEBACK_GAPS = (3, 6)
 # How many volunteers a dispatch reads at a time.
 CHUNK_SIZE = 2000
+# The warnings before an unused account is anonymised, and how many days before the date each
+# goes out. The date never comes sooner than a warning says: a first warning sent late (the
+# rule just switched on, a scheduler stopped) moves it later, and so does a late last warning.
+WARNINGS = {Kind.INACTIVE_SOON: 30, Kind.INACTIVE_LAST: 7}
 
 
 def nudge_day(reminder_day: int) -> int:
@@ -246,6 +255,40 @@ def _summaries(day: datetime.date) -> Iterator[list[Due]]:
     yield from _chunks(rows.iterator(chunk_size=CHUNK_SIZE), to_due)
 
 
+def announced_date(kind: str, warned_at: datetime.datetime, last_activity) -> datetime.date:
+    """The anonymisation date a warning announces: two years after the last activity, or
+    later if the warning itself went out late (it always gives its full notice)."""
+    notice = timezone.localdate(warned_at) + datetime.timedelta(days=WARNINGS[kind])
+    return max(anonymisation_date(last_activity), notice)
+
+
+def _inactivity_warnings(day: datetime.date, portals: Portals) -> Iterator[list[Due]]:
+    """« Votre compte sera anonymisé le … », once each per period of inactivity: a month before
+    the date, then a week before it. Bouncing addresses are planned too: their row, skipped when
+    sending, records that the warning was due, and the account is anonymised at its date all the
+    same (see inactivity.py)."""
+    first, last = Kind.INACTIVE_SOON, Kind.INACTIVE_LAST
+    # The last warning waits 23 days after the first: a month's notice in all.
+    first_before = start_of_day(day - datetime.timedelta(days=WARNINGS[first] - WARNINGS[last] - 1))
+    for kind, days_before in WARNINGS.items():
+        volunteers = Volunteer.objects.inactive_by(
+            day + datetime.timedelta(days=days_before)
+        ).exclude(inactivity_warning(kind))
+        if kind == last:
+            volunteers = volunteers.filter(inactivity_warning(first, before=first_before))
+        rows = volunteers.order_by("pk").values_list(
+            "user_id", "commune_id", "commune__department_id", "last_activity"
+        )
+
+        def to_due(row, kind=kind):
+            user_id, commune_id, department_id, last_activity = row
+            # One period of inactivity, one month: the month it reaches its two years.
+            month = first_of_month(anonymisation_date(last_activity))
+            return Due(user_id, kind, month, portals.of(commune_id, department_id))
+
+        yield from _chunks(rows.iterator(chunk_size=CHUNK_SIZE), to_due)
+
+
 def due_on(day: datetime.date) -> Iterator[list[Due]]:
     """The emails due on a day, in chunks: memory stays flat whatever the number of volunteers.
 
@@ -254,6 +297,7 @@ def due_on(day: datetime.date) -> Iterator[list[Due]]:
     yield from _reminders(day, portals)
     yield from _nudges(day, portals)
     yield from _summaries(day)
+    yield from _inactivity_warnings(day, portals)
 
 
 # --- Whether it is still wanted when its turn comes --------------------------------------------
@@ -272,6 +316,13 @@ def reason_not_to_send(delivery: Delivery) -> str:
         if not user.memberships.filter(summary_enabled=True).exists():
             return "Bilan désactivé."
         return ""
+    if delivery.kind in WARNINGS:
+        last_activity = _last_activity(user)
+        if last_activity is None:
+            return "Plus volontaire."
+        if last_activity > delivery.created_at:
+            return "Compte utilisé depuis : il est gardé."
+        return ""
     volunteer = getattr(user, "volunteer", None)
     if volunteer is None:
         return "Plus volontaire."
@@ -288,6 +339,15 @@ def reason_not_to_send(delivery: Delivery) -> str:
     if delivery.kind == Kind.NUDGE and volunteer.hours.in_month(delivery.month).exists():
         return "Heure déjà notée ce mois-ci."
     return ""
+
+
+def _last_activity(user) -> datetime.datetime | None:
+    return (
+        Volunteer.objects.filter(user=user)
+        .with_last_activity()
+        .values_list("last_activity", flat=True)
+        .first()
+    )
 
 
 # --- What it says ------------------------------------------------------------------------------
@@ -412,17 +472,22 @@ class Composer:
         territory = self.portal(delivery.territory)
         if delivery.kind == Kind.SUMMARY:
             context = _summary_context(delivery)
+        elif delivery.kind in WARNINGS:
+            context = _warning_context(delivery, territory, live)
         else:
             volunteer = delivery.user.volunteer
             context = self._volunteer_context(delivery, volunteer, territory, live)
         if not show_name:
             context["first_name"] = ""
         theme = context.get("theme")
-        unsubscribe_url = (
-            territory.url(unsubscribe_path(delivery.user_id, delivery.kind))
-            if live
-            else PREVIEW_LINK
-        )
+        # Nobody unsubscribes from being told their data is about to be erased.
+        unsubscribe_url = ""
+        if delivery.kind not in WARNINGS:
+            unsubscribe_url = (
+                territory.url(unsubscribe_path(delivery.user_id, delivery.kind))
+                if live
+                else PREVIEW_LINK
+            )
         context |= {
             "kind": delivery.kind,
             "month": delivery.month,
@@ -437,21 +502,24 @@ class Composer:
             month=of_month(delivery.month),
             month_year=of_month(delivery.month, with_year=True),
             theme=theme.title if theme else "une idée près de chez vous",
+            date=long_date(context["anonymised_on"]) if "anonymised_on" in context else "",
         )
-        template = f"volunteers/email/{delivery.kind}"
+        template = f"volunteers/email/{TEMPLATES.get(delivery.kind, delivery.kind)}"
+        headers = {
+            "Message-ID": f"<suivi-{delivery.pk}@{_mail_domain()}>",
+            "Auto-Submitted": "auto-generated",
+        }
+        if unsubscribe_url:
+            # RFC 8058: a mail client unsubscribes with one POST to this address.
+            headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         message = EmailMultiAlternatives(
             subject=subject,
             body=render_to_string(f"{template}.txt", context),
             from_email=_sender(territory),
             to=[delivery.user.email],
             connection=connection,
-            headers={
-                # RFC 8058: a mail client unsubscribes with one POST to this address.
-                "List-Unsubscribe": f"<{unsubscribe_url}>",
-                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                "Message-ID": f"<suivi-{delivery.pk}@{_mail_domain()}>",
-                "Auto-Submitted": "auto-generated",
-            },
+            headers=headers,
         )
         message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
         return message
@@ -503,6 +571,20 @@ def summary_for(territory, month: datetime.date) -> TerritorySummary:
     )
 
 
+def _warning_context(delivery: Delivery, territory, live: bool) -> dict:
+    user = delivery.user
+    last_activity = _last_activity(user)
+    return {
+        "first_name": user.first_name,
+        "last_warning": delivery.kind == Kind.INACTIVE_LAST,
+        "last_activity": last_activity,
+        "anonymised_on": announced_date(delivery.kind, delivery.created_at, last_activity),
+        "keep_url": territory.url(keep_path(user.pk)) if live else PREVIEW_LINK,
+        "login_url": territory.url(reverse("account_login")),
+        "personal_data_url": territory.url(reverse("personal_data")),
+    }
+
+
 def _summary_context(delivery: Delivery) -> dict:
     territories = Territory.objects.filter(memberships__user=delivery.user).distinct()
     return {
@@ -519,7 +601,11 @@ SUBJECTS = {
     Kind.NUDGE: "Avez-vous pu donner votre heure {month} ?",
     Kind.COMEBACK: "Une heure pour vos voisins ce mois-ci ?",
     Kind.SUMMARY: "Le bilan {month_year} de l'Heure Civique",
+    Kind.INACTIVE_SOON: "Votre compte de l'Heure Civique sera anonymisé le {date}",
+    Kind.INACTIVE_LAST: "Dernier rappel : votre compte sera anonymisé le {date}",
 }
+# The templates under volunteers/email/, when not named after the kind.
+TEMPLATES = {Kind.INACTIVE_SOON: "inactif", Kind.INACTIVE_LAST: "inactif"}
 
 
 def _mail_domain() -> str:

@@ -15,8 +15,12 @@ from heurecivique.links import BadLink, make_token, read_token
 
 ACTION_DAYS = 45
 UNSUBSCRIBE_DAYS = 400
+# « Garder mon compte » in an inactivity warning: it must work until the anonymisation date,
+# a month after the first warning, and a little beyond for a warning that went out late.
+KEEP_DAYS = 60
 _ACTION_SALT = "volunteers.links.action"
 _UNSUBSCRIBE_SALT = "volunteers.links.unsubscribe"
+_KEEP_SALT = "volunteers.links.keep"
 
 
 class Action(models.TextChoices):
@@ -42,6 +46,11 @@ def unsubscribe_path(user_id: int, kind: str) -> str:
     return reverse("unsubscribe", args=[token])
 
 
+def keep_path(user_id: int) -> str:
+    token = make_token({"u": user_id}, _KEEP_SALT)
+    return reverse("volunteers:keep_account", args=[token])
+
+
 def read_action(token: str) -> ActionLink:
     data = read_token(token, _ACTION_SALT, ACTION_DAYS)
     try:
@@ -56,5 +65,14 @@ def read_unsubscribe(token: str) -> tuple[int, str]:
     data = read_token(token, _UNSUBSCRIBE_SALT, UNSUBSCRIBE_DAYS)
     try:
         return int(data["u"]), str(data["k"])
+    except (KeyError, TypeError, ValueError):
+        raise BadLink("Ce lien n'est pas valide.") from None
+
+
+def read_keep(token: str) -> int:
+    """The user id of a « Garder mon compte » link."""
+    data = read_token(token, _KEEP_SALT, KEEP_DAYS)
+    try:
+        return int(data["u"])
     except (KeyError, TypeError, ValueError):
         raise BadLink("Ce lien n'est pas valide.") from None

@@ -1,10 +1,12 @@
+import calendar
 import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from gestes.models import Geste, Theme
@@ -24,6 +26,43 @@ def previous_month(month: datetime.date) -> datetime.date:
 
 def next_month(month: datetime.date) -> datetime.date:
     return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later (earlier if negative); past the month's end, its last day."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    last_day = calendar.monthrange(year, month + 1)[1]
+    return datetime.date(year, month + 1, min(day.day, last_day))
+
+
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of `day`, in Paris."""
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+
+
+# --- Accounts nobody uses any more (the CNIL's retention rule) -----------------------------------
+# A volunteer's account is kept INACTIVITY_MONTHS after the person's last activity (see
+# VolunteerQuerySet.with_last_activity), then anonymised: warned first by email (follow_up.py),
+# then anonymised by a nightly task (inactivity.py).
+INACTIVITY_MONTHS = 24
+# What counts as activity, besides logging an hour: signing in, the creation of the account and
+# of the volunteer profile, « Garder mon compte » in a warning email.
+ACTIVITY_FIELDS = ["user__last_login", "user__date_joined", "created_at", "kept_at"]
+
+
+def anonymisation_date(last_activity: datetime.datetime) -> datetime.date:
+    """The day an account unused since `last_activity` reaches the end of its retention."""
+    return add_months(timezone.localdate(last_activity), INACTIVITY_MONTHS)
+
+
+def inactive_before(day: datetime.date) -> datetime.datetime:
+    """The accounts whose last activity is before this moment reach their anonymisation date on
+    `day` or earlier (exactly as anonymisation_date counts)."""
+    last_day = add_months(day, -INACTIVITY_MONTHS)
+    # A 29th of February reaches its two years on the 28th, as the 28th does.
+    while anonymisation_date(start_of_day(last_day + datetime.timedelta(days=1))) <= day:
+        last_day += datetime.timedelta(days=1)
+    return start_of_day(last_day + datetime.timedelta(days=1))
 
 
 class Skill(models.Model):
@@ -72,6 +111,56 @@ class VolunteerQuerySet(models.QuerySet):
         """Who may get the monthly reminder: an active pledge and reminders switched on."""
         return self.with_active_pledge().filter(reminders_enabled=True, user__isnull=False)
 
+    def with_last_activity(self):
+        """Annotate `last_activity`, « dernière activité »: the latest of the person's last
+        sign-in, the creation of their account and profile, their last hour logged and their
+        « Garder mon compte ». An hour counts when it was logged (`created_at`), not the day it
+        was given: noting today last week's hour is today's activity."""
+        last_hour = (
+            CivicHour.objects.filter(volunteer=OuterRef("pk"))
+            .order_by("-created_at")
+            .values("created_at")[:1]
+        )
+        # Greatest() is empty on some databases as soon as one value is: the account's creation,
+        # never empty, stands in for the others.
+        joined = F("user__date_joined")
+        return self.annotate(
+            last_activity=Greatest(
+                *(Coalesce(F(field), joined) for field in ACTIVITY_FIELDS),
+                Coalesce(Subquery(last_hour), joined),
+            )
+        )
+
+    def inactive_by(self, day: datetime.date):
+        """The volunteers whose account reaches its anonymisation date on `day` or earlier.
+        Staff accounts are left out: their roles, not this rule, say how long they stay."""
+        cutoff = inactive_before(day)
+        # Each mark of activity compared first on its own: the database leaves out the active
+        # accounts from their own row, before it looks for their last hour.
+        each_before = [
+            Q(**{f"{field}__lt": cutoff}) | Q(**{f"{field}__isnull": True})
+            for field in ACTIVITY_FIELDS
+        ]
+        return (
+            self.filter(*each_before, user__isnull=False, user__is_staff=False)
+            .with_last_activity()
+            .filter(last_activity__lt=cutoff)
+        )
+
+
+def inactivity_warning(kind: str, *, before: datetime.datetime | None = None, settled=False):
+    """A condition on volunteers annotated with_last_activity(): they got this inactivity
+    warning since their last activity (planned `before` a moment; `settled`: its sending over,
+    whatever came of it)."""
+    warnings = Delivery.objects.filter(
+        user=OuterRef("user_id"), kind=kind, created_at__gt=OuterRef("last_activity")
+    )
+    if before is not None:
+        warnings = warnings.filter(created_at__lt=before)
+    if settled:
+        warnings = warnings.exclude(status=Delivery.Status.QUEUED)
+    return Exists(warnings)
+
 
 class Volunteer(models.Model):
     """A resident who gives (or has given) their monthly hour.
@@ -111,6 +200,12 @@ class Volunteer(models.Model):
         "accepte d'être contacté par sa mairie depuis le", null=True, blank=True
     )
     created_at = models.DateTimeField("inscrit le", default=timezone.now)
+    kept_at = models.DateTimeField(
+        "compte gardé le",
+        null=True,
+        blank=True,
+        help_text="Le dernier clic sur « Garder mon compte » dans un avertissement d'inactivité.",
+    )
 
     objects = VolunteerQuerySet.as_manager()
 
@@ -248,7 +343,11 @@ class CivicHour(models.Model):
         verbose_name = "heure donnée"
         verbose_name_plural = "heures données"
         ordering = ["-done_on", "-created_at"]
-        indexes = [models.Index(fields=["volunteer", "done_on"])]
+        indexes = [
+            models.Index(fields=["volunteer", "done_on"]),
+            # The last hour logged, read for each volunteer near two years without activity.
+            models.Index(fields=["volunteer", "created_at"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(minutes__gte=MIN_MINUTES) & Q(minutes__lte=MAX_MINUTES),
@@ -319,6 +418,10 @@ class Delivery(models.Model):
         NUDGE = "relance", "Relance de fin de mois"
         COMEBACK = "retour", "Nouvelles après une longue absence"
         SUMMARY = "bilan", "Bilan mensuel du territoire"
+        # Their month is the one in which the account reaches two years without activity: one
+        # of each per period of inactivity.
+        INACTIVE_SOON = "inactif-30", "Compte inactif : avertissement un mois avant"
+        INACTIVE_LAST = "inactif-7", "Compte inactif : dernier avertissement"
 
     class Status(models.TextChoices):
         QUEUED = "attente", "En attente d'envoi"
@@ -333,7 +436,7 @@ class Delivery(models.Model):
         related_name="deliveries",
         verbose_name="destinataire",
     )
-    kind = models.CharField("courriel", max_length=8, choices=Kind.choices)
+    kind = models.CharField("courriel", max_length=12, choices=Kind.choices)
     month = models.DateField("mois")
     territory = models.ForeignKey(
         "territories.Territory",

@@ -193,6 +193,7 @@ def anonymise_volunteer(*, volunteer: Volunteer) -> None:
     volunteer.availability = []
     volunteer.reminders_enabled = False
     volunteer.contact_consent_at = None
+    volunteer.kept_at = None
     volunteer.save()
 
 
@@ -229,6 +230,12 @@ def skip_month(*, user, month: datetime.date) -> None:
         Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.QUEUED).update(
             status=Delivery.Status.SKIPPED, detail="« Pas ce mois-ci »."
         )
+
+
+def keep_account(*, volunteer: Volunteer) -> None:
+    """« Garder mon compte » in an inactivity warning: it counts as activity, so no other
+    warning goes out and the anonymisation date moves two years on."""
+    Volunteer.objects.filter(pk=volunteer.pk).update(kept_at=timezone.now())
 
 
 PREFERENCE_FIELDS = {

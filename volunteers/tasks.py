@@ -11,6 +11,9 @@ Exactly once per person, kind and month:
 - `requeue_stale` queues again the rows whose task was lost (Redis emptied, say).
 Temporary SMTP errors (4xx, connection lost) are retried with a doubling delay, up to
 REMINDER_MAX_ATTEMPTS; a permanent refusal of the address (5xx) marks it as bouncing.
+
+Each night, `anonymise_inactive` anonymises the accounts unused for two years once warned
+(inactivity.py).
 """
 
 import datetime
@@ -27,6 +30,7 @@ from django.utils import timezone
 from heurecivique.celery import publish
 from heurecivique.email import describe_failure, permanent_refusal
 
+from . import inactivity
 from .follow_up import Composer, due_on, reason_not_to_send
 from .models import Delivery
 
@@ -183,3 +187,11 @@ def resend(delivery: Delivery) -> None:
             status=Delivery.Status.QUEUED, attempts=0, detail="", enqueued_at=timezone.now()
         )
         _enqueue([delivery.pk])
+
+
+@shared_task
+def anonymise_inactive(day: str | None = None) -> int:
+    """Anonymise the accounts unused for two years whose last warning went out a week ago
+    (ISO date; default: today in Paris). Returns how many."""
+    day = datetime.date.fromisoformat(day) if day else timezone.localdate()
+    return inactivity.anonymise_inactive(day=day)

@@ -16,4 +16,5 @@ urlpatterns = [
     path("gestes/<slug:slug>/", views.choose_geste, name="choose_geste"),
     path("courriels/", views.email_preferences, name="email_preferences"),
     path("courriel/<str:token>/", views.email_action, name="email_action"),
+    path("garder-mon-compte/<str:token>/", views.keep_account, name="keep_account"),
 ]

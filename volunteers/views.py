@@ -20,8 +20,16 @@ from . import services
 from .attestation import attestation_pdf
 from .follow_up import Composer, spread_reminder_day
 from .forms import AttestationForm, CivicHourForm, EmailPreferencesForm, VolunteerForm
-from .links import Action, BadLink, read_action, read_unsubscribe
-from .models import CivicHour, Delivery, Volunteer, first_of_month, previous_month
+from .links import Action, BadLink, read_action, read_keep, read_unsubscribe
+from .models import (
+    CivicHour,
+    Delivery,
+    Volunteer,
+    anonymisation_date,
+    first_of_month,
+    inactivity_warning,
+    previous_month,
+)
 from .progress import progress_for
 
 
@@ -335,6 +343,43 @@ def email_action(request, token):
         context["acted"] = True
     context["already_done"] = already_done
     return render(request, "volunteers/email_action.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def keep_account(request, token):
+    """« Garder mon compte », from an inactivity warning: opening the link shows a page, its
+    button keeps the account (mail scanners open links)."""
+    try:
+        user_id = read_keep(token)
+    except BadLink as error:
+        return _bad_link(request, error.message)
+    volunteer = (
+        Volunteer.objects.select_related("user")
+        .with_last_activity()
+        .annotate(warned=inactivity_warning(Delivery.Kind.INACTIVE_SOON))
+        .filter(user_id=user_id, user__is_active=True)
+        .first()
+    )
+    if volunteer is None:
+        return _bad_link(
+            request,
+            "Ce lien ne correspond plus à aucun compte : il a peut-être déjà été anonymisé. "
+            "Vous pouvez vous inscrire de nouveau à tout moment.",
+            status=404,
+        )
+    kept = request.method == "POST"
+    if kept:
+        services.keep_account(volunteer=volunteer)
+        volunteer.last_activity = timezone.now()
+    context = {
+        "volunteer": volunteer,
+        "kept": kept,
+        "kept_until": anonymisation_date(volunteer.last_activity),
+        # Signed in since the warning, say: there is nothing left to do.
+        "safe": not volunteer.warned,
+    }
+    return render(request, "volunteers/keep_account.html", context)
 
 
 @never_cache

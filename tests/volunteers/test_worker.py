@@ -15,7 +15,18 @@ from django.db import connection
 from django.utils import timezone
 
 from heurecivique.celery import app as celery_app
-from volunteers.models import CivicHour, Delivery, Pledge, Volunteer, first_of_month, previous_month
+from volunteers.models import (
+    INACTIVITY_MONTHS,
+    CivicHour,
+    Delivery,
+    Pledge,
+    Volunteer,
+    add_months,
+    anonymisation_date,
+    first_of_month,
+    previous_month,
+    start_of_day,
+)
 from volunteers.tasks import dispatch
 
 from ..worker import CeleryWorker, database_url, wait_for
@@ -170,3 +181,47 @@ def test_a_451_then_250_delivers_once_and_a_550_marks_the_address(
     # Bouncing: left out of the next plans.
     Delivery.objects.all().delete()
     assert dispatch(DAY.isoformat()) == 2
+
+
+def test_the_inactivity_warnings_go_out_exactly_once_on_the_worker(
+    worker, smtp_server, orleans_commune, loiret, settings
+):
+    settings.REMINDER_BATCH_SIZE = 15
+    # Unused for two years forty days from now: no sign-in, no hour since.
+    in_forty_days = timezone.localdate() + datetime.timedelta(days=40)
+    since = start_of_day(add_months(in_forty_days, -INACTIVITY_MONTHS)).replace(hour=12)
+    date = anonymisation_date(since)
+    User = get_user_model()
+    users = User.objects.bulk_create(
+        [
+            User(email=f"inactif{n:03d}@example.org", date_joined=since, last_login=since)
+            for n in range(40)
+        ]
+    )
+    Volunteer.objects.bulk_create(
+        [Volunteer(user=user, commune=orleans_commune, created_at=since) for user in users]
+    )
+    inactive = list(Volunteer.objects.select_related("user"))
+
+    assert dispatch((date - datetime.timedelta(days=30)).isoformat()) == 40
+    worker().start()
+    wait_for(
+        lambda: Delivery.objects.filter(status=Status.SENT).count() == 40, 60, "40 first warnings"
+    )
+    # The next mornings plan nothing more, until the last week.
+    for before in (30, 29, 8):
+        assert dispatch((date - datetime.timedelta(days=before)).isoformat()) == 0
+    assert dispatch((date - datetime.timedelta(days=7)).isoformat()) == 40
+    wait_for(
+        lambda: Delivery.objects.filter(status=Status.SENT).count() == 80, 60, "40 last warnings"
+    )
+    assert dispatch((date - datetime.timedelta(days=6)).isoformat()) == 0
+    wait_for(lambda: True, 1, "")
+
+    counts = collections.Counter(
+        (message["To"], str(message["Subject"]).strip().startswith("Dernier rappel"))
+        for message in smtp_server.messages
+    )
+    expected = {(v.user.email, last) for v in inactive for last in (False, True)}
+    assert set(counts) == expected
+    assert {key: n for key, n in counts.items() if n != 1} == {}
