@@ -1,5 +1,6 @@
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -89,3 +90,23 @@ class TwoFactorAuthentication(Authenticator):
         proxy = True
         verbose_name = "double authentification"
         verbose_name_plural = "doubles authentifications"
+
+
+class Session(AbstractBaseSession):
+    """A browser's session, with the account signed in to it (accounts/sessions.py): deleting
+    an account ends all its sessions, on every device, and what they held (Django's own table
+    cannot tell whose a session is without decoding every one)."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=True
+    )
+
+    class Meta:
+        verbose_name = "session"
+        verbose_name_plural = "sessions"
+
+    @classmethod
+    def get_session_store_class(cls):
+        from .sessions import SessionStore
+
+        return SessionStore

@@ -8,6 +8,7 @@ import csv
 import io
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -19,6 +20,8 @@ from mobilisation.models import Signature
 from territories.models import Membership
 from volunteers.models import Delivery, Volunteer
 from volunteers.services import anonymise_volunteer
+
+from .models import OutgoingEmail
 
 
 def _date(value) -> str | None:
@@ -48,7 +51,13 @@ def collect(user) -> dict:
             }
             for m in Membership.objects.filter(user=user).select_related("territory")
         ],
-    }
+        # The secrets stay out of the file: it says only what protects the account.
+        "double authentification": [
+            {"moyen": a.get_type_display(), "activé le": _date(a.created_at),
+             "dernière utilisation": _date(a.last_used_at)}
+            for a in Authenticator.objects.filter(user=user)
+        ],
+    }  # fmt: skip
     volunteer = (
         Volunteer.objects.filter(user=user)
         .select_related("commune")
@@ -69,6 +78,7 @@ def collect(user) -> dict:
             "nouvelles après une longue absence": volunteer.reengagement_enabled,
             "accepte d'être contacté par sa mairie depuis le": _date(volunteer.contact_consent_at),
             "inscrit le": _date(volunteer.created_at),
+            "compte gardé le": _date(volunteer.kept_at),
         }
         data["engagements"] = [
             {
@@ -100,14 +110,11 @@ def collect(user) -> dict:
          "état": d.get_status_display(), "envoyé le": _date(d.sent_at)}
         for d in Delivery.objects.filter(user=user).order_by("month", "kind")
     ]  # fmt: skip
-    emails = {user.email.lower()} | {
-        a.email.lower() for a in EmailAddress.objects.filter(user=user)
-    }
     data["signatures de l'Appel"] = [
         {"nom": f"{s.first_name} {s.last_name}", "mandat": s.mandate_label, "lieu": s.place,
          "adresse": s.email, "mot de soutien": s.word, "état": s.get_status_display(),
          "signée le": _date(s.created_at)}
-        for s in Signature.objects.filter(email__in=emails).select_related("commune", "department")
+        for s in signatures_of(user).select_related("commune", "department")
     ]  # fmt: skip
     data["initiatives présentées"] = [
         {"titre": i.title, "commune": i.commune.name, "état": i.get_status_display(),
@@ -152,20 +159,51 @@ def as_csv(data: dict) -> str:
     return "\ufeff" + output.getvalue()
 
 
+def addresses_of(user) -> set[str]:
+    """Every email address of the person, lower-case."""
+    return {user.email.lower()} | {
+        address.lower()
+        for address in EmailAddress.objects.filter(user=user).values_list("email", flat=True)
+    }
+
+
+def signatures_of(user):
+    """The signatures of the Appel made with one of the person's addresses."""
+    return Signature.objects.filter(email__in=addresses_of(user))
+
+
 @transaction.atomic
-def delete_account(user) -> None:
-    """Erase the person: their account, addresses, roles, messages, unpublished ideas and
-    initiatives, and traces in the admin history. Their hours stay, anonymous, so that the
-    programme's statistics do not change; what they published stays, unsigned.
+def delete_account(user, *, withdraw_signatures: bool = False) -> None:
+    """Erase the person: their account, addresses, roles, sessions on every device, messages,
+    the initiatives they presented (with their photos: their words and contact details are in
+    them), unpublished ideas, emails still waiting for them, and traces in the admin history.
+    Their hours stay, anonymous, so that the programme's statistics do not change; published
+    ideas stay, unsigned. Their signatures of the Appel are withdrawn if they ask, otherwise
+    they stay public (a public act of an elected official) without the address.
     """
+    addresses = addresses_of(user)
     volunteer = Volunteer.objects.filter(user=user).first()
     if volunteer:
         anonymise_volunteer(volunteer=volunteer)
     # Ideas not yet published are the person's drafts; published ones stay, unsigned.
     Geste.objects.filter(proposed_by=user).exclude(status=Geste.Status.PUBLISHED).delete()
-    Initiative.objects.filter(organiser=user).exclude(status=Initiative.Status.PUBLISHED).delete()
+    Initiative.objects.filter(organiser=user).delete()  # photo files follow (initiatives.signals)
+    signatures = Signature.objects.filter(email__in=addresses)
+    if withdraw_signatures:
+        signatures.delete()
+    else:
+        for signature in signatures:
+            signature.email = f"adresse-effacee-{signature.pk}@signature.invalid"
+            signature.save(update_fields=["email"])
+    # Emails still waiting for the person (the queue holds a few rows, seldom more).
+    waiting = OutgoingEmail.objects.values_list("pk", "to")
+    OutgoingEmail.objects.filter(
+        pk__in=[pk for pk, to in waiting if addresses & {a.lower() for a in to}]
+    ).delete()
     # The admin history names the objects it touched ("jeanne@example.org"): forget those.
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(get_user_model()), object_id=str(user.pk)
     ).delete()
-    user.delete()  # cascades to email addresses, roles and the person's own admin history
+    # Cascades to email addresses, roles, sessions, follow-up log, second factors, and the
+    # person's own admin history.
+    user.delete()

@@ -163,11 +163,14 @@ def personal_data_export(request, fmt):
 @reauthentication_required(allow_get=True)
 def delete_account(request):
     """Delete my account: a confirmation page, then the password, then it is done."""
+    context = {"signatures": personal_data_module.signatures_of(request.user).count()}
     if request.method == "POST":
         if request.POST.get("confirm") != "oui":
             messages.error(request, "Cochez la case pour confirmer la suppression de votre compte.")
-            return render(request, "account/delete_account.html", status=400)
-        personal_data_module.delete_account(request.user)
+            return render(request, "account/delete_account.html", context, status=400)
+        personal_data_module.delete_account(
+            request.user, withdraw_signatures=request.POST.get("signatures") == "retirer"
+        )
         logout(request)
         messages.success(
             request,
@@ -175,4 +178,4 @@ def delete_account(request):
             "données : elles restent comptées, sans votre nom.",
         )
         return redirect("home")
-    return render(request, "account/delete_account.html")
+    return render(request, "account/delete_account.html", context)

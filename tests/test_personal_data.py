@@ -3,22 +3,37 @@
 import csv
 import io
 import json
+from html import unescape
+from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.admin.models import ADDITION, LogEntry
+from django.core import serializers
 from django.core.cache import cache
-from django.db import models
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.mail import EmailMessage
+from django.core.serializers.json import DjangoJSONEncoder
+from django.test import Client
 from django.urls import reverse
+from PIL import Image
 
+from accounts.models import Session
+from gestes.models import Geste
+from heurecivique.email import queue_email
+from heurecivique.images import photo_variants
 from initiatives.models import Initiative, InterestMessage
+from initiatives.services import add_photo
 from volunteers.models import CivicHour, Volunteer
 from volunteers.stats import counters_for
 
 from .factories import (
     PASSWORD,
     CivicHourFactory,
+    GesteFactory,
     InitiativeFactory,
+    SignatureFactory,
     UserFactory,
     VolunteerFactory,
 )
@@ -105,48 +120,84 @@ def test_the_csv_export_holds_the_same(client, zephirine, someone_else):
     assert "autre@example.org" not in values
 
 
-def _every_text_value_containing(needle: str) -> list[str]:
-    """Every row of every table whose text columns contain the needle."""
-    found = []
+MARKERS = (EMAIL, "zephirine", "Zéphirine", "Quatrebarbes", "06 12 34 56 78")
+
+
+def _dump() -> str:
+    """Every row of every table, as text; sessions decoded (they are stored encoded)."""
+    rows = []
     for model in apps.get_models():
-        fields = [
-            f.name
-            for f in model._meta.get_fields()
-            if isinstance(f, models.CharField | models.TextField | models.JSONField) and f.concrete
-        ]
-        for name in fields:
-            lookup = f"{name}__icontains"
-            if isinstance(model._meta.get_field(name), models.JSONField):
-                matches = [
-                    v for v in model.objects.values_list(name, flat=True) if needle in str(v)
-                ]
-            else:
-                matches = list(
-                    model.objects.filter(**{lookup: needle}).values_list(name, flat=True)
-                )
-            found += [f"{model.__name__}.{name}: {m}" for m in matches]
-    return found
+        rows += serializers.serialize("python", model.objects.all())
+        if model is Session:
+            rows += [session.get_decoded() for session in Session.objects.all()]
+    return json.dumps(rows, cls=DjangoJSONEncoder, ensure_ascii=False).lower()
+
+
+def _media_files() -> dict[Path, bytes]:
+    root = Path(settings.MEDIA_ROOT)
+    return {path: path.read_bytes() for path in root.rglob("*") if path.is_file()}
+
+
+def _photo(initiative, alt_text):
+    image = Image.new("RGB", (900, 600), "#2a6f4e")
+    upload = io.BytesIO()
+    image.save(upload, format="JPEG")
+    variants = photo_variants(SimpleUploadedFile("p.jpg", upload.getvalue()), max_bytes=10**7)
+    return add_photo(initiative=initiative, variants=variants, alt_text=alt_text, position=0)
+
+
+@pytest.fixture
+def zephirine_everywhere(zephirine, orleans_commune, client):
+    """Zéphirine as the auditor found her: a published initiative with her phone, photos of a
+    draft, a signature of the Appel, a session on another device, an email waiting for her."""
+    published = InitiativeFactory(
+        commune=orleans_commune, organiser=zephirine, run_by="Zéphirine Quatrebarbes",
+        how_to_join="Appelez Zéphirine au 06 12 34 56 78 ou écrivez à " + EMAIL,
+    )  # fmt: skip
+    photos = [
+        _photo(published, "Le jardin de Zéphirine"),
+        _photo(Initiative.objects.get(title="Les goûters de Zéphirine"), "Un goûter"),
+    ]
+    SignatureFactory(email=EMAIL, first_name="Zéphirine", last_name="Quatrebarbes",
+                     commune=orleans_commune)  # fmt: skip
+    GesteFactory(title="L'idée de Zéphirine", proposed_by=zephirine, status=Geste.Status.PROPOSED)
+    queue_email(EmailMessage("Bonjour Zéphirine", "…", to=[EMAIL]))
+    other_device = Client()
+    other_device.force_login(zephirine)
+    files = [Path(image.path) for photo in photos for image in (photo.small, photo.large)]
+    assert all(path.exists() for path in files)
+    return files
 
 
 def test_deleting_my_account_erases_me_and_keeps_the_statistics(
-    client, zephirine, someone_else, loiret, national, national_admin
-):
+    client, zephirine, zephirine_everywhere, someone_else, loiret, national, national_admin,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
     # The admin history names the account it touched: that trace must go too.
     LogEntry.objects.log_actions(
         user_id=national_admin.pk, queryset=[zephirine], action_flag=ADDITION
     )
-    assert _every_text_value_containing("Quatrebarbes")
+    dump = _dump()
+    assert all(marker.lower() in dump for marker in MARKERS)
     before = (counters_for(loiret), counters_for(national))
     client.force_login(zephirine)
-    page = client.get(reverse("delete_account"))
-    assert page.status_code == 200
+    page = client.get(reverse("delete_account")).content.decode()
+    assert "Votre signature de l'Appel" in unescape(page)
 
     _reauthenticate(client)
-    response = client.post(reverse("delete_account"), {"confirm": "oui"}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("delete_account"), {"confirm": "oui", "signatures": "retirer"}, follow=True
+        )
     assert "Votre compte est supprimé" in response.content.decode()
 
-    for needle in (EMAIL, "zephirine", "Quatrebarbes", "Zéphirine"):
-        assert _every_text_value_containing(needle) == [], needle
+    dump = _dump()
+    for marker in MARKERS:
+        assert marker.lower() not in dump, marker
+    media = _media_files()
+    assert not any(path in media for path in zephirine_everywhere)
+    for marker in MARKERS:
+        assert not [path for path, content in media.items() if marker.encode() in content]
     assert Volunteer.objects.filter(user__isnull=True).count() == 1
     assert CivicHour.objects.count() == 2
     cache.clear()
@@ -156,6 +207,16 @@ def test_deleting_my_account_erases_me_and_keeps_the_statistics(
     assert someone_else.quartier == "Argonne"
     assert client.get(reverse("volunteers:dashboard")).status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+def test_a_signature_kept_after_deletion_loses_its_address(client, zephirine, orleans_commune):
+    signature = SignatureFactory(email=EMAIL, commune=orleans_commune, last_name="Quatrebarbes")
+    client.force_login(zephirine)
+    _reauthenticate(client)
+    client.post(reverse("delete_account"), {"confirm": "oui", "signatures": "garder"})
+    signature.refresh_from_db()
+    assert signature.last_name == "Quatrebarbes" and signature.status == "verifiee"
+    assert "zephirine" not in signature.email and signature.email.endswith(".invalid")
 
 
 def test_deletion_needs_the_box_ticked(client, zephirine):

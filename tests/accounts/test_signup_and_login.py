@@ -3,6 +3,8 @@
 import re
 
 from django.contrib.auth import get_user_model
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.http import HttpRequest
 from django.urls import reverse
 
 from tests.factories import PASSWORD
@@ -134,3 +136,13 @@ def test_repeated_failed_logins_are_rate_limited(client, resident):
     )
     assert "Trop de tentatives" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_the_messages_cookie_never_carries_an_address(client, resident):
+    response = client.post(
+        reverse("account_login"), {"login": resident.email, "password": PASSWORD}
+    )
+    cookie = response.cookies["messages"].value
+    texts = [str(m) for m in CookieStorage(HttpRequest())._decode(cookie)]
+    assert texts == ["Vous êtes connecté(e)."]
+    assert resident.email not in cookie
