@@ -4,7 +4,7 @@ from django.contrib.admin.options import ShowFacets
 from django.db.models import Q
 
 from heurecivique.moderation import reject_with_reason
-from territories.admin import TerritoryScopedAdmin
+from territories.admin import TerritoryScopedAdmin, contact_label, with_contact_visibility
 from territories.scope import staff_scope
 
 from . import services
@@ -47,14 +47,22 @@ class GesteAdmin(TerritoryScopedAdmin):
     """The gestes of my territory and the moderation queue of the idea box."""
 
     form = GesteAdminForm
-    list_display = ["title", "status", "territory_name", "kind", "proposed_by", "created_at"]
+    list_display = ["title", "status", "territory_name", "kind", "author", "created_at"]
     list_filter = ["status", "kind", "themes", "territory"]
     search_fields = ["title", "summary"]
     list_select_related = ["territory", "proposed_by"]
-    readonly_fields = ["proposed_by", "moderated_by", "moderated_at", "created_at"]
+    readonly_fields = ["author", "moderated_by", "moderated_at", "created_at"]
     prepopulated_fields = {"slug": ["title"]}
     actions = ["approve", "reject", "promote"]
     show_facets = ShowFacets.ALWAYS  # the moderation queue shows its counts
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("proposed_by__volunteer")
+        return with_contact_visibility(queryset, request, "proposed_by")
+
+    @admin.display(description="proposé par", ordering="proposed_by__last_name")
+    def author(self, geste):
+        return contact_label(geste.proposed_by, geste.contact_visible)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

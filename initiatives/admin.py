@@ -6,7 +6,12 @@ from django.utils.safestring import mark_safe
 from gestes.models import Geste
 from heurecivique.moderation import reject_with_reason
 from outils.models import Kit
-from territories.admin import TerritoryScopedAdmin, TerritoryScopedInline
+from territories.admin import (
+    TerritoryScopedAdmin,
+    TerritoryScopedInline,
+    contact_label,
+    with_contact_visibility,
+)
 from territories.scope import staff_scope
 
 from . import services
@@ -33,11 +38,11 @@ class PhotoInline(TerritoryScopedInline):
 class InitiativeAdmin(TerritoryScopedAdmin):
     """The initiatives of my territory's communes, and their moderation queue."""
 
-    list_display = ["title", "status", "commune", "featured", "organiser", "created_at"]
+    list_display = ["title", "status", "commune", "featured", "author", "created_at"]
     list_filter = ["status", "featured", "themes", "commune"]
     search_fields = ["title", "summary", "run_by"]
     list_select_related = ["commune", "organiser"]
-    readonly_fields = ["organiser", "moderated_by", "moderated_at", "published_at", "created_at"]
+    readonly_fields = ["author", "moderated_by", "moderated_at", "published_at", "created_at"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["commune"]
     inlines = [PhotoInline]
@@ -59,7 +64,7 @@ class InitiativeAdmin(TerritoryScopedAdmin):
         "status",
         "featured",
         "moderation_note",
-        "organiser",
+        "author",
         "moderated_by",
         "moderated_at",
         "published_at",
@@ -68,6 +73,14 @@ class InitiativeAdmin(TerritoryScopedAdmin):
 
     def scope_queryset(self, queryset, scope):
         return queryset.filter(commune__in=scope.communes())
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("organiser__volunteer")
+        return with_contact_visibility(queryset, request, "organiser")
+
+    @admin.display(description="présentée par", ordering="organiser__last_name")
+    def author(self, initiative):
+        return contact_label(initiative.organiser, initiative.contact_visible)
 
     def save_model(self, request, obj, form, change):
         previous = form.initial.get("status")

@@ -2,13 +2,15 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.auth import get_user_model
-from django.db.models import BLANK_CHOICE_DASH
+from django.db.models import BLANK_CHOICE_DASH, BooleanField, ExpressionWrapper, Q, Value
 from django.utils.html import format_html
 
 from heurecivique.images import reencode_image
 
 from .models import Commune, Department, Membership, PortalHost, Quartier, Territory
 from .scope import staff_scope
+
+NO_CONSENT = "— sans accord pour être contacté(e)"
 
 ALL_ROLES = frozenset(Membership.Role.values)
 NATIONAL_ONLY = frozenset({Membership.Role.NATIONAL_ADMIN})
@@ -81,6 +83,29 @@ class TerritoryScopedAdmin(admin.ModelAdmin):
                 entry = (entry, admin.RelatedOnlyFieldListFilter)
             scoped.append(entry)
         return scoped
+
+
+def with_contact_visibility(queryset, request, person: str):
+    """Annotate `contact_visible`: whether this staff member may see the name and address of
+    the resident at `person` (a path to an account). The national team may; the others only
+    when the person agreed to be contacted by their mairie (their volunteer profile's consent)."""
+    if staff_scope(request).is_national:
+        visible = Value(True)
+    else:
+        visible = Q(**{f"{person}__volunteer__contact_consent_at__isnull": False})
+    return queryset.annotate(
+        contact_visible=ExpressionWrapper(visible, output_field=BooleanField())
+    )
+
+
+def contact_label(user, visible: bool) -> str:
+    """A resident in an admin list or page: named only where with_contact_visibility allows."""
+    if user is None:
+        return "—"
+    if not visible:
+        return NO_CONSENT
+    name = user.get_full_name()
+    return user.email if name == user.email else f"{name} ({user.email})"
 
 
 class TerritoryScopedInline(admin.TabularInline):

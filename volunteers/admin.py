@@ -6,7 +6,7 @@ import datetime
 from csp.constants import NONE, SELF
 from csp.decorators import csp_replace
 from django.contrib import admin, messages
-from django.db.models import Case, Exists, OuterRef, Q, Subquery, Sum, When
+from django.db.models import Exists, OuterRef, Q, Subquery, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -15,14 +15,13 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
-from territories.admin import TerritoryScopedAdmin
+from territories.admin import NO_CONSENT, TerritoryScopedAdmin, with_contact_visibility
 from territories.scope import staff_scope
 
 from .follow_up import WARNINGS, preview
 from .models import CivicHour, Delivery, Skill, Volunteer, first_of_month, next_month
 from .tasks import resend
 
-NO_CONSENT = "— sans accord pour être contacté(e)"
 PREVIEW_POLICY = {
     "default-src": [NONE],
     "style-src": ["'unsafe-inline'"],
@@ -417,22 +416,14 @@ class DeliveryAdmin(TerritoryScopedAdmin):
         return False
 
     def get_queryset(self, request):
-        # The address shows for the staff's own summaries, and for volunteers who agreed to
-        # be contacted; the national team sees all of them.
-        visible = Q(kind=Delivery.Kind.SUMMARY) | Q(
-            user__volunteer__contact_consent_at__isnull=False
-        )
-        if staff_scope(request).is_national:
-            visible = Q(pk__isnull=False)
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(address_visible=Case(When(visible, then=True), default=False))
-        )
+        # The address shows for the staff's own summaries, and where contact is allowed.
+        return with_contact_visibility(super().get_queryset(request), request, "user")
 
     @admin.display(description="destinataire")
     def recipient(self, delivery):
-        return delivery.user.email if delivery.address_visible else NO_CONSENT
+        if delivery.contact_visible or delivery.kind == Delivery.Kind.SUMMARY:
+            return delivery.user.email
+        return NO_CONSENT
 
     @admin.action(description="Envoyer de nouveau les courriels choisis", permissions=["view"])
     def send_again(self, request, queryset):

@@ -232,8 +232,11 @@ def test_the_national_team_resets_the_second_factor_of_someone_who_lost_it(
     assert client.get(reverse("admin:index")).url == ACTIVATE
 
 
-def test_signing_in_by_email_code_still_asks_for_the_apps_code(client, smtp_server, loiret_agent):
-    client.post(reverse("account_request_login_code"), {"email": loiret_agent.email})
+def test_signing_in_by_email_code_still_asks_for_the_apps_code(
+    client, smtp_server, loiret_agent, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_request_login_code"), {"email": loiret_agent.email})
     body = smtp_server.messages[-1].get_body(preferencelist=("plain",)).get_content()
     emailed = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})\r?$", body, re.MULTILINE).group(1)
     response = client.post(reverse("account_confirm_login_code"), {"code": emailed})
