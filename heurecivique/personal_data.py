@@ -4,7 +4,6 @@ It lives in the project package because it gathers what every app knows of the p
 app that stores personal data adds its part here, explicitly.
 """
 
-import csv
 import io
 
 from allauth.account.models import EmailAddress
@@ -22,6 +21,7 @@ from volunteers.models import Delivery, Volunteer
 from volunteers.services import anonymise_volunteer
 
 from .models import OutgoingEmail
+from .spreadsheets import SpreadsheetWriter
 
 
 def _date(value) -> str | None:
@@ -136,7 +136,7 @@ def collect(user) -> dict:
 def as_csv(data: dict) -> str:
     """One line per value (rubrique, élément, champ, valeur), for a spreadsheet in French."""
     output = io.StringIO()
-    writer = csv.writer(output, delimiter=";")
+    writer = SpreadsheetWriter(output)
     writer.writerow(["rubrique", "élément", "champ", "valeur"])
 
     def rows(section, item, value):
@@ -155,8 +155,7 @@ def as_csv(data: dict) -> str:
 
     for section, value in data.items():
         rows(section, "", value)
-    # A byte-order mark, so that spreadsheet software reads the accents right.
-    return "\ufeff" + output.getvalue()
+    return output.getvalue()
 
 
 def addresses_of(user) -> set[str]:

@@ -245,3 +245,12 @@ def test_the_page_lists_the_ways_to_see_fix_and_delete(client, zephirine):
 def test_an_unknown_export_format_is_not_found(client, zephirine):
     client.force_login(zephirine)
     assert client.post("/compte/donnees/export.xml").status_code == 404
+
+
+def test_my_csv_export_runs_no_formula_either(client, zephirine):
+    Volunteer.objects.filter(user=zephirine).update(quartier="=1+1")
+    client.force_login(zephirine)
+    _reauthenticate(client)
+    response = _export(client, "csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert [row[3] for row in rows if row[2] == "quartier"] == ["'=1+1"]

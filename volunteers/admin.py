@@ -1,6 +1,5 @@
 """Staff side: the volunteers of my territory, read-only, and their contact only with consent."""
 
-import csv
 import datetime
 
 from csp.constants import NONE, SELF
@@ -15,6 +14,7 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
+from heurecivique.spreadsheets import SpreadsheetWriter
 from territories.admin import NO_CONSENT, TerritoryScopedAdmin, with_contact_visibility
 from territories.scope import staff_scope
 
@@ -285,8 +285,7 @@ class VolunteerAdmin(TerritoryScopedAdmin):
         response["Content-Disposition"] = (
             f'attachment; filename="volontaires-{timezone.localdate():%Y-%m-%d}.csv"'
         )
-        response.write("\ufeff")  # so that spreadsheet software reads the accents right
-        writer = csv.writer(response, delimiter=";")
+        writer = SpreadsheetWriter(response)
         writer.writerow(
             [
                 "Prénom",

@@ -195,3 +195,22 @@ def test_the_preview_shows_this_months_email_with_dead_links_and_no_name_without
     # Not another department's volunteer.
     other = reverse("admin:volunteers_volunteer_email_preview", args=[people["bordeaux"].pk])
     assert loiret_admin.get(other).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "typed", ['=HYPERLINK("http://exemple.invalid";"Cliquez")', "+33 6", "-2+3", "@SUM(1)",
+              "\t=1+1", "\r=1+1"],
+)  # fmt: skip
+def test_the_csv_export_never_hands_a_formula_to_the_spreadsheet(loiret_admin, people, typed):
+    volunteer = people["consenting"]
+    volunteer.quartier = typed
+    volunteer.save()
+    volunteer.user.first_name = typed
+    volunteer.user.save()
+    response = loiret_admin.post(
+        reverse(CHANGELIST), {"action": "export_contacts", "_selected_action": [volunteer.pk]}
+    )
+    [header, row] = csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";")
+    assert row[header.index("Prénom")] == "'" + typed
+    assert row[header.index("Quartier")] == "'" + typed
+    assert row[header.index("Commune")] == "Orléans"  # the rest is untouched
