@@ -1,7 +1,8 @@
 """Reactions to allauth's account events."""
 
 from allauth.account.internal.flows.login import record_authentication
-from allauth.account.signals import email_changed
+from allauth.account.models import EmailAddress
+from allauth.account.signals import email_changed, password_reset
 from allauth.mfa.signals import authenticator_added
 from django.dispatch import receiver
 
@@ -22,3 +23,13 @@ def count_enrolment_as_second_factor(sender, request, user, authenticator, **kwa
         record_authentication(
             request, user, "mfa", id=authenticator.pk, type=authenticator.type, enrolled=True
         )
+
+
+@receiver(password_reset)
+def a_reset_link_proves_the_address(sender, request, user, **kwargs):
+    """Choosing a password from the link of an email proves the person reads that address: an
+    account with a single address (a staff member invited by give_role) needs no second email
+    to verify it."""
+    addresses = EmailAddress.objects.filter(user=user)
+    if addresses.count() == 1:
+        addresses.filter(verified=False).update(verified=True)

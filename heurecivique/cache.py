@@ -9,6 +9,8 @@ What this means while Redis is down:
 - rate limits (login, sign-up, forms) are counted in each process's memory: still enforced,
   but per process, so a client spread over N web processes gets at most N times the limit;
 - sessions are unaffected: they live in the database.
+Once Redis answers again, the keys a process wrote or deleted meanwhile are deleted from it:
+what Redis still holds for them (a portal's old name, say) is older than the database.
 """
 
 import logging
@@ -22,12 +24,16 @@ logger = logging.getLogger(__name__)
 
 # How long a process leaves Redis alone after it failed to answer.
 RETRY_AFTER = 5.0
+# Writes of a pause that are replayed as deletions when Redis is back (beyond: none kept).
+MAX_MISSED_KEYS = 10_000
+WRITES = {"add", "set", "touch", "delete", "incr", "set_many", "delete_many"}
 
 
 class ResilientRedisCache(RedisCache):
     # Per process, as the fallback is: each process finds out about Redis by itself.
     _down_until = 0.0
     _fallback = LocMemCache("heurecivique-fallback", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
+    _missed: set = set()
 
     @classmethod
     def redis_is_paused(cls) -> bool:
@@ -36,6 +42,9 @@ class ResilientRedisCache(RedisCache):
     def _call(self, method: str, *args, **kwargs):
         if not self.redis_is_paused():
             try:
+                if self._missed:
+                    super().delete_many(list(self._missed))
+                    self._missed.clear()
                 return getattr(super(), method)(*args, **kwargs)
             except (RedisError, OSError) as error:
                 logger.warning(
@@ -44,6 +53,9 @@ class ResilientRedisCache(RedisCache):
                     RETRY_AFTER,
                 )
                 ResilientRedisCache._down_until = time.monotonic() + RETRY_AFTER
+        if method in WRITES and args and len(self._missed) < MAX_MISSED_KEYS:
+            keys = args[0]
+            self._missed.update(keys if isinstance(keys, dict | list | tuple) else [keys])
         return getattr(self._fallback, method)(*args, **kwargs)
 
     def add(self, *args, **kwargs):

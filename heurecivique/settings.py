@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "heurecivique.middleware.PrivacyHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -232,6 +233,7 @@ ACCOUNT_RATE_LIMITS = {
     "initiative_proposal": "5/h/user",
     "initiative_interest": "10/h/user",
     "appeal_signature": "10/h/ip",
+    "resend_emails": "10/h/user",
 }
 
 # Two-factor authentication (allauth.mfa): an authenticator app and recovery codes. Staff must

@@ -1,14 +1,16 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path
-from django.contrib.auth import get_user_model
 from django.db.models import BLANK_CHOICE_DASH, BooleanField, ExpressionWrapper, Q, Value
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.html import format_html
 
 from heurecivique.images import reencode_image
 
 from .models import Commune, Department, Membership, PortalHost, Quartier, Territory
 from .scope import staff_scope
+from .services import give_role
 
 NO_CONSENT = "— sans accord pour être contacté(e)"
 
@@ -219,41 +221,38 @@ class TerritoryAdmin(TerritoryScopedAdmin):
         return format_html('<a href="{}">{}</a>', url, url.split("://", 1)[1].rstrip("/"))
 
 
-class UserByEmailField(forms.ModelChoiceField):
-    """Pick an account by typing its email address: the list of accounts is never shown."""
-
-    def __init__(self, **kwargs):
-        super().__init__(
-            queryset=get_user_model().objects.all(),
-            to_field_name="email",
-            widget=forms.EmailInput,
-            error_messages={
-                "invalid_choice": "Aucun compte n'utilise cette adresse. Demandez à la personne "
-                "de créer son compte sur le portail, puis recommencez."
-            },
-            **kwargs,
-        )
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        try:
-            return self.queryset.get(email__iexact=value.strip())
-        except self.queryset.model.DoesNotExist:
-            raise forms.ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice"
-            ) from None
-
-
 class MembershipForm(forms.ModelForm):
-    user = UserByEmailField(
+    """A role, given by typing the person's email address: the list of accounts is never
+    shown, and nothing says whether the address has one (territories.services.give_role)."""
+
+    email = forms.EmailField(
         label="Adresse électronique de la personne",
-        help_text="La personne doit d'abord avoir créé son compte sur le portail.",
+        help_text="Si elle n'a pas encore de compte sur le portail, un compte est créé et un "
+        "courriel l'invite à choisir son mot de passe.",
     )
 
     class Meta:
         model = Membership
-        fields = ["user", "territory", "role"]
+        fields = ["territory", "role"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(["email", "territory", "role"])
+        if self.instance.pk:
+            self.fields["email"].initial = self.instance.user.email
+            self.fields["email"].disabled = True
+
+    def validate_unique(self):
+        # The person is known by their address only: checked in clean().
+        pass
+
+    def clean(self):
+        data = super().clean()
+        email, territory, role = data.get("email"), data.get("territory"), data.get("role")
+        held = Membership.objects.filter(user__email__iexact=email, territory=territory, role=role)
+        if not self.instance.pk and email and held.exists():
+            raise forms.ValidationError("Cette personne a déjà ce rôle sur ce territoire.")
+        return data
 
 
 @admin.register(Membership)
@@ -267,6 +266,20 @@ class MembershipAdmin(TerritoryScopedAdmin):
     add_roles = MANAGERS
     change_roles = MANAGERS
     delete_roles = MANAGERS
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            give_role(membership=obj, email=form.cleaned_data["email"])
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self.message_user(
+            request,
+            f"Le rôle « {obj.get_role_display()} » sur {obj.territory} est enregistré ; un "
+            f"courriel prévient {obj.user.email}.",
+        )
+        return HttpResponseRedirect(reverse("admin:territories_membership_changelist"))
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "role" and not staff_scope(request).is_national:

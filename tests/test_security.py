@@ -33,6 +33,16 @@ def test_every_public_page_sends_the_security_headers(client, loiret):
             assert response["X-Content-Type-Options"] == "nosniff"
             assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
             assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+            assert "camera=()" in response["Permissions-Policy"]
+            assert "geolocation=()" in response["Permissions-Policy"]
+
+
+def test_a_signed_in_persons_pages_are_kept_by_no_shared_cache(client, resident, loiret):
+    assert "private" not in client.get("/").get("Cache-Control", "")
+    client.force_login(resident)
+    for path in ("/", reverse("personal_data"), reverse("account_email"), "/gestes/"):
+        cache_control = client.get(path, HTTP_HOST="loiret.localhost").get("Cache-Control", "")
+        assert "private" in cache_control and "public" not in cache_control, path
 
 
 def test_no_public_page_needs_inline_script_or_style(client, loiret):

@@ -2,6 +2,7 @@
 
 import datetime
 
+from allauth.core import ratelimit
 from csp.constants import NONE, SELF
 from csp.decorators import csp_replace
 from django.contrib import admin, messages
@@ -22,6 +23,7 @@ from .follow_up import WARNINGS, preview
 from .models import CivicHour, Delivery, Skill, Volunteer, first_of_month, next_month
 from .tasks import resend
 
+MAX_RESENT_AT_ONCE = 100
 PREVIEW_POLICY = {
     "default-src": [NONE],
     "style-src": ["'unsafe-inline'"],
@@ -426,6 +428,24 @@ class DeliveryAdmin(TerritoryScopedAdmin):
 
     @admin.action(description="Envoyer de nouveau les courriels choisis", permissions=["view"])
     def send_again(self, request, queryset):
+        # A resend goes to people's inboxes: bounded per action and per hour, so that neither
+        # a slip of the mouse nor a stolen session can flood them.
+        if queryset.count() > MAX_RESENT_AT_ONCE:
+            self.message_user(
+                request,
+                f"Choisissez au plus {MAX_RESENT_AT_ONCE} courriels à la fois : rien n'a été "
+                "renvoyé.",
+                messages.ERROR,
+            )
+            return
+        if not ratelimit.consume(request, action="resend_emails", user=request.user):
+            self.message_user(
+                request,
+                "Vous avez déjà renvoyé beaucoup de courriels dans l'heure : rien n'a été "
+                "renvoyé. Réessayez dans une heure.",
+                messages.ERROR,
+            )
+            return
         bouncing = queryset.filter(user__email_bounced_at__isnull=False).count()
         deliveries = list(queryset.filter(user__email_bounced_at__isnull=True))
         for delivery in deliveries:

@@ -4,12 +4,12 @@ import html
 import time
 
 from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.middleware import LAST_SEEN_SESSION_KEY
+from accounts.models import Session
 
 
 def _last_seen(client, seconds_ago: int) -> None:
@@ -23,7 +23,8 @@ def _session_writes(client, url) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return sum(
-        query["sql"].startswith(("UPDATE", "INSERT")) and '"django_session"' in query["sql"]
+        query["sql"].startswith(("UPDATE", "INSERT"))
+        and f'"{Session._meta.db_table}"' in query["sql"]
         for query in queries
     )
 

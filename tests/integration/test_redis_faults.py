@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu import Connection
 
+from heurecivique.cache import ResilientRedisCache
 from heurecivique.celery import app as celery_app
 from heurecivique.models import OutgoingEmail
 from territories.models import Territory
@@ -54,6 +55,7 @@ def site(transactional_db, redis_server, smtp_server, tmp_path):
         "REDIS_URL": redis_server.url,
         "CELERY_QUEUE": f"faults-{uuid.uuid4().hex[:8]}",
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_server.port}",
+        "REDIS_TIMEOUT": "0.5",
     }
     web = WebServer(env, tmp_path)
     web.start()
@@ -128,7 +130,8 @@ def test_with_redis_killed_the_site_serves_and_loses_nothing(site, redis_server,
     [message] = smtp_server.messages
     assert message["To"] == "jeanne@example.org"
     assert re.search(r"/compte/", message.get_body(preferencelist=("plain",)).get_content())
-    assert not OutgoingEmail.objects.exists()
+    # Sent, then deleted by the worker (its commit follows the server's « 250 »).
+    wait_for(lambda: not OutgoingEmail.objects.exists(), 10, "the sent email's row is deleted")
 
 
 def test_with_redis_killed_failed_logins_are_still_limited(site, redis_server):
@@ -158,3 +161,18 @@ def test_a_frozen_redis_costs_one_short_wait_not_a_hang(site, redis_server):
             assert status == 200 and seconds < 1
     finally:
         redis_server.thaw()
+
+
+def test_what_changed_while_redis_was_away_is_not_served_stale(redis_server):
+    cache = ResilientRedisCache(
+        redis_server.url, {"OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}}
+    )
+    cache.set("portail", "ancien nom")
+    redis_server.freeze()
+    try:
+        cache.delete("portail")  # Redis does not answer: the deletion is kept in memory
+        assert cache.get("portail") is None
+    finally:
+        redis_server.thaw()
+    ResilientRedisCache._down_until = 0.0  # the pause is over (and this process's cache too)
+    assert cache.get("portail") is None  # the deletion reached Redis before anything was read

@@ -1,6 +1,10 @@
 """A staff member sees and changes only the objects of their territories, through every door."""
 
+import re
+from html import unescape
+
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from territories.models import Commune, Membership, Territory
@@ -92,31 +96,70 @@ def test_a_foreign_territory_cannot_be_picked_for_a_role(loiret_client, loiret, 
     assert f'<option value="{gironde.pk}">' not in form
 
     response = loiret_client.post(
-        add_url, {"user": resident.email, "territory": gironde.pk, "role": "moderateur"}
+        add_url, {"email": resident.email, "territory": gironde.pk, "role": "moderateur"}
     )
     assert response.status_code == 200
     assert "Sélectionnez un choix valide" in response.content.decode()
     assert not Membership.objects.filter(user=resident).exists()
 
 
-def test_a_role_is_given_by_email_within_my_territory(loiret_client, loiret, resident):
-    response = loiret_client.post(
+def _give_role(client, email, territory, role="moderateur"):
+    return client.post(
         reverse("admin:territories_membership_add"),
-        {"user": "HELENE@example.org", "territory": loiret.pk, "role": "moderateur"},
+        {"email": email, "territory": territory.pk, "role": role},
+        follow=True,
     )
-    assert response.status_code == 302
+
+
+def test_a_role_is_given_by_email_within_my_territory(
+    loiret_client, loiret, resident, smtp_server, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _give_role(loiret_client, "HELENE@example.org", loiret)
+    assert "est enregistré" in unescape(response.content.decode())
     resident.refresh_from_db()
     assert resident.is_staff
     assert Membership.objects.filter(user=resident, territory=loiret).exists()
+    [message] = smtp_server.messages
+    assert message["To"] == resident.email
+    assert "Modérateur" in message.get_body(preferencelist=("plain",)).get_content()
 
 
-def test_an_unknown_email_gets_a_french_explanation(loiret_client, loiret):
-    response = loiret_client.post(
-        reverse("admin:territories_membership_add"),
-        {"user": "personne@example.org", "territory": loiret.pk, "role": "moderateur"},
+def test_the_role_form_does_not_tell_who_has_an_account(
+    loiret_client, loiret, resident, smtp_server, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        known = _give_role(loiret_client, resident.email, loiret)
+        unknown = _give_role(loiret_client, "personne@example.org", loiret)
+
+    def answer(response):
+        page = unescape(response.content.decode())
+        notices = re.findall(r'<li class="(\w+)">([^<]*)</li>', page)
+        return response.status_code, [(k, re.sub(r"\S+@\S+", "…", t)) for k, t in notices]
+
+    assert answer(known)[1] and answer(known) == answer(unknown)
+    assert [m["To"] for m in smtp_server.messages] == [resident.email, "personne@example.org"]
+
+
+def test_an_invited_person_chooses_a_password_then_signs_in(
+    client, loiret_client, loiret, smtp_server, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _give_role(loiret_client, "nouvelle@example.org", loiret)
+    invited = get_user_model().objects.get(email="nouvelle@example.org")
+    assert invited.is_staff and not invited.has_usable_password()
+    body = smtp_server.messages[-1].get_body(preferencelist=("plain",)).get_content()
+    link = re.search(r"https?://[^/\s]+(/compte/\S+)", body).group(1)
+    client.logout()
+    response = client.get(link, follow=True)
+    form_url = response.redirect_chain[-1][0] if response.redirect_chain else link
+    password = "Une-heure-pour-nos-voisins-2026"
+    client.post(form_url, {"password1": password, "password2": password})
+    client.logout()
+    response = client.post(
+        reverse("account_login"), {"login": "nouvelle@example.org", "password": password}
     )
-    assert "Aucun compte n&#x27;utilise cette adresse" in response.content.decode()
-    assert Membership.objects.count() == 1  # the agent's own
+    assert int(client.session["_auth_user_id"]) == invited.pk
 
 
 def test_a_department_officer_cannot_make_anyone_national_admin(
@@ -124,7 +167,7 @@ def test_a_department_officer_cannot_make_anyone_national_admin(
 ):
     response = loiret_client.post(
         reverse("admin:territories_membership_add"),
-        {"user": resident.email, "territory": loiret.pk, "role": "national"},
+        {"email": resident.email, "territory": loiret.pk, "role": "national"},
     )
     assert response.status_code == 200
     assert not Membership.objects.filter(user=resident).exists()
@@ -134,7 +177,7 @@ def test_a_role_must_fit_the_kind_of_territory(client, national_admin, orleans, 
     client.force_login(national_admin)
     response = client.post(
         reverse("admin:territories_membership_add"),
-        {"user": resident.email, "territory": orleans.pk, "role": "departement"},
+        {"email": resident.email, "territory": orleans.pk, "role": "departement"},
     )
     assert "Ce rôle ne peut pas être donné sur un territoire de type « commune »" in (
         response.content.decode()

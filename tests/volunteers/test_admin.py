@@ -2,6 +2,7 @@
 
 import csv
 import io
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -169,6 +170,34 @@ def test_staff_send_an_email_again(
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.SENT and delivery.attempts == 1
     assert smtp_server.recipients() == ["oui@example.org"]
+
+
+def test_sending_again_is_bounded_per_action_and_per_hour(
+    loiret_admin, sent, smtp_server, django_capture_on_commit_callbacks
+):
+    delivery = sent["consenting"]
+
+    def send_again(ids):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = loiret_admin.post(
+                reverse("admin:volunteers_delivery_changelist"),
+                {"action": "send_again", "_selected_action": ids},
+                follow=True,
+            )
+        return unescape(response.content.decode())
+
+    too_many = [delivery.pk] + [
+        Delivery.objects.create(user=UserFactory(), kind=Delivery.Kind.SUMMARY,
+                                month=first_of_month(timezone.localdate()).replace(year=2000 + n),
+                                territory=delivery.territory).pk
+        for n in range(100)
+    ]  # fmt: skip
+    assert "Choisissez au plus 100 courriels à la fois" in send_again(too_many)
+    assert smtp_server.messages == []
+    for _hour in range(10):
+        assert "remis en file d'envoi" in send_again([delivery.pk])
+    assert "beaucoup de courriels dans l'heure" in send_again([delivery.pk])
+    assert len(smtp_server.messages) == 10
 
 
 def test_the_preview_shows_this_months_email_with_dead_links_and_no_name_without_consent(

@@ -1,0 +1,40 @@
+"""Giving a staff role by email address, whether or not the person already has an account."""
+
+from allauth.account.adapter import get_adapter
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress
+from allauth.account.utils import user_pk_to_url_str
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.urls import reverse
+
+from heurecivique.email import send_templated_mail
+
+from .models import Membership
+
+
+@transaction.atomic
+def give_role(*, membership: Membership, email: str) -> Membership:
+    """Save a role for the person at `email`, and tell them by email.
+
+    An address without an account gets one (no password yet) and the email invites the person
+    to choose their password. Staff see the same answer either way: the form reveals nothing
+    about who has an account on the portal."""
+    User = get_user_model()
+    user = User.objects.filter(email__iexact=email).first()
+    invited = user is None
+    if invited:
+        user = User.objects.create_user(email=email)  # an unusable password until they choose
+        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
+    membership.user = user
+    membership.full_clean()
+    membership.save()
+    territory = membership.territory
+    context = {"membership": membership, "territory": territory, "invited": invited}
+    if invited:
+        key = f"{user_pk_to_url_str(user)}-{default_token_generator.make_token(user)}"
+        context["password_url"] = get_adapter().get_reset_password_from_key_url(key)
+    else:
+        context["login_url"] = territory.url(reverse("admin:index"))
+    send_templated_mail(to=user.email, template="territories/email/role_given", context=context)
+    return membership
