@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
-from .models import TwoFactorAuthentication, User
+from .models import AccessRecord, TwoFactorAuthentication, User
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -83,3 +83,27 @@ class TwoFactorAuthenticationAdmin(admin.ModelAdmin):
 
     def delete_queryset(self, request, queryset):
         Authenticator.objects.filter(user__in=queryset.values("user")).delete()
+
+
+@admin.register(AccessRecord)
+class AccessRecordAdmin(admin.ModelAdmin):
+    """For the national team: who reached volunteers' personal data, and how. Nobody edits or
+    deletes a record; each is erased after a year."""
+
+    list_display = ["at", "actor", "action", "description"]
+    list_filter = ["action"]
+    date_hierarchy = "at"
+    search_fields = ["actor__email", "description"]
+    list_select_related = ["actor"]
+    fields = ["at", "actor", "action", "description", "subjects"]
+    readonly_fields = fields
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -110,3 +110,36 @@ class Session(AbstractBaseSession):
         from .sessions import SessionStore
 
         return SessionStore
+
+
+class AccessRecord(models.Model):
+    """One look by staff at volunteers' personal data (accounts/audit.py): who, when, what and
+    whose. Kept a year (accounts.tasks.forget_old_access_records), read by the national team."""
+
+    class Action(models.TextChoices):
+        VIEW = "consultation", "Consultation de coordonnées"
+        EXPORT = "export", "Export de volontaires"
+        RESEND = "renvoi", "Renvoi de courriels"
+
+    KEPT_DAYS = 365
+
+    at = models.DateTimeField("le", default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="membre de l'équipe",
+    )
+    action = models.CharField("action", max_length=12, choices=Action.choices)
+    description = models.CharField("quoi", max_length=300)
+    # The volunteers (or, for a resend, the accounts) concerned, by number: no names here.
+    subjects = models.JSONField("numéros concernés", default=list)
+
+    class Meta:
+        verbose_name = "accès aux données personnelles"
+        verbose_name_plural = "accès aux données personnelles"
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} du {timezone.localtime(self.at):%d/%m/%Y à %H:%M}"

@@ -174,6 +174,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "volunteers.tasks.requeue_stale",
         "schedule": crontab(minute="*/10"),
     },
+    "forget-old-access-records": {
+        "task": "accounts.tasks.forget_old_access_records",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "purge-signatures": {
         "task": "mobilisation.tasks.purge_signatures",
         "schedule": crontab(hour=3, minute=30),

@@ -15,6 +15,8 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
+from accounts.audit import record_access
+from accounts.models import AccessRecord
 from heurecivique.spreadsheets import SpreadsheetWriter
 from territories.admin import NO_CONSENT, TerritoryScopedAdmin, with_contact_visibility
 from territories.scope import staff_scope
@@ -160,7 +162,18 @@ class VolunteerAdmin(TerritoryScopedAdmin):
             "inactive_count": _inactive_soon(volunteers).count(),
             "inactive_filter": InactiveFilter.parameter_name,
         }
-        return super().changelist_view(request, extra_context)
+        response = super().changelist_view(request, extra_context)
+        shown = getattr(response, "context_data", {}).get("cl")
+        if shown is not None:
+            ids = [v.pk for v in shown.result_list if v.contact_consent_at]
+            if ids:
+                record_access(
+                    request,
+                    action=AccessRecord.Action.VIEW,
+                    description=f"Liste des volontaires : {len(ids)} adresse(s) affichée(s)",
+                    subjects=ids,
+                )
+        return response
 
     def get_search_results(self, request, queryset, search_term):
         """Names and addresses are searched only among those who agreed to be contacted."""
@@ -188,6 +201,18 @@ class VolunteerAdmin(TerritoryScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        volunteer = getattr(response, "context_data", {}).get("original")
+        if volunteer is not None and volunteer.contact_consent_at:
+            record_access(
+                request,
+                action=AccessRecord.Action.VIEW,
+                description=f"Fiche du {volunteer}",
+                subjects=[volunteer.pk],
+            )
+        return response
 
     @admin.display(description="volontaire")
     def contact_name(self, volunteer):
@@ -238,6 +263,13 @@ class VolunteerAdmin(TerritoryScopedAdmin):
     def email_preview_view(self, request, pk):
         """This month's reminder of a volunteer, as it would go out (its links disabled)."""
         volunteer, message, show_name = self._preview_of(request, pk)
+        if show_name:
+            record_access(
+                request,
+                action=AccessRecord.Action.VIEW,
+                description=f"Aperçu du courriel du {volunteer}",
+                subjects=[volunteer.pk],
+            )
         context = {
             **self.admin_site.each_context(request),
             "title": "Aperçu du rappel de ce mois",
@@ -283,6 +315,13 @@ class VolunteerAdmin(TerritoryScopedAdmin):
                 messages.WARNING,
             )
             return None
+        contacts = list(contacts)
+        record_access(
+            request,
+            action=AccessRecord.Action.EXPORT,
+            description=f"Export CSV de {len(contacts)} volontaire(s)",
+            subjects=[volunteer.pk for volunteer in contacts],
+        )
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
             f'attachment; filename="volontaires-{timezone.localdate():%Y-%m-%d}.csv"'
@@ -448,6 +487,13 @@ class DeliveryAdmin(TerritoryScopedAdmin):
             return
         bouncing = queryset.filter(user__email_bounced_at__isnull=False).count()
         deliveries = list(queryset.filter(user__email_bounced_at__isnull=True))
+        if deliveries:
+            record_access(
+                request,
+                action=AccessRecord.Action.RESEND,
+                description=f"{len(deliveries)} courriel(s) de suivi renvoyé(s)",
+                subjects=sorted({delivery.user_id for delivery in deliveries}),
+            )
         for delivery in deliveries:
             resend(delivery)
         self.message_user(request, f"{len(deliveries)} courriel(s) remis en file d'envoi.")
