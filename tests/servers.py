@@ -143,8 +143,9 @@ class Browser:
     """Requests with a cookie jar, as a browser makes them; redirects are not followed, so a
     test sees each 302. `submit()` posts a form with the CSRF token of the page it came from."""
 
-    def __init__(self, base_url: str):
+    def __init__(self, base_url: str, headers: dict | None = None):
         self.base_url = base_url
+        self.headers = headers or {}
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect
         )
@@ -152,9 +153,10 @@ class Browser:
     def request(self, path: str, data: dict | None = None, timeout: float = 40):
         """(status, body, seconds taken)."""
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+        request = urllib.request.Request(self.base_url + path, body, headers=self.headers)
         started = time.monotonic()
         try:
-            with self.opener.open(self.base_url + path, body, timeout=timeout) as response:
+            with self.opener.open(request, timeout=timeout) as response:
                 status, content = response.status, response.read().decode()
         except urllib.error.HTTPError as error:
             status, content = error.code, error.read().decode(errors="replace")
