@@ -11,6 +11,7 @@ import uuid
 from email.utils import parseaddr
 
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 
@@ -39,8 +40,6 @@ def queue_email(message) -> OutgoingEmail:
 def send_templated_mail(*, to: str, template: str, context: dict, **options) -> None:
     """An email from <template>_subject.txt and <template>.txt, sent after the current
     transaction commits: a rolled-back change sends nothing. `options`: reply_to."""
-    from django.core.mail import EmailMessage
-
     subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(
         render_to_string(f"{template}_subject.txt", context).split()
     )
