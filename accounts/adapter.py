@@ -6,6 +6,7 @@ from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.contrib.sites.shortcuts import get_current_site
+from django.urls import reverse
 
 from heurecivique.email import queue_email
 
@@ -21,6 +22,12 @@ class AccountAdapter(DefaultAccountAdapter):
         ctx["territory"] = getattr(request, "territory", None)
         ctx.update(context)
         queue_email(self.render_mail(template_prefix, email, ctx))
+
+    def get_login_redirect_url(self, request):
+        # Staff come to work in the administration; residents to « Mon heure ».
+        if request.user.is_staff:
+            return reverse("admin:index")
+        return super().get_login_redirect_url(request)
 
     def is_reauthentication_required(self, *, app, **kwargs):
         # Signing in a few minutes ago is as fresh as typing the password again: a staff member

@@ -2,6 +2,7 @@ from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db import connection
 
 from .models import AccessRecord, TwoFactorAuthentication, User
 
@@ -94,10 +95,28 @@ class AccessRecordAdmin(admin.ModelAdmin):
     list_filter = ["action"]
     date_hierarchy = "at"
     search_fields = ["actor__email", "description"]
+    search_help_text = (
+        "L'adresse d'un membre de l'équipe, ou le numéro d'un volontaire pour savoir qui a eu "
+        "accès à ses données."
+    )
     list_select_related = ["actor"]
-    fields = ["at", "actor", "action", "description", "subjects"]
+    fields = ["at", "actor", "action", "description", "volunteers"]
     readonly_fields = fields
     show_full_result_count = False
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip().removeprefix("n°").strip()
+        if term.isascii() and term.isdigit():
+            # Who reached this volunteer's data (a JSON list: looked up where the database
+            # can, else among the descriptions that name the volunteer).
+            if connection.features.supports_json_field_contains:
+                return queryset.filter(subjects__contains=[int(term)]), False
+            return queryset.filter(description__endswith=f"n° {term}"), False
+        return super().get_search_results(request, queryset, search_term)
+
+    @admin.display(description="volontaires concernés")
+    def volunteers(self, record):
+        return ", ".join(f"n° {number}" for number in record.subjects) or "—"
 
     def has_add_permission(self, request):
         return False

@@ -1,6 +1,12 @@
 from django.contrib import admin
+from django.db import transaction
+from django.utils import timezone
 
+from .celery import publish
 from .models import OutgoingEmail
+from .tasks import send_email
+
+MAX_AT_ONCE = 500
 
 
 @admin.register(OutgoingEmail)
@@ -10,6 +16,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
 
     list_display = ["created_at", "subject", "recipients", "status", "attempts", "detail"]
     list_filter = ["status"]
+    actions = ["send_again"]
     fields = ["recipients", "subject", "status", "attempts", "detail", "created_at"]
     readonly_fields = fields
     show_full_result_count = False
@@ -23,3 +30,13 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     @admin.display(description="destinataires")
     def recipients(self, email):
         return ", ".join(email.to)
+
+    @admin.action(description="Envoyer de nouveau les courriels choisis", permissions=["view"])
+    def send_again(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True)[:MAX_AT_ONCE])
+        OutgoingEmail.objects.filter(pk__in=ids).update(
+            status=OutgoingEmail.Status.QUEUED, attempts=0, detail="", enqueued_at=timezone.now()
+        )
+        for pk in ids:
+            transaction.on_commit(lambda pk=pk: publish(send_email, pk), robust=True)
+        self.message_user(request, f"{len(ids)} courriel(s) remis en file d'envoi.")

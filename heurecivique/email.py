@@ -56,7 +56,18 @@ def permanent_refusal(error: Exception) -> int | None:
 
 
 def describe_failure(error: Exception) -> str:
-    """What went wrong, for the staff's log: the kind of error and the server's code, never
-    the address (the server's message repeats it, and staff may not see it)."""
-    code = permanent_refusal(error) or getattr(error, "smtp_code", None)
-    return f"{type(error).__name__}" + (f" (code {code})" if code else "")
+    """What went wrong, for the staff's log, in their words, with the server's code: never
+    the server's message, which repeats the address (and staff may not see it)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in error.recipients.values()]
+        code = codes[0] if codes else None
+        if code and code >= 500:
+            return f"Adresse refusée par son serveur (code {code})"
+        return f"Refus temporaire du serveur destinataire (code {code})"
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"Refus du serveur d'envoi (code {error.smtp_code})"
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return "Connexion au serveur d'envoi interrompue"
+    if isinstance(error, smtplib.SMTPException):
+        return "Erreur du serveur d'envoi"
+    return "Serveur d'envoi injoignable"

@@ -222,6 +222,9 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[L'Heure Civique] "
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Choosing a password from the emailed link signs the person in (an invited staff member goes
+# straight on to the admin, and its two-factor setup).
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}

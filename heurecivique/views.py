@@ -160,10 +160,14 @@ def personal_data_export(request, fmt):
 
 
 @login_required
-@reauthentication_required(allow_get=True)
+@reauthentication_required
 def delete_account(request):
-    """Delete my account: a confirmation page, then the password, then it is done."""
-    context = {"signatures": personal_data_module.signatures_of(request.user).count()}
+    """Delete my account: the password first (what is chosen on the page is then not lost to
+    a password prompt), then the confirmation page, then it is done."""
+    signatures = personal_data_module.signatures_of(request.user).select_related(
+        "commune", "department"
+    )
+    context = {"signatures": list(signatures)}
     if request.method == "POST":
         if request.POST.get("confirm") != "oui":
             messages.error(request, "Cochez la case pour confirmer la suppression de votre compte.")

@@ -300,7 +300,8 @@ def reserved_host_reason(name: str) -> str:
     """Why a custom domain cannot be given to a portal (empty when it can): the portal domain
     and all its sub-domains belong to the portals' own addresses."""
     domain = portal_domain()
-    for reserved in (domain, "localhost"):
+    # The programme's own domain is reserved even where portals live elsewhere (development).
+    for reserved in (domain, "lheurecivique.fr", "localhost"):
         if name == reserved or name.endswith(f".{reserved}"):
             return (
                 f"« {name} » est une adresse de L'Heure Civique : chaque portail y a déjà la "
@@ -322,8 +323,9 @@ class PortalHost(models.Model):
         "nom de domaine",
         max_length=253,
         unique=True,
-        error_messages={"unique": "Ce nom de domaine mène déjà à un autre portail."},
-        help_text="Par exemple heurecivique.orleans.fr, une fois le domaine dirigé vers le site.",
+        error_messages={"unique": "Ce nom de domaine mène déjà à un portail."},
+        help_text="Par exemple heurecivique.orleans.fr. Il doit aussi être dirigé vers le site "
+        "et ajouté par l'équipe technique à DJANGO_ALLOWED_HOSTS.",
     )
 
     class Meta:

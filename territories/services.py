@@ -1,6 +1,5 @@
 """Giving a staff role by email address, whether or not the person already has an account."""
 
-from allauth.account.adapter import get_adapter
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
@@ -21,6 +20,7 @@ def give_role(*, membership: Membership, email: str) -> Membership:
     to choose their password. Staff see the same answer either way: the form reveals nothing
     about who has an account on the portal."""
     User = get_user_model()
+    email = email.strip().lower()  # as allauth keeps addresses: one address, one spelling
     user = User.objects.filter(email__iexact=email).first()
     invited = user is None
     if invited:
@@ -32,8 +32,16 @@ def give_role(*, membership: Membership, email: str) -> Membership:
     territory = membership.territory
     context = {"membership": membership, "territory": territory, "invited": invited}
     if invited:
-        key = f"{user_pk_to_url_str(user)}-{default_token_generator.make_token(user)}"
-        context["password_url"] = get_adapter().get_reset_password_from_key_url(key)
+        # On the portal of the role, whoever gave it: the person's own place from now on.
+        context["password_url"] = territory.url(
+            reverse(
+                "account_reset_password_from_key",
+                kwargs={
+                    "uidb36": user_pk_to_url_str(user),
+                    "key": default_token_generator.make_token(user),
+                },
+            )
+        )
     else:
         context["login_url"] = territory.url(reverse("admin:index"))
     send_templated_mail(to=user.email, template="territories/email/role_given", context=context)

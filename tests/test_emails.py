@@ -46,7 +46,7 @@ def test_a_refused_address_is_logged_without_the_address(
     assert smtp_server.messages == []
     [email] = OutgoingEmail.objects.all()
     assert email.status == OutgoingEmail.Status.FAILED
-    assert email.detail == "SMTPRecipientsRefused (code 550)"
+    assert email.detail == "Adresse refusée par son serveur (code 550)"
 
 
 def test_the_sweeper_sends_what_waited_for_the_broker(
@@ -92,3 +92,22 @@ def test_a_failed_login_checks_the_password_once(client, resident):
         client.post(reverse("account_login"), {"login": resident.email, "password": PASSWORD})
     assert checks.call_count == 1
     assert int(client.session["_auth_user_id"]) == resident.pk
+
+
+def test_the_national_team_sees_what_waits_and_sends_it_again(
+    client, national_admin, loiret_agent, resident, smtp_server, django_capture_on_commit_callbacks
+):
+    smtp_server.answers[resident.email] = ["550 5.1.1 Mailbox full for good"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": resident.email})
+    changelist = reverse("admin:heurecivique_outgoingemail_changelist")
+    client.force_login(loiret_agent)
+    assert client.get(changelist).status_code == 403
+    client.force_login(national_admin)
+    page = client.get(changelist).content.decode()
+    assert "Adresse refusée par son serveur (code 550)" in page
+    [email] = OutgoingEmail.objects.all()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(changelist, {"action": "send_again", "_selected_action": [email.pk]})
+    assert [m["To"] for m in smtp_server.messages] == [resident.email]
+    assert not OutgoingEmail.objects.exists()

@@ -181,10 +181,12 @@ def test_deleting_my_account_erases_me_and_keeps_the_statistics(
     assert all(marker.lower() in dump for marker in MARKERS)
     before = (counters_for(loiret), counters_for(national))
     client.force_login(zephirine)
-    page = client.get(reverse("delete_account")).content.decode()
-    assert "Votre signature de l'Appel" in unescape(page)
-
+    # The password is asked first: what is chosen on the page is not lost to its prompt.
+    assert client.get(reverse("delete_account")).url.startswith(reverse("account_reauthenticate"))
     _reauthenticate(client)
+    page = unescape(client.get(reverse("delete_account")).content.decode())
+    assert "Votre signature de l'Appel" in page
+    assert "Zéphirine Quatrebarbes, maire, Orléans (45)" in page
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("delete_account"), {"confirm": "oui", "signatures": "retirer"}, follow=True

@@ -298,7 +298,8 @@ class VolunteerAdmin(TerritoryScopedAdmin):
 
     @admin.display(description="disponibilités")
     def availability_list(self, volunteer):
-        return ", ".join(volunteer.availability_labels) or "—"
+        # Its labels hold commas themselves (« En semaine, le soir »): a slash between them.
+        return " / ".join(volunteer.availability_labels) or "—"
 
     @admin.action(description="Exporter en CSV ceux qui acceptent d'être contactés")
     def export_contacts(self, request, queryset):
@@ -408,6 +409,20 @@ class SkillAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+def _volunteer_numbers(deliveries, *, visible: bool = False) -> list[int]:
+    """The volunteers these follow-up emails went to (staff summaries aside), by number as
+    the access log records them; `visible`: only those whose address the page shows."""
+    return sorted(
+        {
+            delivery.user.volunteer.pk
+            for delivery in deliveries
+            if delivery.kind != Delivery.Kind.SUMMARY
+            and hasattr(delivery.user, "volunteer")
+            and (not visible or delivery.contact_visible)
+        }
+    )
+
+
 @admin.register(Delivery)
 class DeliveryAdmin(TerritoryScopedAdmin):
     """What the follow-up sent to whom and when, on my territory's portals; send one again."""
@@ -459,6 +474,30 @@ class DeliveryAdmin(TerritoryScopedAdmin):
         # The address shows for the staff's own summaries, and where contact is allowed.
         return with_contact_visibility(super().get_queryset(request), request, "user")
 
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        shown = getattr(response, "context_data", {}).get("cl")
+        if shown is not None and (numbers := _volunteer_numbers(shown.result_list, visible=True)):
+            record_access(
+                request,
+                action=AccessRecord.Action.VIEW,
+                description=f"Courriels de suivi : {len(numbers)} adresse(s) affichée(s)",
+                subjects=numbers,
+            )
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        delivery = getattr(response, "context_data", {}).get("original")
+        if delivery is not None and (numbers := _volunteer_numbers([delivery], visible=True)):
+            record_access(
+                request,
+                action=AccessRecord.Action.VIEW,
+                description=f"Courriel de suivi n° {delivery.pk}",
+                subjects=numbers,
+            )
+        return response
+
     @admin.display(description="destinataire")
     def recipient(self, delivery):
         if delivery.contact_visible or delivery.kind == Delivery.Kind.SUMMARY:
@@ -486,13 +525,15 @@ class DeliveryAdmin(TerritoryScopedAdmin):
             )
             return
         bouncing = queryset.filter(user__email_bounced_at__isnull=False).count()
-        deliveries = list(queryset.filter(user__email_bounced_at__isnull=True))
+        deliveries = list(
+            queryset.filter(user__email_bounced_at__isnull=True).select_related("user__volunteer")
+        )
         if deliveries:
             record_access(
                 request,
                 action=AccessRecord.Action.RESEND,
                 description=f"{len(deliveries)} courriel(s) de suivi renvoyé(s)",
-                subjects=sorted({delivery.user_id for delivery in deliveries}),
+                subjects=_volunteer_numbers(deliveries),
             )
         for delivery in deliveries:
             resend(delivery)

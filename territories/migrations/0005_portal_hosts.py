@@ -65,10 +65,8 @@ class Migration(migrations.Migration):
                 (
                     "name",
                     models.CharField(
-                        error_messages={
-                            "unique": "Ce nom de domaine mène déjà à un autre portail."
-                        },
-                        help_text="Par exemple heurecivique.orleans.fr, une fois le domaine dirigé vers le site.",
+                        error_messages={"unique": "Ce nom de domaine mène déjà à un portail."},
+                        help_text="Par exemple heurecivique.orleans.fr. Il doit aussi être dirigé vers le site et ajouté par l'équipe technique à DJANGO_ALLOWED_HOSTS.",
                         max_length=253,
                         unique=True,
                         verbose_name="nom de domaine",

@@ -58,8 +58,12 @@ def test_looking_at_contacts_exporting_and_resending_are_logged(
         (agent, AccessRecord.Action.VIEW, [willing.pk]),
         (agent, AccessRecord.Action.VIEW, [willing.pk]),
         (agent, AccessRecord.Action.EXPORT, [willing.pk]),
-        (agent, AccessRecord.Action.RESEND, [willing.user_id]),
+        (agent, AccessRecord.Action.RESEND, [willing.pk]),
     ]
+    # The follow-up log shows addresses too.
+    client.get(reverse("admin:volunteers_delivery_changelist"))
+    client.get(reverse("admin:volunteers_delivery_change", args=[delivery.pk]))
+    assert _records()[-2:] == [(agent, AccessRecord.Action.VIEW, [willing.pk])] * 2
 
 
 def test_only_the_national_team_reads_the_log(
@@ -72,6 +76,10 @@ def test_only_the_national_team_reads_the_log(
     client.force_login(national_admin)
     page = client.get(log).content.decode()
     assert loiret_agent.email in page and "Consultation de coordonnées" in page
+    # « Who reached volunteer n° X's data? »
+    found = client.get(log, {"q": f"n° {volunteers['willing'].pk}"}).content.decode()
+    assert "Liste des volontaires" in found
+    assert "Liste des volontaires" not in client.get(log, {"q": "999999"}).content.decode()
     record = AccessRecord.objects.get()
     delete = reverse("admin:accounts_accessrecord_delete", args=[record.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403

@@ -244,3 +244,10 @@ def test_signing_in_by_email_code_still_asks_for_the_apps_code(
     assert "_auth_user_id" not in client.session
     client.post(reverse("mfa_authenticate"), {"code": totp_code()})
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_staff_land_in_the_admin_and_residents_in_mon_heure(client, loiret_agent, resident):
+    response = _sign_in(client, loiret_agent, code=totp_code())
+    assert response.url == reverse("admin:index")
+    client.logout()
+    assert _sign_in(client, resident).url == reverse("volunteers:dashboard")

@@ -142,22 +142,30 @@ def test_the_role_form_does_not_tell_who_has_an_account(
 
 
 def test_an_invited_person_chooses_a_password_then_signs_in(
-    client, loiret_client, loiret, smtp_server, django_capture_on_commit_callbacks
+    client, loiret_client, loiret, orleans, smtp_server, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        _give_role(loiret_client, "nouvelle@example.org", loiret)
-    invited = get_user_model().objects.get(email="nouvelle@example.org")
+        _give_role(loiret_client, "Nouvelle.Agente@Example.org", orleans, role="commune")
+    invited = get_user_model().objects.get(email="nouvelle.agente@example.org")
     assert invited.is_staff and not invited.has_usable_password()
+    assert list(invited.emailaddress_set.values_list("email", flat=True)) == [invited.email]
     body = smtp_server.messages[-1].get_body(preferencelist=("plain",)).get_content()
-    link = re.search(r"https?://[^/\s]+(/compte/\S+)", body).group(1)
+    # The link leads to the portal of the role, not to the portal of whoever gave it.
+    link = re.search(r"https?://orleans\.[^/\s]+(/compte/\S+)", body).group(1)
     client.logout()
     response = client.get(link, follow=True)
+    assert "Choisir votre mot de passe" in response.content.decode()
     form_url = response.redirect_chain[-1][0] if response.redirect_chain else link
     password = "Une-heure-pour-nos-voisins-2026"
-    client.post(form_url, {"password1": password, "password2": password})
+    response = client.post(form_url, {"password1": password, "password2": password})
+    # Signed in, the address proved by the link; the admin first asks for a second factor.
+    assert int(client.session["_auth_user_id"]) == invited.pk
+    assert invited.emailaddress_set.get().verified
+    response = client.get(reverse("admin:index"))
+    assert response.url == reverse("mfa_activate_totp")
     client.logout()
     response = client.post(
-        reverse("account_login"), {"login": "nouvelle@example.org", "password": password}
+        reverse("account_login"), {"login": "Nouvelle.Agente@example.org", "password": password}
     )
     assert int(client.session["_auth_user_id"]) == invited.pk
 

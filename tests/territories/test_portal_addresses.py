@@ -65,7 +65,7 @@ def test_a_domain_leads_to_one_portal_only(client, national_admin, orleans, loir
     PortalHost.objects.create(territory=loiret, name="heurecivique.loiret.example.fr")
     client.force_login(national_admin)
     response = _post(client, orleans, "HeureCivique.Loiret.example.fr")
-    assert "Ce nom de domaine mène déjà à un autre portail." in unescape(response.content.decode())
+    assert "Ce nom de domaine mène déjà à un portail." in unescape(response.content.decode())
     assert territory_for_host("heurecivique.loiret.example.fr") == loiret
 
 
