@@ -1,8 +1,17 @@
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from territories.models import Territory
+
+# A title is shown on one line (a heading, a link, a file name): a line break typed or pasted in it
+# would be lost on the page and kept in the database.
+single_line = RegexValidator(
+    r"[\x00-\x1f\x7f-\x9f\u2028\u2029]",
+    inverse_match=True,
+    message="Un titre tient sur une seule ligne : retirez le retour à la ligne ou la tabulation.",
+)
 
 
 class KitQuerySet(models.QuerySet):
@@ -30,7 +39,7 @@ class Kit(models.Model):
         CELEBRATIONS = "fetes", "Fêtes et moments conviviaux"
         COMMUNICATION = "communication", "Communication"
 
-    title = models.CharField("titre", max_length=120)
+    title = models.CharField("titre", max_length=120, validators=[single_line])
     slug = models.SlugField("adresse", max_length=140, unique=True)
     description = models.TextField("description")
     audience = models.CharField("pour qui", max_length=12, choices=Audience.choices)
@@ -93,7 +102,7 @@ class Resource(models.Model):
     kit = models.ForeignKey(
         Kit, on_delete=models.CASCADE, related_name="resources", verbose_name="kit"
     )
-    title = models.CharField("titre", max_length=120)
+    title = models.CharField("titre", max_length=120, validators=[single_line])
     description = models.CharField("description", max_length=300, blank=True)
     template = models.CharField(
         "modèle « à vos couleurs »",

@@ -67,9 +67,9 @@ def kit_zip(resources, branding: Branding) -> bytes:
     return output.getvalue()
 
 
-def store_upload(resource: Resource, upload, format: str) -> None:
-    """Keep an upload under a random name, with its size, format and preview."""
-    data = upload.read()
+def store_upload(resource: Resource, data: bytes, format: str) -> None:
+    """Keep an upload (as files.accepted_file gives it) under a random name, with its size,
+    format and preview."""
     resource.format = format
     resource.size = len(data)
     resource.file.save(f"{uuid.uuid4().hex}.{resource.extension}", ContentFile(data), save=False)
