@@ -146,7 +146,9 @@ class Resource(models.Model):
 
 
 class Download(models.Model):
-    """One download of a resource on a portal: counted, and nothing about who downloaded."""
+    """A resource downloaded on a portal, counted once per visitor and day. The visitor is a keyed
+    hash of their address that changes every day (services.visitor_key): nothing that says who
+    they are, nor links their days together."""
 
     resource = models.ForeignKey(
         Resource, on_delete=models.CASCADE, related_name="downloads", verbose_name="ressource"
@@ -158,12 +160,22 @@ class Download(models.Model):
         related_name="downloads",
         verbose_name="portail",
     )
+    day = models.DateField("jour", default=timezone.localdate)
+    # Empty for the downloads counted before visitors were told apart.
+    visitor = models.CharField("visiteur", max_length=64, blank=True, editable=False)
     at = models.DateTimeField("le", default=timezone.now)
 
     class Meta:
         verbose_name = "téléchargement"
         verbose_name_plural = "téléchargements"
         indexes = [models.Index(fields=["resource", "territory"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resource", "day", "visitor"],
+                condition=~Q(visitor=""),
+                name="outils_download_once_a_day",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.resource} ({self.at:%d/%m/%Y})"
+        return f"{self.resource} ({self.day:%d/%m/%Y})"

@@ -1,3 +1,5 @@
+import datetime
+import hashlib
 import io
 import os
 import re
@@ -7,6 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 from reportlab.pdfgen.canvas import Canvas
 
@@ -41,12 +44,86 @@ def test_downloads_are_counted_per_resource_and_portal_without_anyone(client, lo
     kit = Kit.objects.get(slug="le-noel-des-voisins")
     poster = kit.resources.get(template="affiche-noel")
     url = reverse("outils:download", args=[kit.slug, poster.pk])
-    for host in ("loiret.localhost", "loiret.localhost", "gironde.localhost"):
-        client.get(url, HTTP_HOST=host)
+    for host, address in [
+        ("loiret.localhost", "203.0.113.7"),
+        ("loiret.localhost", "203.0.113.8"),
+        ("gironde.localhost", "198.51.100.20"),
+    ]:
+        client.get(url, HTTP_HOST=host, REMOTE_ADDR=address)
     assert Download.objects.filter(resource=poster, territory=loiret).count() == 2
     assert Download.objects.filter(resource=poster, territory=gironde).count() == 1
     fields = {field.name for field in Download._meta.get_fields()}
-    assert fields == {"id", "resource", "territory", "at"}
+    assert fields == {"id", "resource", "territory", "day", "visitor", "at"}
+    # The visitor is a keyed hash of the address: neither the address, nor its plain hash.
+    visitor = Download.objects.get(territory=gironde).visitor
+    assert re.fullmatch(r"[0-9a-f]{64}", visitor)
+    assert visitor != hashlib.sha256(b"198.51.100.20").hexdigest()
+
+
+@pytest.fixture
+def poster_url(db):
+    kit = Kit.objects.get(slug="le-noel-des-voisins")
+    return reverse("outils:download", args=[kit.slug, kit.resources.first().pk])
+
+
+def test_a_head_request_is_not_a_download(client, poster_url):
+    response = client.head(poster_url)
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    assert not Download.objects.exists()
+
+
+def test_a_visitor_counts_once_a_day(client, poster_url, monkeypatch):
+    for _repeat in range(5):
+        assert client.get(poster_url, REMOTE_ADDR="203.0.113.7").status_code == 200
+    assert Download.objects.count() == 1
+    client.get(poster_url, REMOTE_ADDR="203.0.113.8")  # someone else
+    assert Download.objects.count() == 2
+
+    today = timezone.localdate()
+    monkeypatch.setattr(timezone, "localdate", lambda: today + datetime.timedelta(days=1))
+    client.get(poster_url, REMOTE_ADDR="203.0.113.7")
+    client.get(poster_url, REMOTE_ADDR="203.0.113.7")
+    assert Download.objects.count() == 3
+    # The same address is another visitor the next day: days cannot be linked together.
+    first, _other, next_day = Download.objects.order_by("pk")
+    assert next_day.day == first.day + datetime.timedelta(days=1)
+    assert next_day.visitor != first.visitor
+
+
+def test_the_visitor_hash_needs_the_secret_key(client, poster_url, settings):
+    client.get(poster_url, REMOTE_ADDR="203.0.113.7")
+    settings.SECRET_KEY = "une-autre-cle-secrete-" + "x" * 40
+    Download.objects.update(day=timezone.localdate() - datetime.timedelta(days=1))
+    client.get(poster_url, REMOTE_ADDR="203.0.113.7")
+    first, second = Download.objects.order_by("pk").values_list("visitor", flat=True)
+    assert first != second
+
+
+def test_visitors_behind_the_proxy_are_told_apart_by_their_own_address(
+    client, poster_url, settings
+):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1  # nginx, as in docker-compose.yml
+    proxy = {"REMOTE_ADDR": "172.18.0.5"}
+    client.get(poster_url, HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy)
+    client.get(poster_url, HTTP_X_FORWARDED_FOR="203.0.113.8", **proxy)
+    client.get(poster_url, HTTP_X_FORWARDED_FOR="203.0.113.8", **proxy)
+    # A forged first address does not make a new visitor: the proxy's own entry is the one read.
+    client.get(poster_url, HTTP_X_FORWARDED_FOR="10.0.0.1, 203.0.113.8", **proxy)
+    assert Download.objects.count() == 2
+
+
+def test_a_kit_archive_counts_each_resource_once_a_day(client, loiret):
+    kit = Kit.objects.get(slug="kit-de-lancement")
+    url = reverse("outils:download_kit", args=[kit.slug])
+    for _repeat in range(3):
+        assert client.get(url, HTTP_HOST="loiret.localhost").status_code == 200
+    client.head(url, HTTP_HOST="loiret.localhost")
+    # And a resource of the kit downloaded alone the same day is already counted.
+    client.get(reverse("outils:download", args=[kit.slug, kit.resources.first().pk]))
+    assert Download.objects.count() == kit.resources.count() == 6
+    assert set(Download.objects.values_list("resource", flat=True)) == set(
+        kit.resources.values_list("pk", flat=True)
+    )
 
 
 def test_a_resource_of_another_kit_is_not_found(client, db):
