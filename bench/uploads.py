@@ -3,9 +3,10 @@
     DJANGO_DEBUG=true .venv/bin/python bench/uploads.py [--runs 3]
 
 Builds the largest images the bounds of heurecivique/images.py let through (a PNG and a WebP of
-MAX_PIXELS, the largest JPEG and the largest one that must be decoded whole, a submission of six
-photos at the per-form total), then checks each one the way the site does: the photo forms of
-« Présenter une initiative » (initiatives.forms.PhotoFormSet), a portal's logo, a kit image.
+MAX_PIXELS, the largest JPEG and the largest one that must be decoded whole, JPEGs as heavy as
+allowed, submissions of six photos at the per-form totals), then checks each one the way the
+site does: the photo forms of « Présenter une initiative » (initiatives.forms.PhotoFormSet), a
+portal's logo, a kit image.
 Each measure runs in a fresh subprocess, which reports the wall time and the peak resident memory
 it added: RSS, since Pillow allocates its pixels outside Python's allocator (tracemalloc does not
 see them), and its CPU time (the wall time too, which counts whatever else runs on the machine).
@@ -38,10 +39,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from heurecivique import images  # noqa: E402
-from initiatives.forms import MAX_PHOTO_BYTES, MAX_PHOTO_PIXELS_PER_FORM, PhotoFormSet  # noqa: E402
+from initiatives.forms import (  # noqa: E402
+    MAX_PHOTO_BYTES,
+    MAX_PHOTO_BYTES_PER_FORM,
+    MAX_PHOTO_PIXELS_PER_FORM,
+    PhotoFormSet,
+)
 from initiatives.models import MAX_PHOTOS  # noqa: E402
 from outils.files import MAX_BYTES as KIT_MAX_BYTES  # noqa: E402
-from outils.files import accepted_file, preview_png  # noqa: E402
+from outils.files import accepted_file  # noqa: E402
 from territories.admin import LOGO_MAX_BYTES, LOGO_SIDE  # noqa: E402
 
 TARGET_MS, TARGET_MB = 1000, 200
@@ -70,14 +76,27 @@ def _picture(size: tuple[int, int], format: str, max_bytes: int, alpha: bool = F
     raise SystemExit(f"No {format} of {width} × {height} fits in {max_bytes} bytes")
 
 
+def _detailed_jpeg(size: tuple[int, int], max_bytes: int) -> bytes:
+    """Noise, the most bytes a JPEG of that size can hold (reading a JPEG takes time by the
+    byte), at the best quality that fits in max_bytes."""
+    noise = Image.merge("RGB", [Image.effect_noise(size, 80) for _band in "RGB"])
+    for quality in range(95, 0, -5):
+        output = io.BytesIO()
+        noise.save(output, format="JPEG", quality=quality)
+        if output.tell() <= max_bytes:
+            return output.getvalue()
+    raise SystemExit(f"No JPEG of {size} fits in {max_bytes} bytes")
+
+
 def cases(folder: Path) -> list[tuple[str, str, list[str]]]:
     """(label, what checks it, files) for each worst case, the files written in folder."""
     made = {}
 
-    def file(format, size, max_bytes=MAX_PHOTO_BYTES, alpha=False):
-        name = f"{format}-{size[0]}x{size[1]}-{max_bytes}-{alpha}.{EXTENSIONS[format]}"
+    def file(format, size, max_bytes=MAX_PHOTO_BYTES, alpha=False, detailed=False):
+        name = f"{format}-{size[0]}x{size[1]}-{max_bytes}-{alpha}-{detailed}.{EXTENSIONS[format]}"
         if name not in made:
-            (folder / name).write_bytes(_picture(size, format, max_bytes, alpha))
+            picture = _detailed_jpeg(size, max_bytes) if detailed else None
+            (folder / name).write_bytes(picture or _picture(size, format, max_bytes, alpha))
             made[name] = True
         return name
 
@@ -99,10 +118,17 @@ def cases(folder: Path) -> list[tuple[str, str, list[str]]]:
         (f"form: {MAX_PHOTOS} PNG of {mp(share)}", "photos", [file("PNG", share)] * MAX_PHOTOS),
         (f"form: {MAX_PHOTOS} phone JPEG of {mp(phone)}", "photos",
          [file("JPEG", phone)] * MAX_PHOTOS),
+        (f"photo JPEG {mp(phone)}, {MAX_PHOTO_BYTES // 10**6} MB of detail", "photos",
+         [file("JPEG", phone, detailed=True)]),
+        (f"form: {MAX_PHOTOS} JPEG {mp(phone)}, {MAX_PHOTO_BYTES_PER_FORM // 10**6} MB of detail",
+         "photos",
+         [file("JPEG", phone, MAX_PHOTO_BYTES_PER_FORM // MAX_PHOTOS, detailed=True)] * MAX_PHOTOS),
         (f"form: {MAX_PHOTOS} PNG of {mp(largest)} (refused)", "photos",
          [file("PNG", largest)] * MAX_PHOTOS),
         (f"logo PNG {mp(largest)}", "logo", [file("PNG", largest, LOGO_MAX_BYTES)]),
         (f"kit image PNG {mp(largest)}", "kit", [file("PNG", largest, KIT_MAX_BYTES)]),
+        (f"kit image PNG {mp(largest)}, transparent", "kit",
+         [file("PNG", largest, KIT_MAX_BYTES, alpha=True)]),
         (f"kit image JPEG {mp(largest)}", "kit", [file("JPEG", largest, KIT_MAX_BYTES)]),
     ]  # fmt: skip
 
@@ -139,10 +165,9 @@ def measure(check: str, paths: list[str]) -> dict:
             return (True,)
     else:
 
-        def run():  # as the kit admin does: checked (images re-encoded), then previewed
+        def run():  # as the kit admin does: checked, re-encoded and previewed
             try:
-                format, data = accepted_file(uploads[0])
-                preview_png(data, format)
+                accepted_file(uploads[0])
             except django.core.exceptions.ValidationError as error:
                 return False, error.messages
             return (True,)

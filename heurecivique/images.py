@@ -168,21 +168,13 @@ def photo_variants(upload, *, max_bytes: int) -> dict[int, tuple[int, ContentFil
     return dict(sorted(variants.items()))
 
 
-def reencoded_document_image(upload, *, max_bytes: int) -> bytes:
-    """A PNG or JPEG kept as a document (a kit's poster): the same format, size and colours
-    (its colour profile and resolution, which printing needs), and nothing else of the file."""
+def document_image(upload, *, max_bytes: int) -> tuple[Image.Image, dict]:
+    """A PNG or JPEG kept as a document (a kit's poster), decoded upright with nothing of its
+    file but its pixels, and the options that save it again in the same format, size and colours
+    (its colour profile and resolution, which printing needs)."""
     image = opened_image(upload, max_bytes=max_bytes)
-    format, icc_profile, dpi = image.format, image.info.get("icc_profile"), image.info.get("dpi")
-    transparency = image.info.get("transparency")
-    try:
-        image.load()
-    except (OSError, ValueError) as error:
-        raise ValidationError(UNREADABLE, code="invalid") from error
-    image = ImageOps.exif_transpose(image) if _is_sideways(image) else image
-    image.info = {}
-    options = {"icc_profile": icc_profile, "dpi": dpi, "transparency": transparency}
-    if format == "JPEG":
-        options.update(quality=92, optimize=True)
-    output = io.BytesIO()
-    image.save(output, format=format, **{k: v for k, v in options.items() if v is not None})
-    return output.getvalue()
+    kept = ("icc_profile", "dpi", "transparency")
+    options = {"format": image.format} | {k: image.info[k] for k in kept if k in image.info}
+    if image.format == "JPEG":
+        options["quality"] = 92
+    return decoded_image(image, mode=image.mode), options

@@ -7,9 +7,12 @@ from territories.forms import CommuneForm
 from .models import MAX_PHOTOS, Initiative
 
 MAX_PHOTO_BYTES = 8_000_000
-# What all the photos of one submission may cost once decoded, together, so that the request
-# stays under a second of work (bench/uploads.py): six phone photos of 12 MP, since a JPEG counts
-# at the scale it is decoded (3 MP each, for a largest variant 1600 pixels wide).
+# What all the photos of one submission may weigh and cost once decoded, together, so that the
+# request stays under a second of work (bench/uploads.py): reading a JPEG takes time by the byte,
+# decoding any image by the pixel. Six phone photos of 12 MP fit: a JPEG counts at the scale it
+# is decoded (3 MP each, for a largest variant 1600 pixels wide). The weight is also what the
+# proxy lets through (deploy/nginx.conf, client_max_body_size).
+MAX_PHOTO_BYTES_PER_FORM = 20_000_000
 MAX_PHOTO_PIXELS_PER_FORM = 20_000_000
 
 
@@ -80,6 +83,14 @@ class PhotoForm(forms.Form):
 class BasePhotoFormSet(forms.BaseFormSet):
     def clean(self):
         photos = [form for form in self.forms if form.cleaned_data.get("pixels")]
+        weight = sum(form.cleaned_data["image"].size for form in photos)
+        if weight > MAX_PHOTO_BYTES_PER_FORM:
+            raise forms.ValidationError(
+                f"Ensemble, ces photos pèsent {weight / 1_000_000:.1f} Mo ; un envoi en accepte "
+                f"{MAX_PHOTO_BYTES_PER_FORM // 1_000_000} Mo au plus : envoyez-en moins, ou "
+                "réduisez-les avant de les envoyer.".replace(".", ",", 1),
+                code="too_big",
+            )
         if sum(form.cleaned_data["pixels"] for form in photos) > MAX_PHOTO_PIXELS_PER_FORM:
             raise forms.ValidationError(
                 "Ensemble, ces photos sont trop grandes pour un seul envoi : envoyez-en moins, "

@@ -9,9 +9,10 @@ import pypdfium2
 from django.core.exceptions import ValidationError
 from PIL import Image
 
-from heurecivique.images import reencoded_document_image
+from heurecivique.images import document_image
 
 MAX_BYTES = 20 * 1024 * 1024
+PREVIEW_WIDTH = 360
 # Office documents are ZIP archives: bounded, so that a « zip bomb » is refused unopened.
 MAX_ENTRIES = 2_000
 MAX_UNZIPPED = 200 * 1024 * 1024
@@ -43,18 +44,24 @@ MAIN_PART = {
 }
 
 
-def accepted_file(upload) -> tuple[str, bytes]:
-    """What a kit keeps of an upload: its format, read from its bytes, and its content; an image
-    is re-encoded, so that its metadata (GPS included) stays behind. A French error otherwise."""
+def accepted_file(upload) -> tuple[str, bytes, bytes | None]:
+    """What a kit keeps of an upload: its format, read from its bytes, its content and its
+    preview; an image is re-encoded, so that its metadata (GPS included) stays behind. A French
+    error otherwise."""
     format = identify(upload)
     if format not in ("png", "jpeg"):
-        return format, upload.read()
+        data = upload.read()
+        return format, data, preview_png(data, format)
     try:
-        return format, reencoded_document_image(upload, max_bytes=MAX_BYTES)
+        image, options = document_image(upload, max_bytes=MAX_BYTES)
     except ValidationError as error:
         if error.code != "invalid":
             raise
         raise ValidationError("Cette image est illisible ou endommagée.", code="image") from error
+    output = io.BytesIO()
+    image.save(output, **options)
+    # The preview from the pixels already decoded: decoding the file again costs as much.
+    return format, output.getvalue(), _preview(image)
 
 
 def identify(upload) -> str:
@@ -146,22 +153,24 @@ def _office_format(archive: zipfile.ZipFile, names: set[str]) -> str:
     raise ValidationError(NOT_ACCEPTED, code="zip")
 
 
-def preview_png(data: bytes, format: str, width: int = 360) -> bytes | None:
+def preview_png(data: bytes, format: str, width: int = PREVIEW_WIDTH) -> bytes | None:
     """A small picture of the first page or of the image; None for office documents."""
     if format == "pdf":
         document = pypdfium2.PdfDocument(data)
         try:
             page = document[0]
-            image = page.render(scale=width / page.get_width()).to_pil()
+            return _preview(page.render(scale=width / page.get_width()).to_pil(), width)
         finally:
             document.close()
-    elif format in ("png", "jpeg"):
-        with Image.open(io.BytesIO(data)) as original:
-            # Shrunk before converted: a JPEG is decoded straight at a fraction of its size.
-            original.thumbnail((width, width * 2))
-            image = original.convert("RGB")
-    else:
-        return None
+    if format in ("png", "jpeg"):
+        with Image.open(io.BytesIO(data)) as image:
+            return _preview(image, width)  # a JPEG is decoded straight at a fraction of its size
+    return None
+
+
+def _preview(image: Image.Image, width: int = PREVIEW_WIDTH) -> bytes:
+    """The picture shrunk (in place) to the preview's width, as a PNG."""
+    image.thumbnail((width, width * 2))
     output = io.BytesIO()
     image.convert("RGB").save(output, format="PNG", optimize=True)
     return output.getvalue()

@@ -88,13 +88,12 @@ def kit_zip(resources, branding: Branding) -> bytes:
     return output.getvalue()
 
 
-def store_upload(resource: Resource, data: bytes, format: str) -> None:
+def store_upload(resource: Resource, format: str, data: bytes, preview: bytes | None) -> None:
     """Keep an upload (as files.accepted_file gives it) under a random name, with its size,
     format and preview."""
     resource.format = format
     resource.size = len(data)
     resource.file.save(f"{uuid.uuid4().hex}.{resource.extension}", ContentFile(data), save=False)
-    preview = preview_png(data, format)
     if preview:
         resource.preview.save(f"{uuid.uuid4().hex}.png", ContentFile(preview), save=False)
     resource.save()

@@ -198,6 +198,18 @@ def test_the_photos_of_one_submission_are_bounded_together(proposer, decoded, tm
     assert Initiative.objects.get().photos.count() == 1
 
 
+def test_the_photos_of_one_submission_are_bounded_together_in_weight(proposer, decoded):
+    # Three photos of 7 MB (what follows the end of a JPEG is never read): 21 MB in all.
+    photo = ("photo.jpg", _grey("JPEG", (800, 600)) + b"\0" * 7_000_000)
+    response = _propose(proposer, photo, photo, photo)
+    assert response.status_code == 400
+    assert "Ensemble, ces photos pèsent 21,0 Mo ; un envoi en accepte 20 Mo au plus" in (
+        response.content.decode()
+    )
+    assert decoded == []
+    assert not Initiative.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("size", "decoded_at"),
     [
