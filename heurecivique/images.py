@@ -30,7 +30,7 @@ MAX_WEBP_PIXELS = 8_000_000
 MAX_JPEG_PIXELS = 50_000_000
 # What a photo is decoded for: its largest variant, which fits in a square, so that a photo taken
 # upright (3024 pixels wide once turned) is decoded at half its size too.
-PHOTO_FIT = (max(PHOTO_WIDTHS), max(PHOTO_WIDTHS))
+PHOTO_SIDE = max(PHOTO_WIDTHS)
 
 # Pillow reads a PNG's text chunks into memory with its header, each one decompressed up to
 # 1 MB and 64 MB in all: a few kilobytes of zTXt would add 64 MB to the worst case above. We
@@ -53,20 +53,16 @@ def _too_many_pixels(pixels: int | None, limit: int) -> ValidationError:
     )
 
 
-def _is_sideways(image: Image.Image) -> bool:
-    """Whether the EXIF orientation turns the picture a quarter (a phone held upright)."""
-    return image.getexif().get(0x0112) in (5, 6, 7, 8)
-
-
-def _needed(size: tuple[int, int], fit: tuple[int, int]) -> tuple[int, int]:
-    """The size an image of `size` is shrunk to so as to fit in `fit` (never enlarged)."""
-    scale = min(fit[0] / size[0], fit[1] / size[1], 1)
+def _fitted(size: tuple[int, int], side: int) -> tuple[int, int]:
+    """The size of an image of `size` shrunk into a square of `side` (never enlarged): the same
+    whichever way up the picture is to be shown."""
+    scale = min(side / size[0], side / size[1], 1)
     return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
 
 
-def opened_image(upload, *, max_bytes: int, fit: tuple[int, int] | None = None) -> Image.Image:
+def opened_image(upload, *, max_bytes: int, side: int | None = None) -> Image.Image:
     """An uploaded JPEG, PNG or WebP, checked from its header and ready to decode, or a French
-    error. With `fit` (the largest width and height kept), a JPEG is set to decode at the
+    error. With `side` (the largest width or height kept), a JPEG is set to decode at the
     smallest scale that still covers it: the result's `width * height` is what decoding costs."""
     if upload.size > max_bytes:
         raise ValidationError(
@@ -90,28 +86,23 @@ def opened_image(upload, *, max_bytes: int, fit: tuple[int, int] | None = None) 
     limit = {"JPEG": MAX_JPEG_PIXELS, "WEBP": MAX_WEBP_PIXELS}.get(image.format, MAX_PIXELS)
     if pixels > limit:
         raise _too_many_pixels(pixels, limit)
-    if fit and image.format == "JPEG":
-        if _is_sideways(image):
-            fit = fit[::-1]
-        image.draft(None, _needed(image.size, fit))
+    if side and image.format == "JPEG":
+        image.draft(None, _fitted(image.size, side))
     if image.width * image.height > MAX_PIXELS:
         raise _too_many_pixels(pixels, MAX_PIXELS)
     return image
 
 
-def decoded_image(image: Image.Image, *, mode: str, fit: tuple[int, int] | None = None):
-    """The pixels of an opened image, upright, in `mode`; with `fit`, reduced by the largest
+def decoded_image(image: Image.Image, *, mode: str, side: int | None = None) -> Image.Image:
+    """The pixels of an opened image, upright, in `mode`; with `side`, reduced by the largest
     whole factor that still covers it (a cheap average of blocks, before any resampling).
     Nothing of the file but its pixels is kept; a French error if they cannot be read."""
     try:
         image.load()
     except (OSError, ValueError, Image.DecompressionBombError) as error:
         raise ValidationError(UNREADABLE, code="invalid") from error
-    sideways = _is_sideways(image)
-    if fit:
-        if sideways:
-            fit = fit[::-1]
-        target = _needed(image.size, fit)
+    if side:
+        target = _fitted(image.size, side)
         factor = min(image.width // target[0], image.height // target[1])
         if factor > 1:
             # `reduce` works on these modes as they are; a palette or 16-bit image first
@@ -119,8 +110,8 @@ def decoded_image(image: Image.Image, *, mode: str, fit: tuple[int, int] | None 
             if image.mode not in ("L", "RGB", mode):
                 image = image.convert(mode)
             image = image.reduce(factor)
-    if sideways:
-        image = ImageOps.exif_transpose(image)
+    # Turned as the camera said (a phone held upright), once reduced: turning is a copy.
+    ImageOps.exif_transpose(image, in_place=True)
     if image.mode != mode:
         image = image.convert(mode)
     image.info = {}
@@ -129,10 +120,9 @@ def decoded_image(image: Image.Image, *, mode: str, fit: tuple[int, int] | None 
 
 def reencode_image(upload, *, max_bytes: int, max_side: int) -> ContentFile:
     """A fresh PNG (transparency kept, for logos), at most max_side wide or high."""
-    fit = (max_side, max_side)
-    image = opened_image(upload, max_bytes=max_bytes, fit=fit)
-    image = decoded_image(image, mode="RGBA", fit=fit)
-    image.thumbnail(fit)
+    image = opened_image(upload, max_bytes=max_bytes, side=max_side)
+    image = decoded_image(image, mode="RGBA", side=max_side)
+    image.thumbnail((max_side, max_side))
     output = io.BytesIO()
     image.save(output, format="PNG", optimize=True)
     return ContentFile(output.getvalue(), name=f"{uuid.uuid4().hex}.png")
@@ -140,22 +130,22 @@ def reencode_image(upload, *, max_bytes: int, max_side: int) -> ContentFile:
 
 def photo_pixels(upload, *, max_bytes: int) -> int:
     """What decoding this photo will cost, in pixels, read from its header (bounds checked)."""
-    image = opened_image(upload, max_bytes=max_bytes, fit=PHOTO_FIT)
+    image = opened_image(upload, max_bytes=max_bytes, side=PHOTO_SIDE)
     return image.width * image.height
 
 
 def photo_variants(upload, *, max_bytes: int) -> dict[int, tuple[int, ContentFile]]:
     """A photo as JPEG files at most PHOTO_WIDTHS wide and high, for a responsive `srcset`:
     {target width: (actual width, file)}. A small photo gives the same width more than once."""
-    image = opened_image(upload, max_bytes=max_bytes, fit=PHOTO_FIT)
-    variant = decoded_image(image, mode="RGB", fit=PHOTO_FIT)
+    image = opened_image(upload, max_bytes=max_bytes, side=PHOTO_SIDE)
+    variant = decoded_image(image, mode="RGB", side=PHOTO_SIDE)
     name = uuid.uuid4().hex
     variants = {}
     # Largest first, each drawn from the one before, halving by averaging blocks of pixels where
     # it can (reducing_gap): resampling is the costliest step after decoding, and Hamming's
     # filter, for shrinking, looks close to bicubic at the cost of bilinear.
     for target in sorted(PHOTO_WIDTHS, reverse=True):
-        size = _needed(variant.size, (target, target))
+        size = _fitted(variant.size, target)
         if size != variant.size:
             variant = variant.resize(size, Image.Resampling.HAMMING, reducing_gap=1.0)
         output = io.BytesIO()
