@@ -1,7 +1,7 @@
 from django import forms
 
 from gestes.models import Theme
-from heurecivique.images import photo_pixels, photo_variants
+from heurecivique.images import MAX_PIXELS, photo_pixels, photo_variants
 from territories.forms import CommuneForm
 
 from .models import MAX_PHOTOS, Initiative
@@ -9,11 +9,11 @@ from .models import MAX_PHOTOS, Initiative
 MAX_PHOTO_BYTES = 8_000_000
 # What all the photos of one submission may weigh and cost once decoded, together, so that the
 # request stays under a second of work (bench/uploads.py): reading a JPEG takes time by the byte,
-# decoding any image by the pixel. Six phone photos of 12 MP fit: a JPEG counts at the scale it
-# is decoded (3 MP each, for a largest variant 1600 pixels wide). The weight is also what the
-# proxy lets through (deploy/nginx.conf, client_max_body_size).
+# decoding any image by the pixel. Together they cost what one image may: five phone photos of
+# 12 MP, since a JPEG counts at the scale it is decoded (3 MP each, for a largest variant 1600
+# pixels wide). The weight is also what the proxy lets through (deploy/nginx.conf).
 MAX_PHOTO_BYTES_PER_FORM = 20_000_000
-MAX_PHOTO_PIXELS_PER_FORM = 20_000_000
+MAX_PHOTO_PIXELS_PER_FORM = MAX_PIXELS
 
 
 class InitiativeForm(CommuneForm, forms.ModelForm):
