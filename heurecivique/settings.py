@@ -282,7 +282,10 @@ STORAGES = {
         )
     },
 }
-# Uploaded logos and photos are bounded before Pillow ever decodes them.
+# Request bodies: nginx lets 21 Mio through (deploy/nginx.conf: the largest upload and the rest of
+# its form). Within that, the fields other than files may take 5 Mio (beyond, a 400 page), a file
+# of more than 5 Mio waits in a temporary file rather than in memory, and each form bounds its
+# own files, in French, before decoding them (heurecivique/images.py, outils/files.py).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

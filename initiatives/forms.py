@@ -1,12 +1,19 @@
 from django import forms
 
 from gestes.models import Theme
-from heurecivique.images import photo_variants
+from heurecivique.images import MAX_PIXELS, photo_pixels, photo_variants
 from territories.forms import CommuneForm
 
 from .models import MAX_PHOTOS, Initiative
 
 MAX_PHOTO_BYTES = 8_000_000
+# What all the photos of one submission may weigh and cost once decoded, together, so that the
+# request stays under a second of work (bench/uploads.py): reading a JPEG takes time by the byte,
+# decoding any image by the pixel. Together they cost what one image may: five phone photos of
+# 12 MP, since a JPEG counts at the scale it is decoded (3 MP each, for a largest variant 1600
+# pixels wide). The weight is also what the proxy lets through (deploy/nginx.conf).
+MAX_PHOTO_BYTES_PER_FORM = 20_000_000
+MAX_PHOTO_PIXELS_PER_FORM = MAX_PIXELS
 
 
 class InitiativeForm(CommuneForm, forms.ModelForm):
@@ -66,14 +73,43 @@ class PhotoForm(forms.Form):
             self.add_error("alt_text", "Décrivez la photo en quelques mots.")
         if image:
             try:
-                # Checked and re-encoded now: a refused file never reaches the storage.
-                data["variants"] = photo_variants(image, max_bytes=MAX_PHOTO_BYTES)
+                # From the header alone: the photos are decoded once all of them are in bounds.
+                data["pixels"] = photo_pixels(image, max_bytes=MAX_PHOTO_BYTES)
             except forms.ValidationError as error:
                 self.add_error("image", error)
         return data
 
 
-PhotoFormSet = forms.formset_factory(PhotoForm, extra=MAX_PHOTOS, max_num=MAX_PHOTOS)
+class BasePhotoFormSet(forms.BaseFormSet):
+    def clean(self):
+        photos = [form for form in self.forms if form.cleaned_data.get("pixels")]
+        weight = sum(form.cleaned_data["image"].size for form in photos)
+        if weight > MAX_PHOTO_BYTES_PER_FORM:
+            raise forms.ValidationError(
+                f"Ensemble, ces photos pèsent {weight / 1_000_000:.1f} Mo ; un envoi en accepte "
+                f"{MAX_PHOTO_BYTES_PER_FORM // 1_000_000} Mo au plus : envoyez-en moins, ou "
+                "réduisez-les avant de les envoyer.".replace(".", ",", 1),
+                code="too_big",
+            )
+        if sum(form.cleaned_data["pixels"] for form in photos) > MAX_PHOTO_PIXELS_PER_FORM:
+            raise forms.ValidationError(
+                "Ensemble, ces photos sont trop grandes pour un seul envoi : envoyez-en moins, "
+                "ou réduisez-les avant de les envoyer.",
+                code="too_many_pixels",
+            )
+        for form in photos:
+            try:
+                # Re-encoded now: a refused file never reaches the storage.
+                form.cleaned_data["variants"] = photo_variants(
+                    form.cleaned_data["image"], max_bytes=MAX_PHOTO_BYTES
+                )
+            except forms.ValidationError as error:
+                form.add_error("image", error)
+
+
+PhotoFormSet = forms.formset_factory(
+    PhotoForm, formset=BasePhotoFormSet, extra=MAX_PHOTOS, max_num=MAX_PHOTOS
+)
 
 
 class InterestForm(forms.Form):

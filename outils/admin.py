@@ -8,7 +8,7 @@ from territories.scope import staff_scope
 
 from . import services
 from .branding import TEMPLATES
-from .files import identify
+from .files import accepted_file
 from .models import Download, Kit, Resource
 
 
@@ -37,7 +37,7 @@ class ResourceForm(forms.ModelForm):
             )
         if upload:
             try:
-                self.detected_format = identify(upload)
+                self.accepted = accepted_file(upload)  # format, content, preview
             except forms.ValidationError as error:
                 self.add_error("file", error)
         return data
@@ -50,7 +50,7 @@ class ResourceForm(forms.ModelForm):
             resource.size = 0
         if upload:
             # Stored under a random name, with its size and preview, never as it was named.
-            services.store_upload(resource, upload, self.detected_format)
+            services.store_upload(resource, *self.accepted)
         elif commit:
             resource.save()
         return resource

@@ -6,8 +6,6 @@ import random
 import zipfile
 from xml.sax.saxutils import escape
 
-from django.core.files.uploadedfile import SimpleUploadedFile
-
 from territories.models import Territory
 
 from .models import Download, Kit, Resource
@@ -65,7 +63,7 @@ def load_demo_outils() -> int:
         description="Le texte de la lettre, à adapter dans votre traitement de texte.",
         position=2,
     )
-    store_upload(letter, SimpleUploadedFile("lettre.odt", editable_letter()), "odt")
+    store_upload(letter, "odt", editable_letter(), preview=None)
 
     loiret = Territory.objects.get(slug="loiret")
     reserved, _created = Kit.objects.get_or_create(

@@ -1,8 +1,17 @@
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from territories.models import Territory
+
+# A title is shown on one line (a heading, a link, a file name): a line break typed or pasted in it
+# would be lost on the page and kept in the database.
+single_line = RegexValidator(
+    r"[\x00-\x1f\x7f-\x9f\u2028\u2029]",
+    inverse_match=True,
+    message="Un titre tient sur une seule ligne : retirez le retour à la ligne ou la tabulation.",
+)
 
 
 class KitQuerySet(models.QuerySet):
@@ -30,7 +39,7 @@ class Kit(models.Model):
         CELEBRATIONS = "fetes", "Fêtes et moments conviviaux"
         COMMUNICATION = "communication", "Communication"
 
-    title = models.CharField("titre", max_length=120)
+    title = models.CharField("titre", max_length=120, validators=[single_line])
     slug = models.SlugField("adresse", max_length=140, unique=True)
     description = models.TextField("description")
     audience = models.CharField("pour qui", max_length=12, choices=Audience.choices)
@@ -93,7 +102,7 @@ class Resource(models.Model):
     kit = models.ForeignKey(
         Kit, on_delete=models.CASCADE, related_name="resources", verbose_name="kit"
     )
-    title = models.CharField("titre", max_length=120)
+    title = models.CharField("titre", max_length=120, validators=[single_line])
     description = models.CharField("description", max_length=300, blank=True)
     template = models.CharField(
         "modèle « à vos couleurs »",
@@ -137,7 +146,9 @@ class Resource(models.Model):
 
 
 class Download(models.Model):
-    """One download of a resource on a portal: counted, and nothing about who downloaded."""
+    """A resource downloaded on a portal, counted once per visitor and day. The visitor is a keyed
+    hash of their address that changes every day (services.visitor_key): nothing that says who
+    they are, nor links their days together."""
 
     resource = models.ForeignKey(
         Resource, on_delete=models.CASCADE, related_name="downloads", verbose_name="ressource"
@@ -149,12 +160,22 @@ class Download(models.Model):
         related_name="downloads",
         verbose_name="portail",
     )
+    day = models.DateField("jour", default=timezone.localdate)
+    # Empty for the downloads counted before visitors were told apart.
+    visitor = models.CharField("visiteur", max_length=64, blank=True, editable=False)
     at = models.DateTimeField("le", default=timezone.now)
 
     class Meta:
         verbose_name = "téléchargement"
         verbose_name_plural = "téléchargements"
         indexes = [models.Index(fields=["resource", "territory"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resource", "day", "visitor"],
+                condition=~Q(visitor=""),
+                name="outils_download_once_a_day",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.resource} ({self.at:%d/%m/%Y})"
+        return f"{self.resource} ({self.day:%d/%m/%Y})"

@@ -3,9 +3,13 @@
 import io
 import uuid
 import zipfile
+from datetime import date
 
+from allauth.account.adapter import get_adapter
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
 
 from . import documents  # noqa: F401  (registers the branded documents)
@@ -43,10 +47,27 @@ def preview_file(resource: Resource, branding: Branding) -> str | None:
     return name
 
 
-def record_downloads(resources, territory) -> None:
-    """Count a download on this portal: the resource and the portal, nothing about the person."""
-    portal = territory if territory.pk else None
-    Download.objects.bulk_create(Download(resource=r, territory=portal) for r in resources)
+def visitor_key(request, day: date) -> str:
+    """Who downloads, as far as counting needs: a hash of their address (the one allauth's rate
+    limits see, behind ALLAUTH_TRUSTED_PROXY_COUNT proxies), keyed with the secret key and the
+    day. Without the key it cannot be traced back to the address, even by trying them all; the
+    next day the same person gets another one."""
+    address = get_adapter(request).get_client_ip(request)
+    key = salted_hmac(f"outils.download:{day.isoformat()}", address, algorithm="sha256")
+    return key.hexdigest()
+
+
+def record_downloads(request, resources) -> None:
+    """Count a download of these resources on this portal, once per visitor and day."""
+    portal = request.territory if request.territory.pk else None
+    day = timezone.localdate()
+    visitor = visitor_key(request, day)
+    # A repeat hits the unique constraint (resource, day, visitor) and is left out, even when
+    # two requests of the same visitor race.
+    Download.objects.bulk_create(
+        [Download(resource=r, territory=portal, day=day, visitor=visitor) for r in resources],
+        ignore_conflicts=True,
+    )
 
 
 def kit_zip(resources, branding: Branding) -> bytes:
@@ -67,13 +88,12 @@ def kit_zip(resources, branding: Branding) -> bytes:
     return output.getvalue()
 
 
-def store_upload(resource: Resource, upload, format: str) -> None:
-    """Keep an upload under a random name, with its size, format and preview."""
-    data = upload.read()
+def store_upload(resource: Resource, format: str, data: bytes, preview: bytes | None) -> None:
+    """Keep an upload (as files.accepted_file gives it) under a random name, with its size,
+    format and preview."""
     resource.format = format
     resource.size = len(data)
     resource.file.save(f"{uuid.uuid4().hex}.{resource.extension}", ContentFile(data), save=False)
-    preview = preview_png(data, format)
     if preview:
         resource.preview.save(f"{uuid.uuid4().hex}.png", ContentFile(preview), save=False)
     resource.save()

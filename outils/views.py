@@ -77,7 +77,8 @@ def download_resource(request, slug, pk):
     resource = _resource(kit, pk)
     branding = branding_for(request)
     name = services.stored_file(resource, branding)
-    services.record_downloads([resource], request.territory)
+    if request.method == "GET":  # a HEAD request downloads nothing
+        services.record_downloads(request, [resource])
     return FileResponse(
         default_storage.open(name, "rb"),
         as_attachment=True,
@@ -96,7 +97,8 @@ def download_kit(request, slug):
         raise Http404
     branding = branding_for(request)
     archive = services.kit_zip(resources, branding)
-    services.record_downloads(resources, request.territory)
+    if request.method == "GET":
+        services.record_downloads(request, resources)
     response = HttpResponse(archive, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{kit.slug}.zip"'
     return response

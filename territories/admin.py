@@ -129,6 +129,10 @@ class TerritoryScopedInline(admin.TabularInline):
         return self._parent().has_change_permission(request, obj)
 
 
+LOGO_MAX_BYTES = 2_000_000
+LOGO_SIDE = 600
+
+
 class TerritoryForm(forms.ModelForm):
     class Meta:
         model = Territory
@@ -152,7 +156,7 @@ class TerritoryForm(forms.ModelForm):
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
         if logo and logo != self.initial.get("logo"):
-            return reencode_image(logo, max_bytes=2_000_000, max_side=600)
+            return reencode_image(logo, max_bytes=LOGO_MAX_BYTES, max_side=LOGO_SIDE)
         return logo
 
 

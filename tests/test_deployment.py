@@ -1,9 +1,16 @@
-"""The production shape (docker-compose.yml) is valid and asks for what it cannot guess."""
+"""The production shape (docker-compose.yml, deploy/) is valid and asks for what it cannot guess."""
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
+
+from django.conf import settings
+from django.urls import reverse
+
+from initiatives.forms import MAX_PHOTO_BYTES_PER_FORM
+from outils.files import MAX_BYTES as KIT_MAX_BYTES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -55,3 +62,46 @@ def test_docker_compose_refuses_to_run_without_a_secret_key():
     result = _compose_config(env)
     assert result.returncode != 0
     assert "set DJANGO_SECRET_KEY" in result.stderr
+
+
+# --- The size of uploads: nginx, Django and the forms agree -----------------------------------
+
+MIB = 1024 * 1024
+
+
+def _nginx(directive: str) -> str:
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    values = re.findall(rf"^\s*{directive}\s+([^;]+);", conf, re.MULTILINE)
+    assert len(values) == 1, f"{directive}: {values}"
+    return values[0].strip()
+
+
+def test_the_proxy_lets_the_largest_upload_through_and_no_more():
+    size = _nginx("client_max_body_size")
+    assert re.fullmatch(r"\d+m", size)
+    limit = int(size[:-1]) * MIB
+    # A kit file at its limit and the rest of its form (1 Mio is plenty); nothing much more.
+    assert limit == KIT_MAX_BYTES + MIB
+    assert MAX_PHOTO_BYTES_PER_FORM < limit - MIB / 2
+    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE < limit
+
+
+def test_the_proxy_answers_an_oversized_upload_in_french():
+    assert _nginx("error_page") == "413 /erreurs/413.html"
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    location = re.search(r"location = /erreurs/413\.html \{([^}]*)\}", conf).group(1)
+    assert "root /srv;" in location and "internal;" in location
+    assert "./deploy/erreurs:/srv/erreurs:ro" in (ROOT / "docker-compose.yml").read_text()
+    page = (ROOT / "deploy" / "erreurs" / "413.html").read_text()
+    assert '<html lang="fr">' in page
+    assert "Votre envoi est trop lourd" in page
+    assert f"{KIT_MAX_BYTES // MIB} Mo" in page
+    assert "<script" not in page and "style=" not in page  # the page's strict CSP allows neither
+
+
+def test_an_oversized_request_reaching_django_gets_a_french_page(client, resident):
+    client.force_login(resident)
+    # What nginx would let through, and Django does not keep in memory: fields of 6 Mio.
+    response = client.post(reverse("initiatives:propose"), {"body": "x" * (6 * MIB)})
+    assert response.status_code == 400
+    assert "ou elle était trop lourde" in response.content.decode()

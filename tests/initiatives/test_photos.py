@@ -2,18 +2,31 @@
 
 import io
 import os
+import struct
+import zlib
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
+from django.urls import reverse
+from PIL import Image, ImageFile
 
 from heurecivique.images import photo_variants
+from initiatives.models import Initiative
+
+from .test_initiatives import _form
 
 
 def _image(format="JPEG", size=(1600, 1200), **save) -> bytes:
     output = io.BytesIO()
     Image.new("RGB", size, "#4f7942").save(output, format=format, **save)
+    return output.getvalue()
+
+
+def _grey(format, size, **save) -> bytes:
+    """One flat grey: the way a decompression bomb packs many pixels in a small file."""
+    output = io.BytesIO()
+    Image.new("L", size, 128).save(output, format=format, **save)
     return output.getvalue()
 
 
@@ -38,8 +51,8 @@ def test_variants_have_the_widths_of_the_srcset():
 
 
 def test_a_decompression_bomb_is_refused_before_decoding():
-    # 9,500 × 9,500 pixels of one colour: a few kilobytes on disk, 270 MB once decoded.
-    bomb = _image("PNG", size=(9500, 9500))
+    # 9,500 × 9,500 pixels of one colour: a few kilobytes on disk, 360 MB once decoded.
+    bomb = _grey("PNG", (9500, 9500))
     assert len(bomb) < 500_000
     with pytest.raises(ValidationError, match="trop de pixels"):
         photo_variants(SimpleUploadedFile("bombe.png", bomb), max_bytes=8_000_000)
@@ -85,11 +98,9 @@ def _files(root) -> list[str]:
 def test_a_refused_photo_leaves_nothing_on_disk(
     client, resident, orleans_commune, settings, tmp_path
 ):
-    from django.urls import reverse
-
     settings.MEDIA_ROOT = tmp_path
     client.force_login(resident)
-    bomb = SimpleUploadedFile("bombe.png", _image("PNG", size=(9500, 9500)))
+    bomb = SimpleUploadedFile("bombe.png", _grey("PNG", (9500, 9500)))
     response = client.post(
         reverse("initiatives:propose"),
         {"title": "Jardin", "summary": "Un jardin.", "body": "Texte.", "commune_query": "45000",
@@ -100,3 +111,132 @@ def test_a_refused_photo_leaves_nothing_on_disk(
     assert response.status_code == 400
     assert "trop de pixels" in response.content.decode()
     assert _files(tmp_path) == []
+
+
+# --- Bounds, through the submission form ------------------------------------------------------
+
+PROPOSE = reverse("initiatives:propose")
+
+
+def _propose(client, *photos):
+    fields = {"form-TOTAL_FORMS": str(len(photos))}
+    for i, (name, content) in enumerate(photos):
+        fields[f"form-{i}-image"] = SimpleUploadedFile(name, content)
+        fields[f"form-{i}-alt_text"] = "Le potager au printemps"
+    return client.post(PROPOSE, _form(**fields))
+
+
+@pytest.fixture
+def decoded(monkeypatch):
+    """The sizes at which Pillow decoded pixels during the test."""
+    sizes = []
+    load = ImageFile.ImageFile.load
+
+    def counting_load(image):
+        if image.tile:  # pixels still to decode
+            sizes.append(image.size)
+        return load(image)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", counting_load)
+    return sizes
+
+
+@pytest.fixture
+def proposer(client, resident, bordeaux_commune, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(resident)
+    return client
+
+
+@pytest.mark.parametrize(
+    ("format", "size", "message"),
+    [
+        # The audit's bomb: a few kilobytes, 39.7 million pixels.
+        ("PNG", (7280, 5453), "trop de pixels (39,7 millions ; 16 millions au plus)"),
+        ("WEBP", (4000, 2500), "trop de pixels (10 millions ; 8 millions au plus)"),
+    ],
+)
+def test_a_bomb_is_refused_in_french_before_decoding(
+    proposer, decoded, tmp_path, format, size, message
+):
+    content = _grey(format, size)
+    assert len(content) < 200_000
+    response = _propose(proposer, (f"bombe.{format.lower()}", content))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert decoded == []
+    assert not Initiative.objects.exists() and _files(tmp_path) == []
+
+
+def test_a_png_carrying_megabytes_of_text_is_refused(proposer, tmp_path):
+    def chunk(kind, data):
+        crc = zlib.crc32(kind + data)
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    # Sixty compressed text chunks of a few hundred bytes, each 1 MB once read.
+    text = zlib.compress(b" " * 1_000_000, 9)
+    png = _grey("PNG", (800, 600))
+    chunks = b"".join(chunk(b"zTXt", b"Comment%d\0\0" % i + text) for i in range(60))
+    content = png[:33] + chunks + png[33:]  # after the header chunk
+    assert len(content) < 100_000
+    response = _propose(proposer, ("photo.png", content))
+    assert response.status_code == 400
+    assert "pas une image lisible" in response.content.decode()
+    assert _files(tmp_path) == []
+
+
+def test_the_photos_of_one_submission_are_bounded_together(proposer, decoded, tmp_path):
+    # Two 12 MP pictures: each one passes, not both in the same request.
+    photo = ("photo.png", _grey("PNG", (4000, 3000)))
+    response = _propose(proposer, photo, photo)
+    assert response.status_code == 400
+    assert "Ensemble, ces photos sont trop grandes pour un seul envoi" in response.content.decode()
+    assert decoded == []
+    assert not Initiative.objects.exists() and _files(tmp_path) == []
+
+    assert _propose(proposer, photo).status_code == 302
+    assert Initiative.objects.get().photos.count() == 1
+
+
+def test_the_photos_of_one_submission_are_bounded_together_in_weight(proposer, decoded):
+    # Three photos of 7 MB (what follows the end of a JPEG is never read): 21 MB in all.
+    photo = ("photo.jpg", _grey("JPEG", (800, 600)) + b"\0" * 7_000_000)
+    response = _propose(proposer, photo, photo, photo)
+    assert response.status_code == 400
+    assert "Ensemble, ces photos pèsent 21,0 Mo ; un envoi en accepte 20 Mo au plus" in (
+        response.content.decode()
+    )
+    assert decoded == []
+    assert not Initiative.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("size", "decoded_at"),
+    [
+        ((4032, 3024), (2016, 1512)),  # a phone's 12 MP photo, decoded at half its size
+        ((8064, 6048), (2016, 1512)),  # the 48 MP of recent phones, at a quarter
+    ],
+)
+def test_a_phone_photo_is_decoded_small_kept_upright_and_without_its_location(
+    proposer, decoded, size, decoded_at
+):
+    exif = Image.Exif()
+    exif[0x0112] = 6  # the phone was held upright: the picture is to be turned a quarter
+    exif[0x8825] = {2: (44.0, 50.0, 30.0), 4: (0.0, 34.0, 20.0)}  # GPSInfo: near Bordeaux
+    response = _propose(proposer, ("IMG_0042.jpg", _grey("JPEG", size, exif=exif)))
+    assert response.status_code == 302
+    assert decoded == [decoded_at]
+    photo = Initiative.objects.get().photos.get()
+    assert (photo.small_width, photo.medium_width, photo.large_width) == (300, 600, 1200)
+    with Image.open(photo.large.path) as large:
+        assert large.size == (1200, 1600)  # upright, as taken
+        assert not large.getexif()
+
+
+def test_a_jpeg_comment_does_not_survive(proposer):
+    content = _grey("JPEG", (900, 600), comment=b"<script>alert(document.cookie)</script>")
+    assert b"<script>" in content
+    assert _propose(proposer, ("photo.jpg", content)).status_code == 302
+    photo = Initiative.objects.get().photos.get()
+    for variant in (photo.small, photo.medium, photo.large):
+        assert b"<script>" not in variant.read()

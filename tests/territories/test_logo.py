@@ -3,7 +3,7 @@ import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
+from PIL import Image, ImageFile
 
 from .forms import custom_hosts
 
@@ -61,3 +61,45 @@ def test_a_file_that_is_not_an_image_is_refused_in_french(
     assert "image valide" in page or "pas une image lisible" in page
     loiret.refresh_from_db()
     assert not loiret.logo
+
+
+def test_a_logo_with_too_many_pixels_is_refused_before_decoding(
+    client, loiret_agent, loiret, settings, tmp_path, monkeypatch
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(loiret_agent)
+    decoded = []
+    load = ImageFile.ImageFile.load
+    monkeypatch.setattr(
+        ImageFile.ImageFile, "load", lambda image: decoded.append(image.tile) or load(image)
+    )
+    bomb = io.BytesIO()
+    Image.new("L", (7280, 5453), 255).save(bomb, format="PNG")  # 39.7 MP in a few kilobytes
+    response = _post_logo(client, loiret, SimpleUploadedFile("logo.png", bomb.getvalue()))
+    assert response.status_code == 200
+    assert "trop de pixels (39,7 millions ; 16 millions au plus)" in response.content.decode()
+    assert not any(decoded)
+    loiret.refresh_from_db()
+    assert not loiret.logo
+
+
+def test_a_logo_from_a_large_jpeg_is_decoded_at_the_size_it_is_kept(
+    client, loiret_agent, loiret, settings, tmp_path, monkeypatch
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(loiret_agent)
+    decoded = []
+    load = ImageFile.ImageFile.load
+    monkeypatch.setattr(
+        ImageFile.ImageFile,
+        "load",
+        lambda image: (decoded.append(image.size) if image.tile else None) or load(image),
+    )
+    scan = io.BytesIO()
+    Image.new("RGB", (4800, 3200), "#00587c").save(scan, format="JPEG")  # a scanned letterhead
+    response = _post_logo(client, loiret, SimpleUploadedFile("logo.jpg", scan.getvalue()))
+    assert response.status_code == 302
+    assert decoded == [(600, 400)]  # an eighth of the scan: the size the logo is kept at
+    loiret.refresh_from_db()
+    with Image.open(loiret.logo.path) as stored:
+        assert stored.size == (600, 400)
