@@ -69,15 +69,13 @@ def test_docker_compose_refuses_to_run_without_a_secret_key():
 MIB = 1024 * 1024
 
 
-def _nginx(directive: str) -> str:
+def _nginx(directive: str) -> list[str]:
     conf = (ROOT / "deploy" / "nginx.conf").read_text()
-    values = re.findall(rf"^\s*{directive}\s+([^;]+);", conf, re.MULTILINE)
-    assert len(values) == 1, f"{directive}: {values}"
-    return values[0].strip()
+    return [v.strip() for v in re.findall(rf"^\s*{directive}\s+([^;]+);", conf, re.MULTILINE)]
 
 
 def test_the_proxy_lets_the_largest_upload_through_and_no_more():
-    size = _nginx("client_max_body_size")
+    [size] = _nginx("client_max_body_size")
     assert re.fullmatch(r"\d+m", size)
     limit = int(size[:-1]) * MIB
     # A kit file at its limit and the rest of its form (1 Mio is plenty); nothing much more.
@@ -86,17 +84,28 @@ def test_the_proxy_lets_the_largest_upload_through_and_no_more():
     assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE < limit
 
 
-def test_the_proxy_answers_an_oversized_upload_in_french():
-    assert _nginx("error_page") == "413 /erreurs/413.html"
+def test_the_proxy_answers_in_french_an_oversized_upload_and_a_site_that_does_not_answer():
+    assert _nginx("error_page") == ["413 /erreurs/413.html", "502 504 /erreurs/50x.html"]
     conf = (ROOT / "deploy" / "nginx.conf").read_text()
-    location = re.search(r"location = /erreurs/413\.html \{([^}]*)\}", conf).group(1)
+    location = re.search(r"location \^~ /erreurs/ \{([^}]*)\}", conf).group(1)
     assert "root /srv;" in location and "internal;" in location
     assert "./deploy/erreurs:/srv/erreurs:ro" in (ROOT / "docker-compose.yml").read_text()
-    page = (ROOT / "deploy" / "erreurs" / "413.html").read_text()
-    assert '<html lang="fr">' in page
-    assert "Votre envoi est trop lourd" in page
-    assert f"{KIT_MAX_BYTES // MIB} Mo" in page
-    assert "<script" not in page and "style=" not in page  # the page's strict CSP allows neither
+    for name, heading in (("413", "Votre envoi est trop lourd"),
+                          ("50x", "Le site est momentanément indisponible")):  # fmt: skip
+        page = (ROOT / "deploy" / "erreurs" / f"{name}.html").read_text()
+        assert '<html lang="fr">' in page and heading in page
+        assert "<script" not in page and "style=" not in page  # its strict CSP allows neither
+    assert f"{KIT_MAX_BYTES // MIB} Mo" in (ROOT / "deploy" / "erreurs" / "413.html").read_text()
+
+
+def test_the_web_is_checked_on_sante_and_workers_have_no_statement_timeout():
+    config = _compose_config(REQUIRED).stdout
+    assert "http://127.0.0.1:8000/sante/" in config
+    for service in ("migrate", "worker", "beat"):
+        block = re.search(rf"\n  {service}:\n(.*?)\n  \w", config, re.S).group(1)
+        assert "DATABASE_STATEMENT_TIMEOUT: '0'" in block, service
+    web = re.search(r"\n  web:\n(.*?)\n  \w", config, re.S).group(1)
+    assert "DATABASE_STATEMENT_TIMEOUT" not in web
 
 
 def test_an_oversized_request_reaching_django_gets_a_french_page(client, resident):
