@@ -174,6 +174,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "volunteers.tasks.requeue_stale",
         "schedule": crontab(minute="*/10"),
     },
+    "forget-download-visitors": {
+        "task": "outils.tasks.forget_visitors",
+        "schedule": crontab(hour=0, minute=30),
+    },
     "forget-old-access-records": {
         "task": "accounts.tasks.forget_old_access_records",
         "schedule": crontab(hour=3, minute=45),

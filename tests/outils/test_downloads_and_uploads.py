@@ -15,6 +15,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from outils.demo import editable_letter
 from outils.models import Download, Kit, Resource
+from outils.tasks import forget_visitors
 
 ADD_KIT = reverse("admin:outils_kit_add")
 
@@ -389,3 +390,13 @@ def test_download_counts_are_shown_by_portal_within_my_scope(client, loiret_agen
     page = client.get(reverse("admin:outils_kit_change", args=[local.pk])).content.decode()
     assert "Téléchargements par portail" in page
     assert "<td>Loiret</td><td>1</td>" in page
+
+
+def test_a_days_visitor_keys_are_forgotten_once_it_is_over(client, poster_url):
+    client.get(poster_url, REMOTE_ADDR="203.0.113.7")
+    assert forget_visitors() == 0  # today's keys still tell a repeat apart
+    Download.objects.update(day=timezone.localdate() - datetime.timedelta(days=1))
+    client.get(poster_url, REMOTE_ADDR="203.0.113.7")
+    assert forget_visitors() == 1
+    assert sorted(Download.objects.values_list("visitor", flat=True))[0] == ""
+    assert Download.objects.count() == 2  # the counts stay
