@@ -111,9 +111,15 @@ MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 class MonthField(forms.CharField):
-    """A month typed as AAAA-MM (what <input type="month"> sends)."""
+    """A month typed as AAAA-MM (what <input type="month"> sends). Browsers without a month
+    picker show a text field: the help text gives the format (HTML allows no placeholder on a
+    month input)."""
 
-    widget = forms.TextInput(attrs={"type": "month", "placeholder": "AAAA-MM"})
+    widget = forms.TextInput(attrs={"type": "month"})
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("help_text", "Au format AAAA-MM, par exemple 2026-01.")
+        super().__init__(*args, **kwargs)
 
     def to_python(self, value):
         value = super().to_python(value)

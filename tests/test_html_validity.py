@@ -1,0 +1,71 @@
+"""Every page is valid HTML (RGAA 8.2), as the W3C Nu HTML checker (vnu.jar) reads it: the
+public pages of two portals, a volunteer's own pages and the error pages."""
+
+import json
+import subprocess
+from pathlib import Path
+
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
+from django.template import loader
+from django.urls import reverse
+
+from .factories import PASSWORD, VolunteerFactory
+from .public_pages import public_paths
+
+ROOT = Path(__file__).resolve().parent.parent
+VNU = next(ROOT.glob(".cache/vnu-*/node_modules/vnu-jar/build/dist/vnu.jar"), None)
+
+
+def _volunteer_pages(client, user) -> dict[str, bytes]:
+    client.force_login(user)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    paths = [
+        reverse("volunteers:dashboard"),
+        reverse("volunteers:history"),
+        reverse("volunteers:profile"),
+        reverse("volunteers:email_preferences"),
+        reverse("personal_data"),
+        reverse("delete_account"),
+        reverse("mfa_index"),
+        reverse("mfa_activate_totp"),
+    ]
+    pages = {path: client.get(path) for path in paths}
+    assert all(page.status_code == 200 for page in pages.values()), {
+        path: page.status_code for path, page in pages.items()
+    }
+    client.logout()
+    key = {"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)}
+    link = client.get(reverse("account_reset_password_from_key", kwargs=key), follow=True)
+    pages["choisir le mot de passe"] = link
+    return {path: page.content for path, page in pages.items()}
+
+
+def test_every_page_is_valid_html(client, loiret, orleans, national, orleans_commune, tmp_path):
+    assert VNU, "vnu.jar is missing: `make test` installs it (npm package vnu-jar)"
+    pages = {}
+    for host in ("testserver", "loiret.localhost"):
+        for path in public_paths(client, host=host):
+            response = client.get(path, HTTP_HOST=host)
+            if response["Content-Type"].startswith("text/html"):
+                pages[f"{host}{path}"] = response.content
+    pages["page introuvable"] = client.get("/cette-page-n-existe-pas/").content
+    for template in ("500.html", "503.html"):
+        pages[template] = loader.get_template(template).render().encode()
+    volunteer = VolunteerFactory(commune=orleans_commune)
+    pages |= _volunteer_pages(client, volunteer.user)
+
+    names = {}
+    for number, (name, content) in enumerate(pages.items()):
+        (tmp_path / f"{number}.html").write_bytes(content)
+        names[f"{number}.html"] = name
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--format", "json", "--errors-only", str(tmp_path)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    errors = [
+        f"{names[Path(m['url']).name]}, ligne {m.get('lastLine')} : {m['message']}"
+        for m in json.loads(result.stderr or result.stdout)["messages"]
+    ]
+    assert len(pages) > 40
+    assert errors == []
