@@ -30,15 +30,17 @@ class PrivacyHeadersMiddleware:
         return response
 
 
-# A character no address, parameter or form field may carry: PostgreSQL stores no NUL in text
-# (the query fails), and a lone surrogate is half of a character, which nothing can encode.
+# A character no address, parameter, form field or cookie may carry: PostgreSQL stores no NUL
+# in text (the query fails), and a lone surrogate is half of a character, which nothing can
+# encode.
 UNACCEPTABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class UnacceptableCharactersMiddleware:
     """Answers the site's « Requête incorrecte » (400) to a request whose address, GET
-    parameters or form fields (names or values) hold a character of UNACCEPTABLE, before any
-    view looks it up or stores it.
+    parameters, form fields or cookies (names or values) hold a character of UNACCEPTABLE,
+    before any view looks it up or stores it (a cookie may carry one as an escape, « \\000 »,
+    which the session's lookup would send to the database).
 
     Each view still validates what it reads (forms, converters): this is the net for what no
     view should ever have to think about. Uploaded files are not looked at: their content is
@@ -54,7 +56,7 @@ class UnacceptableCharactersMiddleware:
 
     @staticmethod
     def _unacceptable(request) -> bool:
-        texts = [request.path]
+        texts = [request.path, *request.COOKIES, *request.COOKIES.values()]
         forms = [request.GET, request.POST] if request.method == "POST" else [request.GET]
         for data in forms:
             for name, values in data.lists():

@@ -342,19 +342,20 @@ class Fuzzer:
         self.reached: set[str] = set()  # the routes the resolver matched: their views ran
         self.forms_done: set[tuple] = set()
 
-    def send(self, method: str, path: str, query: str = "", data=None, content_type=None):
+    def send(self, method, path, query="", data=None, content_type=None, cookies=None):
         url = f"{path}?{query}" if query else path
-        cookies = copy.deepcopy(self.client.cookies)
+        headers = {"HTTP_HOST": self.host} | ({"HTTP_COOKIE": cookies} if cookies else {})
+        kept = copy.deepcopy(self.client.cookies)
         self.requests += 1
         response = None
         try:
             with transaction.atomic():
                 if method == "post":
                     response = self.client.post(
-                        url, data=data, content_type=content_type, HTTP_HOST=self.host
+                        url, data=data, content_type=content_type, **headers
                     )
                 else:
-                    response = self.client.get(url, HTTP_HOST=self.host)
+                    response = self.client.get(url, **headers)
                 if response.streaming:
                     b"".join(response.streaming_content)
                 transaction.set_rollback(True)
@@ -362,7 +363,7 @@ class Fuzzer:
             self.failures.append(Failure(self.persona, method, url, 0, repr(error)))
             return None
         finally:
-            self.client.cookies = cookies
+            self.client.cookies = kept
         match = getattr(response.wsgi_request, "resolver_match", None)
         if match is not None:
             self.reached.add(match.route)
@@ -374,13 +375,14 @@ class Fuzzer:
             )
         return response
 
-    def post_form(self, path: str, values: dict[str, str | bytes], files=()):
+    def post_form(self, path: str, values: dict[str, str | bytes], files=(), cookies=None):
         if files:
             data = {name: _bytes(value) for name, value in values.items()}
             data |= {name: _upload(values.get(name, "photo.jpg")) for name in files}
             return self.send("post", path, data=data, content_type=MULTIPART_CONTENT)
         body = _query(values.items()).encode()
-        return self.send("post", path, data=body, content_type="application/x-www-form-urlencoded")
+        form = "application/x-www-form-urlencoded"
+        return self.send("post", path, data=body, content_type=form, cookies=cookies)
 
 
 def _upload(name: str | bytes) -> SimpleUploadedFile:
@@ -710,6 +712,22 @@ def fuzz_form(fuzzer: Fuzzer, form: Form, values: list):
         fuzzer.post_form(form.action, shown | dict(pairs), form.files)
 
 
+# Cookies as a browser or a script may send them: the session's, the CSRF token's and the
+# messages' with an escaped NUL (« \\000 », which Python's cookie parser decodes), a long value,
+# quotes and separators.
+HOSTILE_COOKIES = [
+    f"{name}={value}"
+    for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME, "messages")
+    for value in ('"abcdefghijkl\\000mn"', "x" * 5000, HUGE, '"', "a;b=c", "²")
+]
+
+
+def fuzz_cookies(fuzzer: Fuzzer):
+    for cookie in HOSTILE_COOKIES:
+        fuzzer.send("get", "/", cookies=cookie)
+        fuzzer.post_form("/appel/signer/", {"first_name": "Claire"}, cookies=cookie)
+
+
 def _needs_sign_in(pattern: Pattern, real: dict) -> bool:
     """Whether a visitor is sent to sign in for this page (the resident's own pages)."""
     values = _path_values(pattern, real, {}, DOOR)[0]
@@ -759,6 +777,7 @@ def test_no_hostile_request_gets_a_server_error(persona, world, request, monkeyp
     for pattern in patterns:
         depth = _depth(persona, pattern, world.real)
         fuzz_pattern(fuzzer, pattern, world.real, world.tokens, depth)
+    fuzz_cookies(fuzzer)
     elapsed = time.monotonic() - started
     print(
         f"\n{persona}: {fuzzer.requests} requests on {len(patterns)} URL patterns in "
@@ -818,6 +837,14 @@ def test_a_nul_character_in_a_form_changes_nothing(client, national, orleans_com
     assert response.status_code == 400
     assert "Requête incorrecte" in response.text
     assert not Signature.objects.exists()
+
+
+def test_a_session_cookie_with_a_nul_character_gets_the_french_bad_request_page(client, national):
+    # Python's cookie parser decodes « \000 » in a quoted value: the session's lookup would
+    # send a NUL to the database.
+    response = client.get("/", HTTP_COOKIE=f'{settings.SESSION_COOKIE_NAME}="abcdefghij\\000"')
+    assert response.status_code == 400
+    assert "Requête incorrecte" in response.text
 
 
 def test_a_lone_surrogate_is_refused_too(rf):
