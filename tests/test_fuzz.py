@@ -7,7 +7,12 @@ touching this file, and a pattern the fuzzer cannot fill fails the test. For eac
   of the links and GET forms it shows (the admin's filters, ordering, pages…), and random ones,
   set to hostile values;
 - every form the page shows is posted back with a hostile value in each field, and the address
-  itself is posted to with the fields its view reads.
+  itself is posted to with the fields its view reads;
+- and hostile session, CSRF and messages cookies are sent.
+
+It runs as a visitor, a resident, the national team and a department's officer (with their
+second factor), each pushed hard on its own side of the site (the public pages, the resident's
+own pages, the admin); on the other side, its real addresses are asked and posted to.
 
 Each request runs in a savepoint rolled back after it, with the cookies restored: what one request
 does (a sign-out, a deleted account, a query the database refused) changes nothing for the next.
