@@ -1,4 +1,8 @@
+import functools
+
 from django.contrib import admin
+from django.contrib.admin.exceptions import DisallowedModelAdminToField
+from django.contrib.admin.options import TO_FIELD_VAR
 from django.db import transaction
 from django.utils import timezone
 
@@ -7,6 +11,26 @@ from .models import OutgoingEmail
 from .tasks import send_email
 
 MAX_AT_ONCE = 500
+
+
+def refusing_empty_to_field(admin_view):
+    """The admin site's `admin_view`, refusing (400) a page asked with an empty « _to_field »,
+    as the admin refuses any field it does not allow: Django's change and delete pages would
+    look a field named "" up and fail."""
+
+    @functools.wraps(admin_view)
+    def wrap(view, cacheable=False):
+        checked = admin_view(view, cacheable)
+
+        @functools.wraps(checked)
+        def inner(request, *args, **kwargs):
+            if request.POST.get(TO_FIELD_VAR, request.GET.get(TO_FIELD_VAR)) == "":
+                raise DisallowedModelAdminToField("An empty _to_field names no field.")
+            return checked(request, *args, **kwargs)
+
+        return inner
+
+    return wrap
 
 
 @admin.register(OutgoingEmail)

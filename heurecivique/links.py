@@ -22,8 +22,17 @@ def make_token(data: dict, salt: str) -> str:
     return signing.dumps(data, salt=salt)
 
 
-def read_token(token: str, salt: str, days: int) -> dict:
-    """The data of a token made by make_token with this salt, at most `days` days ago."""
+# The largest id a row can have (PostgreSQL's bigint): a link carrying a larger one was not
+# made here.
+MAX_ID = 2**63 - 1
+INVALID = "Ce lien n'est pas valide."
+
+
+def read_token(token: str, salt: str, days: int, fields: dict[str, type]) -> dict:
+    """The data of a token made by make_token with this salt, at most `days` days ago, which
+    must hold `fields`, each of its type: an `int` is an id a row can have, a `str` holds no
+    NUL character. A well-signed token that carries anything else is refused like a damaged
+    one: the code that reads it must never meet a value it did not make."""
     try:
         data = signing.loads(token, salt=salt, max_age=datetime.timedelta(days=days))
     except signing.SignatureExpired:
@@ -36,6 +45,14 @@ def read_token(token: str, salt: str, days: int) -> dict:
             "Ce lien n'est pas valide : il a peut-être été coupé en deux par votre messagerie. "
             "Copiez-le en entier dans la barre d'adresse, ou connectez-vous à votre espace."
         ) from None
-    if not isinstance(data, dict):
-        raise BadLink("Ce lien n'est pas valide.")
+    if not isinstance(data, dict) or not all(
+        name in data and _fits(data[name], kind) for name, kind in fields.items()
+    ):
+        raise BadLink(INVALID)
     return data
+
+
+def _fits(value, kind: type[int] | type[str]) -> bool:
+    if kind is int:
+        return type(value) is int and 0 < value <= MAX_ID  # a bool is no id
+    return isinstance(value, str) and "\x00" not in value

@@ -1,3 +1,6 @@
+import re
+
+from django.urls import get_resolver
 from django.utils.cache import patch_cache_control
 
 # The site uses none of these: no page, nor anything injected into one, may ask for them.
@@ -25,3 +28,38 @@ class PrivacyHeadersMiddleware:
         if request.user.is_authenticated:
             patch_cache_control(response, private=True)
         return response
+
+
+# A character no address, parameter, form field or cookie may carry: PostgreSQL stores no NUL
+# in text (the query fails), and a lone surrogate is half of a character, which nothing can
+# encode.
+UNACCEPTABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+class UnacceptableCharactersMiddleware:
+    """Answers the site's « Requête incorrecte » (400) to a request whose address, GET
+    parameters, form fields or cookies (names or values) hold a character of UNACCEPTABLE,
+    before any view looks it up or stores it (a cookie may carry one as an escape, « \\000 »,
+    which the session's lookup would send to the database).
+
+    Each view still validates what it reads (forms, converters): this is the net for what no
+    view should ever have to think about. Uploaded files are not looked at: their content is
+    checked by what receives them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._unacceptable(request):
+            return get_resolver().resolve_error_handler(400)(request, exception=None)
+        return self.get_response(request)
+
+    @staticmethod
+    def _unacceptable(request) -> bool:
+        texts = [request.path, *request.COOKIES, *request.COOKIES.values()]
+        forms = [request.GET, request.POST] if request.method == "POST" else [request.GET]
+        for data in forms:
+            for name, values in data.lists():
+                texts.append(name)
+                texts += values
+        return any(UNACCEPTABLE.search(text) for text in texts)

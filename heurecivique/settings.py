@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "heurecivique.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "heurecivique.middleware.UnacceptableCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -8,10 +8,13 @@ from django.urls import include, path, re_path
 from volunteers import views as volunteer_views
 
 from . import views
+from .admin import refusing_empty_to_field
 from .sitemaps import SITEMAPS
 
 # The admin signs in through allauth's login: rate-limited, with the same rules as the site.
 admin.site.login = secure_admin_login(admin.site.login)
+# Django's change and delete pages fail (500) on an empty « ?_to_field= »: refused (400).
+admin.site.admin_view = refusing_empty_to_field(admin.site.admin_view)
 admin.site.site_header = "L'Heure Civique — administration"
 admin.site.site_title = "Administration de L'Heure Civique"
 admin.site.index_title = "Tableau de bord"

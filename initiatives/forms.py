@@ -120,3 +120,33 @@ class InterestForm(forms.Form):
         help_text="1000 caractères au plus. L'organisateur vous répondra à votre adresse "
         "électronique ; la sienne ne vous est pas communiquée.",
     )
+
+
+class InitiativeFilterForm(forms.Form):
+    """The search and filters of the showcase: a GET form, shareable as a link. Read without
+    a query of its own (the list is filtered by the values, never by a lookup of them)."""
+
+    q = forms.CharField(max_length=100, required=False)
+    theme = forms.SlugField(required=False)
+    commune = forms.IntegerField(min_value=1, required=False)
+    departement = forms.CharField(max_length=3, required=False)
+    pres = forms.BooleanField(required=False)
+
+    def filter(self, queryset, home_commune=None):
+        """The initiatives matching the valid filters; an invalid one is ignored, never an
+        error. « Près de chez moi » needs the signed-in volunteer's commune."""
+        if not self.is_bound:
+            return queryset
+        self.is_valid()  # keeps the valid values in cleaned_data
+        data = self.cleaned_data
+        if data.get("q"):
+            queryset = queryset.search(data["q"])
+        if data.get("theme"):
+            queryset = queryset.filter(themes__slug=data["theme"])
+        if data.get("commune"):
+            queryset = queryset.filter(commune_id=data["commune"])
+        if data.get("departement"):
+            queryset = queryset.filter(commune__department__code=data["departement"])
+        if data.get("pres") and home_commune:
+            queryset = queryset.filter(commune__department_id=home_commune.department_id)
+        return queryset

@@ -15,7 +15,7 @@ from territories.models import Commune, Department, Territory
 from territories.scope import staff_scope
 
 from . import services
-from .forms import InitiativeForm, InterestForm, PhotoFormSet
+from .forms import InitiativeFilterForm, InitiativeForm, InterestForm, PhotoFormSet
 from .models import GoodPractice, Initiative, Photo
 
 
@@ -43,20 +43,9 @@ class InitiativeListView(ListView):
     paginate_by = 12
 
     def get_queryset(self):
-        get = self.request.GET
-        initiatives = _published_on_portal(self.request)
-        if query := get.get("q", "").strip()[:100]:
-            initiatives = initiatives.search(query)
-        if theme := get.get("theme"):
-            initiatives = initiatives.filter(themes__slug=theme)
-        if (commune := get.get("commune", "")).isdigit():
-            initiatives = initiatives.filter(commune_id=int(commune))
-        if department := get.get("departement"):
-            initiatives = initiatives.filter(commune__department__code=department)
         self.home = _home_commune(self.request)
-        if get.get("pres") and self.home:
-            initiatives = initiatives.filter(commune__department_id=self.home.department_id)
-        return initiatives.distinct()
+        filters = InitiativeFilterForm(self.request.GET or None)
+        return filters.filter(_published_on_portal(self.request), self.home).distinct()
 
     def get_context_data(self, **kwargs):
         on_portal = Initiative.objects.published().on_portal(self.request.territory)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from heurecivique.email import send_templated_mail
-from heurecivique.links import BadLink, make_token, read_token
+from heurecivique.links import make_token, read_token
 from territories.models import Membership, Territory
 
 from .models import Signature
@@ -55,11 +55,8 @@ def withdraw_url(signature: Signature) -> str:
 
 def _signature_of(token: str, salt: str, days: int) -> Signature | None:
     """The signature a link is for; None when it no longer exists (withdrawn, erased)."""
-    data = read_token(token, salt, days)
-    try:
-        pk, email = int(data["s"]), str(data["e"])
-    except (KeyError, TypeError, ValueError):
-        raise BadLink("Ce lien n'est pas valide.") from None
+    data = read_token(token, salt, days, {"s": int, "e": str})
+    pk, email = data["s"], data["e"]
     # Bound to the address too: a signature id reused for someone else would not match.
     return (
         Signature.objects.select_related("commune", "department").filter(pk=pk, email=email).first()

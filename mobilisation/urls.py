@@ -1,6 +1,10 @@
-from django.urls import path
+from django.urls import path, register_converter
+
+from territories.converters import InseeCodeConverter
 
 from . import views
+
+register_converter(InseeCodeConverter, "insee")
 
 app_name = "mobilisation"
 urlpatterns = [
@@ -10,6 +14,6 @@ urlpatterns = [
     path("signer/merci/", views.sign_sent, name="sign_sent"),
     path("confirmer/<str:token>/", views.confirm, name="confirm"),
     path("retirer/<str:token>/", views.withdraw, name="withdraw"),
-    path("badge/<str:insee_code>/", views.badge, name="badge"),
-    path("badge/<str:insee_code>.png", views.badge_png, name="badge_image"),
+    path("badge/<insee:insee_code>/", views.badge, name="badge"),
+    path("badge/<insee:insee_code>.png", views.badge_png, name="badge_image"),
 ]

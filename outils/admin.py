@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.db.models import Count
 from django.template.defaultfilters import filesizeformat
 
@@ -107,12 +108,15 @@ class KitAdmin(TerritoryScopedAdmin):
         return kit.download_count
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), "downloads": self._downloads(request, object_id)}
+        # An address that names no kit of this person's (« ² ») gets the admin's own answer.
+        kit = self.get_object(request, unquote(object_id))
+        downloads = self._downloads(request, kit) if kit else []
+        extra_context = {**(extra_context or {}), "downloads": downloads}
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def _downloads(self, request, kit_id):
+    def _downloads(self, request, kit):
         """Downloads per resource and portal, on the portals this person manages."""
-        downloads = Download.objects.filter(resource__kit_id=kit_id)
+        downloads = Download.objects.filter(resource__kit=kit)
         scope = staff_scope(request)
         if not scope.is_national:
             downloads = downloads.filter(territory__in=scope.territories())

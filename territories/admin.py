@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin import widgets
 from django.contrib.admin.utils import get_fields_from_path
+from django.core.exceptions import ValidationError
 from django.db.models import BLANK_CHOICE_DASH, BooleanField, ExpressionWrapper, Q, Value
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -17,6 +19,36 @@ NO_CONSENT = "— sans accord pour être contacté(e)"
 ALL_ROLES = frozenset(Membership.Role.values)
 NATIONAL_ONLY = frozenset({Membership.Role.NATIONAL_ADMIN})
 MANAGERS = frozenset({Membership.Role.NATIONAL_ADMIN, Membership.Role.DEPARTMENT_OFFICER})
+
+
+class _LooksUpValidValuesOnly:
+    """Django's autocomplete widgets look up the values they show as they came: one that the
+    field cannot hold (« ² » for an id, in a form shown again with its errors, or in the address
+    of an « ajouter » page) makes the query fail. Such values are left out of the lookup; the
+    form says what is wrong with them."""
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        target = remote.model._meta.get_field(
+            getattr(remote, "field_name", None) or remote.model._meta.pk.name
+        )
+        return super().optgroups(name, [v for v in value if _holds(target, v)], attr)
+
+
+def _holds(field, value) -> bool:
+    try:
+        field.get_prep_value(field.to_python(value))
+    except (ValidationError, ValueError, TypeError):
+        return False
+    return True
+
+
+class AutocompleteSelect(_LooksUpValidValuesOnly, widgets.AutocompleteSelect):
+    pass
+
+
+class AutocompleteSelectMultiple(_LooksUpValidValuesOnly, widgets.AutocompleteSelectMultiple):
+    pass
 
 
 class TerritoryScopedAdmin(admin.ModelAdmin):
@@ -71,10 +103,19 @@ class TerritoryScopedAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         self._scoped_choices(db_field, request, kwargs)
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget", AutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         self._scoped_choices(db_field, request, kwargs)
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget",
+                AutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using")),
+            )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_list_filter(self, request):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.urls import reverse
 
-from heurecivique.links import BadLink, make_token, read_token
+from heurecivique.links import INVALID, BadLink, make_token, read_token
 
 ACTION_DAYS = 45
 UNSUBSCRIBE_DAYS = 400
@@ -52,27 +52,20 @@ def keep_path(user_id: int) -> str:
 
 
 def read_action(token: str) -> ActionLink:
-    data = read_token(token, _ACTION_SALT, ACTION_DAYS)
+    data = read_token(token, _ACTION_SALT, ACTION_DAYS, {"u": int, "a": str, "m": str})
     try:
-        year, month = (int(part) for part in data["m"].split("-"))
-        return ActionLink(int(data["u"]), Action(data["a"]), datetime.date(year, month, 1))
-    except (KeyError, TypeError, ValueError, AttributeError):
-        raise BadLink("Ce lien n'est pas valide.") from None
+        month = datetime.date.fromisoformat(f"{data['m']}-01")
+        return ActionLink(data["u"], Action(data["a"]), month)
+    except ValueError:
+        raise BadLink(INVALID) from None
 
 
 def read_unsubscribe(token: str) -> tuple[int, str]:
     """(user id, kind of email) of a one-click unsubscribe link."""
-    data = read_token(token, _UNSUBSCRIBE_SALT, UNSUBSCRIBE_DAYS)
-    try:
-        return int(data["u"]), str(data["k"])
-    except (KeyError, TypeError, ValueError):
-        raise BadLink("Ce lien n'est pas valide.") from None
+    data = read_token(token, _UNSUBSCRIBE_SALT, UNSUBSCRIBE_DAYS, {"u": int, "k": str})
+    return data["u"], data["k"]
 
 
 def read_keep(token: str) -> int:
     """The user id of a « Garder mon compte » link."""
-    data = read_token(token, _KEEP_SALT, KEEP_DAYS)
-    try:
-        return int(data["u"])
-    except (KeyError, TypeError, ValueError):
-        raise BadLink("Ce lien n'est pas valide.") from None
+    return read_token(token, _KEEP_SALT, KEEP_DAYS, {"u": int})["u"]
