@@ -134,7 +134,7 @@ def test_with_redis_killed_the_site_serves_and_loses_nothing(site, redis_server,
     assert message["To"] == "jeanne@example.org"
     assert re.search(r"/compte/", message.get_body(preferencelist=("plain",)).get_content())
     # Sent, then deleted by the worker (its commit follows the server's « 250 »).
-XX
+    wait_for(lambda: not OutgoingEmail.objects.exists(), 30, "the sent email's row is deleted")
 
 
 def test_with_redis_killed_failed_logins_are_still_limited(site, redis_server):
