@@ -4,6 +4,7 @@ code; a resident turns it on without JavaScript."""
 import re
 
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from territories.models import Membership
 from tests.factories import PASSWORD, UserFactory, totp_code
@@ -45,11 +46,11 @@ def test_staff_enrol_before_the_admin_then_sign_in_with_a_code(page, portal_url,
     assert page.get_by_role("heading", level=1).inner_text() == (
         "Activer la double authentification"
     )
-    assert (
-        page.get_by_role("status")
-        .get_by_text("Pour accéder à l'administration, activez d'abord la double authentification.")
-        .is_visible()
-    )
+    expect(
+        page.get_by_role("status").get_by_text(
+            "Pour accéder à l'administration, activez d'abord la double authentification."
+        )
+    ).to_be_visible()
     assert _qr_code_is_drawn(page)
     _no_axe_violation_nor_blocked_asset(page)
 
@@ -58,7 +59,7 @@ def test_staff_enrol_before_the_admin_then_sign_in_with_a_code(page, portal_url,
     code = totp_code(secret)
     page.get_by_label("Code affiché par l'application").fill(_wrong(code))
     page.get_by_role("button", name="Activer la double authentification").click()
-    assert page.get_by_text("Ce code n'est pas valable.").is_visible()
+    expect(page.get_by_text("Ce code n'est pas valable.")).to_be_visible()
     assert _qr_code_is_drawn(page)
     _no_axe_violation_nor_blocked_asset(page)
     page.goto(portal_url(None, "/admin/"))
@@ -72,7 +73,7 @@ def test_staff_enrol_before_the_admin_then_sign_in_with_a_code(page, portal_url,
 
     # The recovery codes, shown and saved to a file.
     assert page.get_by_role("heading", level=1).inner_text() == "Vos codes de récupération"
-    assert page.get_by_text("Application d'authentification activée.").is_visible()
+    expect(page.get_by_text("Application d'authentification activée.")).to_be_visible()
     _no_axe_violation_nor_blocked_asset(page)
     shown = page.locator(".recovery-codes code").all_inner_texts()
     assert len(shown) == 10
@@ -82,7 +83,7 @@ def test_staff_enrol_before_the_admin_then_sign_in_with_a_code(page, portal_url,
     assert re.findall(r"^\d{8}$", saved, re.MULTILINE) == shown
 
     page.get_by_role("link", name="continuer vers l'administration").click()
-    assert page.get_by_role("heading", name="Tableau de bord").is_visible()
+    expect(page.get_by_role("heading", name="Tableau de bord")).to_be_visible()
 
     page.get_by_role("button", name="Déconnexion").click()
     page.goto(portal_url(None, "/admin/"))
@@ -95,11 +96,11 @@ def test_staff_enrol_before_the_admin_then_sign_in_with_a_code(page, portal_url,
     code = totp_code(secret)
     page.get_by_label("Code de vérification").fill(_wrong(code))
     page.get_by_role("button", name="Se connecter").click()
-    assert page.get_by_text("Ce code n'est pas valable.").is_visible()
+    expect(page.get_by_text("Ce code n'est pas valable.")).to_be_visible()
     _no_axe_violation_nor_blocked_asset(page)
     page.get_by_label("Code de vérification").fill(code)
     page.get_by_role("button", name="Se connecter").click()
-    assert page.get_by_role("heading", name="Tableau de bord").is_visible()
+    expect(page.get_by_role("heading", name="Tableau de bord")).to_be_visible()
 
 
 def test_a_resident_turns_it_on_without_javascript(browser, portal_url, resident, national):
