@@ -35,14 +35,14 @@ lint: $(VENV)/.installed-test
 	$(BIN)/djlint templates --lint
 	DJANGO_DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 
-test: $(VENV)/.installed-test system-deps $(VNU) lint
-	$(BIN)/python -m pytest -n 2
-
 # The W3C Nu HTML checker (RGAA 8.2), from its npm package, for tests/test_html_validity.py.
 VNU_VERSION := 26.9.27
 VNU := .cache/vnu-$(VNU_VERSION)/node_modules/vnu-jar/build/dist/vnu.jar
 $(VNU):
 	npm install --prefix .cache/vnu-$(VNU_VERSION) --no-audit --no-fund --silent vnu-jar@$(VNU_VERSION)
+
+test: $(VENV)/.installed-test system-deps $(VNU) lint
+	$(BIN)/python -m pytest -n 2
 
 # The browser tests drive Debian's Chromium; docker-compose validates the deployment file; the
 # HTML checker needs Java and npm. Each tool, and the Debian package that brings it.
