@@ -1,5 +1,7 @@
 """A resident proposes, the staff of the portal moderate, the author is told."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -34,6 +36,14 @@ def test_proposing_signed_out_leads_to_login_and_back(client, db):
 def resident_client(client, resident):
     client.force_login(resident)
     return client
+
+
+def test_the_kind_of_action_offers_only_real_choices_none_checked(resident_client):
+    page = resident_client.get(PROPOSE).content.decode()
+    assert "---------" not in page
+    kinds = re.findall(r'<input[^>]*name="kind"[^>]*>', page)
+    assert len(kinds) == len(Geste.Kind.choices)
+    assert not any("checked" in radio for radio in kinds)
 
 
 def test_an_empty_proposal_is_refused_in_french(resident_client):
