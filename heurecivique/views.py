@@ -22,6 +22,7 @@ from initiatives.models import Initiative
 from mobilisation.models import Signature
 from outils.branding import branding_for
 from outils.models import Kit
+from volunteers import stats
 from volunteers.stats import counters_for
 
 from . import personal_data as personal_data_module
@@ -52,6 +53,10 @@ class HomeView(TemplateView):
         )
         return super().get_context_data(
             counters=counters_for(territory),
+            counter_definitions=stats.definitions(
+                "volunteers", "hours_this_month", "hours_total", "communes"
+            ),
+            counter_minutes=stats.CACHE_MINUTES,
             signatories=Signature.objects.shown().count(),
             featured=featured,
             month_theme=month_theme,
@@ -83,6 +88,12 @@ def press(request):
     )
     context = {
         "counters": counters_for(territory),
+        "counter_definitions": [
+            *stats.definitions("volunteers", "hours_total", "communes"),
+            "Élus signataires de l'Appel : les signatures confirmées par leur auteur puis "
+            "vérifiées par l'équipe du portail, dans toute la France.",
+        ],
+        "counter_minutes": stats.CACHE_MINUTES,
         "signatories": Signature.objects.shown().count(),
         "kits": kits,
         "press_email": settings.PRESS_CONTACT_EMAIL,

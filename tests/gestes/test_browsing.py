@@ -207,7 +207,7 @@ def test_a_volunteer_chooses_a_geste_and_names_it_when_logging(
     )
     assert geste.hours.count() == 1
     page = client.get(reverse("gestes:detail", args=[geste.slug])).content.decode()
-    assert "1 volontaire l'a déjà fait." in page
+    assert "1 volontaire a déjà noté une heure passée à ce geste." in page
 
 
 def test_a_geste_not_chosen_cannot_be_named_on_an_hour(client, resident, orleans_commune):
