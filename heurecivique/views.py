@@ -26,6 +26,7 @@ from volunteers import stats
 from volunteers.stats import counters_for
 
 from . import personal_data as personal_data_module
+from . import ratelimits
 from .share import share_image, stored_png
 from .sitemaps import public_pages
 
@@ -157,7 +158,7 @@ def personal_data(request):
 def personal_data_export(request, fmt):
     """Everything about me, downloaded, after the password is asked again."""
     if not ratelimit.consume(request, action="personal_data_export", user=request.user):
-        return render(request, "429.html", status=429)
+        return ratelimits.too_many(request, "personal_data_export")
     data = personal_data_module.collect(request.user)
     filename = f"mes-donnees-heure-civique-{timezone.localdate():%Y-%m-%d}.{fmt}"
     if fmt == "json":

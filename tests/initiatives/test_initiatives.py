@@ -146,11 +146,15 @@ def test_the_interest_message_is_bounded_and_rate_limited(client, resident, bord
     response = client.post(url, {"message": "x" * 1001})
     assert response.status_code == 400
     assert "au plus 1000 caractères" in response.content.decode()
-    assert client.post(url, {"message": ""}).status_code == 400
-    for _n in range(8):
-        client.post(url, {"message": "Je suis intéressée."})
-    assert client.post(url, {"message": "Encore moi."}).status_code == 429
-    assert InterestMessage.objects.count() == 8
+    for _n in range(10):
+        assert client.post(url, {"message": ""}).status_code == 400
+    for _n in range(10):
+        assert client.post(url, {"message": "Je suis intéressée."}).status_code == 302
+    response = client.post(url, {"message": "Encore moi."})
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "Encore moi." in page and "dans 1 heure" in page
+    assert InterestMessage.objects.count() == 10
 
 
 def test_writing_to_an_organiser_needs_an_account(client, bordeaux_commune):
