@@ -30,8 +30,14 @@ ALLOWED_HOSTS = env.list(
 )
 
 # Where the department portals live: <slug>.<PORTAL_DOMAIN> (and <slug>.localhost in development).
-# Links in emails are built from it: `make run` sets it to localhost:8000, scheme http.
-PORTAL_DOMAIN = env("PORTAL_DOMAIN", default="lheurecivique.fr")
+# Every absolute link written outside a request (emails of send_reminders and of the Celery tasks,
+# documents) is built from these two, by Territory.url. In development, the address `make run`
+# serves: http://<slug>.localhost:<PORT> (8000 unless PORT says otherwise), so that a command run
+# by hand, outside `make run`, writes links to it too, never to the production domain.
+PORTAL_DOMAIN = env(
+    "PORTAL_DOMAIN",
+    default=f"localhost:{env.int('PORT', default=8000)}" if DEBUG else "lheurecivique.fr",
+)
 PORTAL_SCHEME = env("PORTAL_SCHEME", default="http" if DEBUG else "https")
 
 INSTALLED_APPS = [
