@@ -128,9 +128,13 @@ def propose(request):
     """Present an initiative: it waits for the moderators of its commune's portal."""
     posted = request.method == "POST"
     form = InitiativeForm(request.POST if posted else None)
-    photos = PhotoFormSet(request.POST if posted else None, request.FILES if posted else None)
+    photos = PhotoFormSet(
+        request.POST if posted else None, request.FILES if posted else None, user=request.user
+    )
     refused = False
-    if posted and form.is_valid() and photos.is_valid():
+    # Both checked, whatever the first says: the photos are kept across the errors of the form.
+    checked = [form.is_valid(), photos.is_valid()] if posted else [False]
+    if all(checked):
         refused = ratelimits.refuse(form, request, "initiative_proposal")
         if not refused:
             data = {name: form.cleaned_data[name] for name in form.Meta.fields}
@@ -152,6 +156,8 @@ def propose(request):
                 "la relira avant de la publier. Vous serez prévenu(e) par courriel.",
             )
             return redirect("initiatives:mine")
+    if posted:
+        photos.keep()
     status = 429 if refused else 400 if posted else 200
     return render(
         request, "initiatives/propose.html", {"form": form, "photos": photos}, status=status
