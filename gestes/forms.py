@@ -23,7 +23,8 @@ class GesteFilterForm(forms.Form):
     )
     season = forms.ChoiceField(
         label="Saison",
-        choices=[("", "Toute l'année")] + [(key, label) for key, (label, _m) in SEASONS.items()],
+        choices=[("", "Toutes les saisons")]
+        + [(key, label) for key, (label, _m) in SEASONS.items()],
         required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
     )

@@ -52,6 +52,7 @@ def test_a_season_keeps_the_all_year_gestes(client, db):
     assert all_year > 20
     summer = client.get(LIST, {"season": "ete"})
     assert summer.context["paginator"].count >= all_year
+    assert "ceux de toute l'année compris" in summer.content.decode()
     assert winter_only.title not in _titles(client.get(LIST, {"season": "ete", "q": "seulement"}))
     assert winter_only.title in _titles(client.get(LIST, {"season": "hiver", "q": "seulement"}))
     theme = Theme.objects.get(slug="numerique")

@@ -210,3 +210,11 @@ def test_list_and_detail_cost_the_same_with_more_initiatives(
     for _n in range(30):
         InitiativeFactory(commune=bordeaux_commune)
     assert (queries(reverse("initiatives:list")), queries(detail)) == before
+
+
+def test_the_showcase_search_takes_plurals_and_finds_nothing_for_wildcards(client, db):
+    InitiativeFactory(title="Potager partagé de l'école Jean-Zay")
+    listing = reverse("initiatives:list")
+    assert client.get(listing, {"q": "ecoles"}).context["paginator"].count == 1
+    assert client.get(listing, {"q": "%"}).context["paginator"].count == 0
+    assert client.get(listing, {"q": "_"}).context["paginator"].count == 0
