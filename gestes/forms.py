@@ -23,7 +23,8 @@ class GesteFilterForm(forms.Form):
     )
     season = forms.ChoiceField(
         label="Saison",
-        choices=[("", "Toute l'année")] + [(key, label) for key, (label, _m) in SEASONS.items()],
+        choices=[("", "Toutes les saisons")]
+        + [(key, label) for key, (label, _m) in SEASONS.items()],
         required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
@@ -41,7 +42,7 @@ class GesteFilterForm(forms.Form):
         if data.get("kind"):
             queryset = queryset.filter(kind=data["kind"])
         if data.get("season"):
-            queryset = queryset.for_months(SEASONS[data["season"]][1])
+            queryset = queryset.suited_to(SEASONS[data["season"]][1])
         return queryset
 
     @property
@@ -79,6 +80,13 @@ class GesteProposalForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Quelques phrases : comment s'y prendre, avec qui, et les précautions utiles.",
     )
+    # Declared here: the model field's own form field adds an empty « --------- » choice,
+    # which radio buttons show, checked.
+    kind = forms.ChoiceField(
+        label=Geste._meta.get_field("kind").verbose_name.capitalize(),
+        choices=Geste.Kind.choices,
+        widget=forms.RadioSelect,
+    )
 
     class Meta:
         model = Geste
@@ -90,6 +98,5 @@ class GesteProposalForm(forms.ModelForm):
         }
         widgets = {
             "themes": forms.CheckboxSelectMultiple,
-            "kind": forms.RadioSelect,
             "summary": forms.TextInput,
         }

@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
-from heurecivique.text import search_key, unique_slug
+from heurecivique.text import search, search_key, unique_slug
 from territories.models import Territory
 
 # The months of the year, 1 to 12.
@@ -64,17 +64,23 @@ class GesteQuerySet(models.QuerySet):
         return visible if territory.pk is None else visible.exclude(hidden_in=territory)
 
     def for_months(self, months):
-        """Gestes marked for at least one of these months (all-year gestes are not)."""
+        """Gestes marked for at least one of these months (all-year gestes are not): the ones
+        a month puts forward."""
         return self.annotate(_in_months=F("months").bitand(month_mask(months))).filter(
             _in_months__gt=0
         )
 
+    def suited_to(self, months):
+        """Gestes one can do in these months: the ones marked for one of them, and the
+        all-year ones (no month marked). What a season filter means."""
+        return self.annotate(_in_months=F("months").bitand(month_mask(months))).filter(
+            Q(_in_months__gt=0) | Q(months=0)
+        )
+
     def search(self, text: str):
-        """Every word somewhere in the title, summary or advice; accents and case ignored."""
-        queryset = self
-        for word in search_key(text).split():
-            queryset = queryset.filter(search_text__contains=word)
-        return queryset
+        """Every word somewhere in the title, summary or advice; accents, case and a plural's
+        final s ignored (heurecivique.text.search)."""
+        return search(self, text)
 
 
 class Geste(models.Model):

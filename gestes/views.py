@@ -1,4 +1,3 @@
-from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -7,6 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import ListView
 
+from heurecivique import ratelimits
 from territories.scope import staff_scope
 
 from . import services
@@ -99,24 +99,24 @@ def toggle_hidden(request, slug):
 def propose(request):
     """The idea box: a signed-in resident proposes a geste to the staff of this portal."""
     form = GesteProposalForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        if not ratelimit.consume(request, action="geste_proposal", user=request.user):
-            return render(request, "429.html", status=429)
-        if form.is_valid():
-            data = form.cleaned_data
-            services.propose_geste(
-                author=request.user,
-                territory=request.territory,
-                themes=data.pop("themes"),
-                **data,
-            )
-            messages.success(
-                request,
-                "Merci ! Votre idée est transmise à l'équipe qui anime ce portail. Vous serez "
-                "prévenu(e) par courriel dès qu'elle l'aura relue.",
-            )
-            return redirect("gestes:my_proposals")
-    status = 400 if form.is_bound and form.errors else 200
+    if form.is_bound and form.is_valid():
+        if ratelimits.refuse(form, request, "geste_proposal"):
+            return render(request, "gestes/propose.html", {"form": form}, status=429)
+        data = form.cleaned_data
+        services.propose_geste(
+            author=request.user,
+            territory=request.territory,
+            themes=data.pop("themes"),
+            **data,
+        )
+        ratelimits.record(request, "geste_proposal")
+        messages.success(
+            request,
+            "Merci ! Votre idée est transmise à l'équipe qui anime ce portail. Vous serez "
+            "prévenu(e) par courriel dès qu'elle l'aura relue.",
+        )
+        return redirect("gestes:my_proposals")
+    status = 400 if form.is_bound else 200
     return render(request, "gestes/propose.html", {"form": form}, status=status)
 
 

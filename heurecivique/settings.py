@@ -30,8 +30,14 @@ ALLOWED_HOSTS = env.list(
 )
 
 # Where the department portals live: <slug>.<PORTAL_DOMAIN> (and <slug>.localhost in development).
-# Links in emails are built from it: `make run` sets it to localhost:8000, scheme http.
-PORTAL_DOMAIN = env("PORTAL_DOMAIN", default="lheurecivique.fr")
+# Every absolute link written outside a request (emails of send_reminders and of the Celery tasks,
+# documents) is built from these two, by Territory.url. In development, the address `make run`
+# serves: http://<slug>.localhost:<PORT> (8000 unless PORT says otherwise), so that a command run
+# by hand, outside `make run`, writes links to it too, never to the production domain.
+PORTAL_DOMAIN = env(
+    "PORTAL_DOMAIN",
+    default=f"localhost:{env.int('PORT', default=8000)}" if DEBUG else "lheurecivique.fr",
+)
 PORTAL_SCHEME = env("PORTAL_SCHEME", default="http" if DEBUG else "https")
 
 INSTALLED_APPS = [
@@ -236,7 +242,9 @@ ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 # Rate limits are allauth's defaults (cache-backed); behind a reverse proxy the client address
 # comes from X-Forwarded-For, so the proxy itself is not rate limited as one big client.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
-# Our own forms use the same limiter (allauth.core.ratelimit), with these rates.
+# Our own forms use the same limiter (allauth.core.ratelimit), with these rates. The public forms
+# (gestes, initiatives, interest messages, Appel) count what they sent, not what was tried
+# (heurecivique/ratelimits.py); the others count each attempt.
 ACCOUNT_RATE_LIMITS = {
     "volunteer_profile": "10/m/user",
     "log_hour": "30/h/user",

@@ -14,6 +14,29 @@ def search_key(value: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", without_accents.lower().replace("œ", "oe")).strip()
 
 
+def search_words(text: str) -> list[str]:
+    """The words of a search, folded as search_key folds, each without the final s or x of a
+    French plural: « écoles » looks for "ecole", which the stored text contains whether it says
+    « école » or « écoles » (words are matched anywhere in it). Short words keep their letters
+    (« bus », « jeux » and « jeu » aside, a three-letter word is rarely a plural)."""
+    return [
+        word[:-1] if len(word) > 3 and word[-1] in "sx" else word
+        for word in search_key(text).split()
+    ]
+
+
+def search(queryset, text: str, field: str = "search_text"):
+    """The rows whose folded text (`field`, filled by search_key) contains every word searched.
+    A search with no letter or digit at all (« % », « _ », « ? ») finds nothing, rather than
+    everything."""
+    words = search_words(text)
+    if not words:
+        return queryset.none()
+    for word in words:
+        queryset = queryset.filter(**{f"{field}__contains": word})
+    return queryset
+
+
 def long_date(day) -> str:
     """« 1er janvier 2026 », « 14 juillet 2026 »: the way a French letter writes a date."""
     text = format_date(day, "j F Y")

@@ -22,9 +22,11 @@ from initiatives.models import Initiative
 from mobilisation.models import Signature
 from outils.branding import branding_for
 from outils.models import Kit
+from volunteers import stats
 from volunteers.stats import counters_for
 
 from . import personal_data as personal_data_module
+from . import ratelimits
 from .share import share_image, stored_png
 from .sitemaps import public_pages
 
@@ -52,6 +54,10 @@ class HomeView(TemplateView):
         )
         return super().get_context_data(
             counters=counters_for(territory),
+            counter_definitions=stats.definitions(
+                "volunteers", "hours_this_month", "hours_total", "communes"
+            ),
+            counter_minutes=stats.CACHE_MINUTES,
             signatories=Signature.objects.shown().count(),
             featured=featured,
             month_theme=month_theme,
@@ -83,6 +89,12 @@ def press(request):
     )
     context = {
         "counters": counters_for(territory),
+        "counter_definitions": [
+            *stats.definitions("volunteers", "hours_total", "communes"),
+            "Élus signataires de l'Appel : les signatures confirmées par leur auteur puis "
+            "vérifiées par l'équipe du portail, dans toute la France.",
+        ],
+        "counter_minutes": stats.CACHE_MINUTES,
         "signatories": Signature.objects.shown().count(),
         "kits": kits,
         "press_email": settings.PRESS_CONTACT_EMAIL,
@@ -146,7 +158,7 @@ def personal_data(request):
 def personal_data_export(request, fmt):
     """Everything about me, downloaded, after the password is asked again."""
     if not ratelimit.consume(request, action="personal_data_export", user=request.user):
-        return render(request, "429.html", status=429)
+        return ratelimits.too_many(request, "personal_data_export")
     data = personal_data_module.collect(request.user)
     filename = f"mes-donnees-heure-civique-{timezone.localdate():%Y-%m-%d}.{fmt}"
     if fmt == "json":

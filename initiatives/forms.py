@@ -1,4 +1,9 @@
+import re
+import uuid
+
 from django import forms
+from django.core.cache import cache
+from django.core.files.base import ContentFile
 
 from gestes.models import Theme
 from heurecivique.images import MAX_PIXELS, photo_pixels, photo_variants
@@ -52,6 +57,43 @@ class InitiativeForm(CommuneForm, forms.ModelForm):
         self.fields["themes"].queryset = Theme.objects.all()
 
 
+# A photo already checked and re-encoded, kept while the rest of its form is corrected: a browser
+# never sends a file again, so without it the resident would lose the photo at the first error.
+# In the cache, under its owner's id: a few hours, then gone by itself; if the cache lost it
+# meanwhile, the form says so and asks for the photo again, it never goes on without it.
+KEPT_PHOTO_SECONDS = 6 * 3600
+KEPT_PHOTO_TOKEN = re.compile(r"[0-9a-f]{32}")
+PHOTO_LOST = (
+    "Votre photo n'a pas pu être gardée depuis votre premier envoi : choisissez-la de nouveau."
+)
+
+
+def _kept_key(user, token: str) -> str:
+    return f"initiatives:kept-photo:{user.pk}:{token}"
+
+
+def keep_photo(user, variants: dict) -> str:
+    """Keep these re-encoded variants for a later submission of the same person: a token."""
+    token = uuid.uuid4().hex
+    files = {target: (width, file.read()) for target, (width, file) in variants.items()}
+    for _width, file in variants.values():
+        file.seek(0)
+    cache.set(_kept_key(user, token), files, KEPT_PHOTO_SECONDS)
+    return token
+
+
+def kept_photo(user, token: str) -> dict | None:
+    """The variants kept under this token for this person, as new files; None when gone."""
+    files = cache.get(_kept_key(user, token)) if KEPT_PHOTO_TOKEN.fullmatch(token) else None
+    if not files:
+        return None
+    name = uuid.uuid4().hex
+    return {
+        target: (width, ContentFile(content, name=f"{name}-{target}.jpg"))
+        for target, (width, content) in files.items()
+    }
+
+
 class PhotoForm(forms.Form):
     # A plain file field: heurecivique.images checks the content itself, bounds first.
     image = forms.FileField(
@@ -65,12 +107,28 @@ class PhotoForm(forms.Form):
         required=False,
         help_text="Obligatoire avec une photo : elle sera lue aux personnes aveugles.",
     )
+    # The token of the photo sent with an earlier, refused, submission (keep_photo).
+    kept = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
+    drop = forms.BooleanField(label="Retirer cette photo", required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.kept_token = ""  # set when the photo of this row is kept for the next submission
 
     def clean(self):
         data = super().clean()
         image = data.get("image")
-        if image and not data.get("alt_text"):
+        kept = data.get("kept") if not image and not data.get("drop") else ""
+        if (image or kept) and not data.get("alt_text"):
             self.add_error("alt_text", "Décrivez la photo en quelques mots.")
+        if kept:
+            variants = kept_photo(self.user, kept)
+            if variants is None:
+                self.add_error("image", PHOTO_LOST)
+            else:
+                data["variants"] = variants
+                self.kept_token = kept
         if image:
             try:
                 # From the header alone: the photos are decoded once all of them are in bounds.
@@ -81,6 +139,18 @@ class PhotoForm(forms.Form):
 
 
 class BasePhotoFormSet(forms.BaseFormSet):
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, form_kwargs={"user": user}, **kwargs)
+        self.user = user
+
+    def keep(self) -> None:
+        """After a refused submission: keep each photo that passed its checks, so the form
+        shown again carries it (see keep_photo)."""
+        for form in self.forms:
+            variants = getattr(form, "cleaned_data", {}).get("variants")
+            if variants and not form.kept_token:
+                form.kept_token = keep_photo(self.user, variants)
+
     def clean(self):
         photos = [form for form in self.forms if form.cleaned_data.get("pixels")]
         weight = sum(form.cleaned_data["image"].size for form in photos)

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils import timezone
 
 from gestes.models import Geste, Theme
-from heurecivique.text import render_markdown, search_key, unique_slug
+from heurecivique.text import render_markdown, search, search_key, unique_slug
 from outils.models import Kit
 from territories.models import Commune, Territory
 
@@ -21,10 +21,7 @@ class InitiativeQuerySet(models.QuerySet):
         return self.filter(commune__in=territory.communes())
 
     def search(self, text: str):
-        queryset = self
-        for word in search_key(text).split():
-            queryset = queryset.filter(search_text__contains=word)
-        return queryset
+        return search(self, text)
 
 
 class Initiative(models.Model):

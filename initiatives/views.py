@@ -1,4 +1,3 @@
-from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch
@@ -9,6 +8,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import ListView
 
 from gestes.models import Theme
+from heurecivique import ratelimits
 from heurecivique.share import share_image, stored_png
 from outils.branding import branding_for
 from territories.models import Commune, Department, Territory
@@ -92,8 +92,8 @@ def interest(request, slug):
         _published_on_portal(request).filter(organiser__isnull=False), slug=slug
     )
     form = InterestForm(request.POST)
-    if not ratelimit.consume(request, action="initiative_interest", user=request.user):
-        return render(request, "429.html", status=429)
+    # A refusal adds its error to the form: is_valid() is then False, and the message stays.
+    refused = form.is_valid() and ratelimits.refuse(form, request, "initiative_interest")
     if form.is_valid():
         services.send_interest(
             initiative=initiative,
@@ -101,6 +101,7 @@ def interest(request, slug):
             message=form.cleaned_data["message"],
             site_url=request.build_absolute_uri("/"),
         )
+        ratelimits.record(request, "initiative_interest")
         messages.success(
             request,
             "Votre message est transmis à l'organisateur. Il vous répondra à votre adresse "
@@ -108,7 +109,8 @@ def interest(request, slug):
         )
         return redirect("initiatives:detail", slug=slug)
     context = {"initiative": initiative, "form": form, **_sharing(request, initiative)}
-    return render(request, "initiatives/initiative_detail.html", context, status=400)
+    status = 429 if refused else 400
+    return render(request, "initiatives/initiative_detail.html", context, status=status)
 
 
 @require_safe
@@ -126,11 +128,15 @@ def propose(request):
     """Present an initiative: it waits for the moderators of its commune's portal."""
     posted = request.method == "POST"
     form = InitiativeForm(request.POST if posted else None)
-    photos = PhotoFormSet(request.POST if posted else None, request.FILES if posted else None)
-    if posted:
-        if not ratelimit.consume(request, action="initiative_proposal", user=request.user):
-            return render(request, "429.html", status=429)
-        if form.is_valid() and photos.is_valid():
+    photos = PhotoFormSet(
+        request.POST if posted else None, request.FILES if posted else None, user=request.user
+    )
+    refused = False
+    # Both checked, whatever the first says: the photos are kept across the errors of the form.
+    checked = [form.is_valid(), photos.is_valid()] if posted else [False]
+    if all(checked):
+        refused = ratelimits.refuse(form, request, "initiative_proposal")
+        if not refused:
             data = {name: form.cleaned_data[name] for name in form.Meta.fields}
             services.propose_initiative(
                 organiser=request.user,
@@ -143,13 +149,16 @@ def propose(request):
                 ],
                 **data,
             )
+            ratelimits.record(request, "initiative_proposal")
             messages.success(
                 request,
                 "Merci ! Votre initiative est transmise à l'équipe du portail de sa commune, qui "
                 "la relira avant de la publier. Vous serez prévenu(e) par courriel.",
             )
             return redirect("initiatives:mine")
-    status = 400 if posted else 200
+    if posted:
+        photos.keep()
+    status = 429 if refused else 400 if posted else 200
     return render(
         request, "initiatives/propose.html", {"form": form, "photos": photos}, status=status
     )

@@ -1,4 +1,3 @@
-from allauth.core import ratelimit
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Value, When
@@ -8,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from heurecivique import ratelimits
 from heurecivique.links import BadLink
 from heurecivique.share import share_image, stored_png
 from outils.branding import branding_for
@@ -115,21 +115,22 @@ def appeal_share_image(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def sign(request):
     form = SignatureForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        if not ratelimit.consume(request, action="appeal_signature"):
-            return render(request, "429.html", status=429)
-        if form.is_valid():
-            try:
-                services.sign(**form.signature_fields())
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                return redirect("mobilisation:sign_sent")
+    refused = (
+        form.is_bound and form.is_valid() and ratelimits.refuse(form, request, "appeal_signature")
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            services.sign(**form.signature_fields())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            ratelimits.record(request, "appeal_signature")
+            return redirect("mobilisation:sign_sent")
     return render(
         request,
         "mobilisation/sign.html",
         {"form": form, "communal_mandates": sorted(COMMUNAL_MANDATES)},
-        status=400 if form.is_bound and form.errors else 200,
+        status=429 if refused else 400 if form.is_bound and form.errors else 200,
     )
 
 

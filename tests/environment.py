@@ -9,6 +9,8 @@ import os
 # Development-mode settings (no HTTPS redirect); pytest-django still runs the tests with
 # DEBUG off. Production settings are checked separately, in a subprocess (tests/test_deploy.py).
 os.environ.setdefault("DJANGO_DEBUG", "true")
+# Links are read as production writes them (development's own default has a test of its own).
+os.environ.setdefault("PORTAL_DOMAIN", "lheurecivique.fr")
 # The test process creates and drops whole databases: no statement timeout for it. The timeouts
 # are tested on servers of the tests' own (tests/integration/test_database_faults.py).
 os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "0")

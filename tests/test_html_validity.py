@@ -1,14 +1,17 @@
 """Every page is valid HTML (RGAA 8.2), as the W3C Nu HTML checker (vnu.jar) reads it: the
 public pages of two portals, a volunteer's own pages and the error pages."""
 
+import io
 import json
 import subprocess
 from pathlib import Path
 
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import loader
 from django.urls import reverse
+from PIL import Image
 
 from .factories import PASSWORD, VolunteerFactory
 from .public_pages import public_paths
@@ -34,6 +37,16 @@ def _volunteer_pages(client, user) -> dict[str, bytes]:
     assert all(page.status_code == 200 for page in pages.values()), {
         path: page.status_code for path, page in pages.items()
     }
+    # The initiative form shown again with its errors and the photo it keeps.
+    photo = io.BytesIO()
+    Image.new("RGB", (800, 600), "#4f7942").save(photo, format="JPEG")
+    kept = client.post(
+        reverse("initiatives:propose"),
+        {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "0", "form-0-alt_text": "Un potager",
+         "form-0-image": SimpleUploadedFile("potager.jpg", photo.getvalue())},
+    )  # fmt: skip
+    assert "Photo n° 1 gardée" in kept.content.decode()
+    pages["initiative : photo gardée"] = kept
     client.logout()
     key = {"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)}
     link = client.get(reverse("account_reset_password_from_key", kwargs=key), follow=True)
@@ -50,8 +63,8 @@ def test_every_page_is_valid_html(client, loiret, orleans, national, orleans_com
             if response["Content-Type"].startswith("text/html"):
                 pages[f"{host}{path}"] = response.content
     pages["page introuvable"] = client.get("/cette-page-n-existe-pas/").content
-    for template in ("500.html", "503.html"):
-        pages[template] = loader.get_template(template).render().encode()
+    for template in ("500.html", "503.html", "429.html"):
+        pages[template] = loader.get_template(template).render({"wait": "dans 12 minutes"}).encode()
     volunteer = VolunteerFactory(commune=orleans_commune)
     pages |= _volunteer_pages(client, volunteer.user)
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.models import User
 from gestes.models import Geste
+from heurecivique import ratelimits
 from territories.models import Membership
 
 from . import services
@@ -60,7 +61,7 @@ def _rate_limited(request, action):
     """allauth's cache-backed rate limit (rates in settings.ACCOUNT_RATE_LIMITS), in French."""
     if ratelimit.consume(request, action=action, user=request.user):
         return None
-    return render(request, "429.html", status=429)
+    return ratelimits.too_many(request, action)
 
 
 def join(request):

@@ -1,8 +1,11 @@
 """Every public page, on the national and a department portal: zero axe-core violations."""
 
+import io
+
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from mobilisation.models import Signature
 from mobilisation.services import confirm_url, withdraw_url
@@ -14,6 +17,12 @@ from volunteers.models import first_of_month
 
 AXE = Axe()
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def _photo() -> bytes:
+    output = io.BytesIO()
+    Image.new("RGB", (800, 600), "#4f7942").save(output, format="JPEG")
+    return output.getvalue()
 
 
 def _assert_accessible(page, url, status=200):
@@ -102,8 +111,14 @@ def test_the_account_pages_have_no_axe_violation(page, portal_url, resident, nat
         ("initiatives:propose", "Envoyer pour publication"),
     ):
         page.goto(portal_url(None, reverse(name)))
+        if name == "initiatives:propose":  # with the photo it keeps across the errors
+            page.locator("input[name='form-0-image']").set_input_files(
+                files=[{"name": "potager.jpg", "mimeType": "image/jpeg", "buffer": _photo()}]
+            )
+            page.locator("input[name='form-0-alt_text']").fill("Le potager")
         page.get_by_role("button", name=button).click()
         assert "Ce champ est obligatoire" in page.content()
+        assert ("Photo n° 1 gardée" in page.content()) == (name == "initiatives:propose")
         results = AXE.run(page)
         assert results.violations_count == 0, results.generate_report()
 

@@ -1,9 +1,14 @@
 """A resident proposes, the staff of the portal moderate, the author is told."""
 
+import re
+import time
+from html import unescape
+
 import pytest
 from django.urls import reverse
 
 from gestes.models import Geste, Theme
+from heurecivique import ratelimits
 from territories.models import Membership
 
 from ..factories import GesteFactory, UserFactory, enrol_in_two_factor
@@ -36,6 +41,14 @@ def resident_client(client, resident):
     return client
 
 
+def test_the_kind_of_action_offers_only_real_choices_none_checked(resident_client):
+    page = resident_client.get(PROPOSE).content.decode()
+    assert "---------" not in page
+    kinds = re.findall(r'<input[^>]*name="kind"[^>]*>', page)
+    assert len(kinds) == len(Geste.Kind.choices)
+    assert not any("checked" in radio for radio in kinds)
+
+
 def test_an_empty_proposal_is_refused_in_french(resident_client):
     response = resident_client.post(PROPOSE, {})
     assert response.status_code == 400
@@ -63,12 +76,40 @@ def test_html_in_a_proposal_is_shown_as_text(resident_client, resident):
     assert script not in detail
 
 
-def test_the_idea_box_is_rate_limited(resident_client, resident):
+def test_the_idea_box_is_rate_limited_keeping_the_text_and_saying_the_wait(
+    resident_client, resident, monkeypatch
+):
     for n in range(5):
         assert resident_client.post(PROPOSE, _proposal(title=f"Idée numéro {n}")).status_code == 302
     response = resident_client.post(PROPOSE, _proposal(title="Idée de trop"))
     assert response.status_code == 429
+    page = unescape(response.content.decode())
+    assert 'value="Idée de trop"' in page  # nothing to type again
+    assert "Vous pourrez l'envoyer dans 1 heure" in page
+    assert "rien n'est perdu" not in page
     assert Geste.objects.filter(proposed_by=resident).count() == 5
+    # 48 minutes later, the first proposal is 12 minutes from leaving the hour's window.
+    later = time.time() + 48 * 60
+    monkeypatch.setattr(ratelimits.time, "time", lambda: later)
+    page = unescape(resident_client.post(PROPOSE, _proposal(title="Idée de trop")).content.decode())
+    assert "Vous pourrez l'envoyer dans 12 minutes" in page
+
+
+def test_mistakes_do_not_count_against_the_idea_boxs_limit(resident_client, resident):
+    for _n in range(6):
+        assert resident_client.post(PROPOSE, _proposal(title="")).status_code == 400
+    for n in range(5):
+        assert resident_client.post(PROPOSE, _proposal(title=f"Idée numéro {n}")).status_code == 302
+    assert Geste.objects.filter(proposed_by=resident).count() == 5
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [(1, "dans 1 minute"), (719, "dans 12 minutes"), (3600, "dans 1 heure"),
+     (3601, "dans 1 heure et 1 minute"), (7500, "dans 2 heures et 5 minutes")],
+)  # fmt: skip
+def test_the_waiting_time_in_words_is_never_sooner_than_true(seconds, words):
+    assert ratelimits.in_words(seconds) == words
 
 
 @pytest.fixture

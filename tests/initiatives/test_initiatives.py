@@ -146,11 +146,15 @@ def test_the_interest_message_is_bounded_and_rate_limited(client, resident, bord
     response = client.post(url, {"message": "x" * 1001})
     assert response.status_code == 400
     assert "au plus 1000 caractères" in response.content.decode()
-    assert client.post(url, {"message": ""}).status_code == 400
-    for _n in range(8):
-        client.post(url, {"message": "Je suis intéressée."})
-    assert client.post(url, {"message": "Encore moi."}).status_code == 429
-    assert InterestMessage.objects.count() == 8
+    for _n in range(10):
+        assert client.post(url, {"message": ""}).status_code == 400
+    for _n in range(10):
+        assert client.post(url, {"message": "Je suis intéressée."}).status_code == 302
+    response = client.post(url, {"message": "Encore moi."})
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "Encore moi." in page and "dans 1 heure" in page
+    assert InterestMessage.objects.count() == 10
 
 
 def test_writing_to_an_organiser_needs_an_account(client, bordeaux_commune):
@@ -206,3 +210,11 @@ def test_list_and_detail_cost_the_same_with_more_initiatives(
     for _n in range(30):
         InitiativeFactory(commune=bordeaux_commune)
     assert (queries(reverse("initiatives:list")), queries(detail)) == before
+
+
+def test_the_showcase_search_takes_plurals_and_finds_nothing_for_wildcards(client, db):
+    InitiativeFactory(title="Potager partagé de l'école Jean-Zay")
+    listing = reverse("initiatives:list")
+    assert client.get(listing, {"q": "ecoles"}).context["paginator"].count == 1
+    assert client.get(listing, {"q": "%"}).context["paginator"].count == 0
+    assert client.get(listing, {"q": "_"}).context["paginator"].count == 0

@@ -2,10 +2,13 @@
 
 import io
 import os
+import re
 import struct
 import zlib
+from html import unescape
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -14,6 +17,7 @@ from PIL import Image, ImageFile
 from heurecivique.images import photo_variants
 from initiatives.models import Initiative
 
+from ..factories import UserFactory
 from .test_initiatives import _form
 
 
@@ -240,3 +244,70 @@ def test_a_jpeg_comment_does_not_survive(proposer):
     photo = Initiative.objects.get().photos.get()
     for variant in (photo.small, photo.medium, photo.large):
         assert b"<script>" not in variant.read()
+
+
+# --- A photo across an error of the form -------------------------------------------------------
+
+
+def _kept_token(page: str) -> str:
+    return re.search(r'<input type="hidden" name="form-0-kept" value="([0-9a-f]{32})">', page)[1]
+
+
+def test_a_photo_is_kept_across_an_error_of_the_form_and_saved_with_it(proposer, resident):
+    first = _propose_without_title(proposer)
+    assert first.status_code == 400
+    page = first.content.decode()
+    assert "Photo n° 1 gardée" in page and "inutile de la choisir de nouveau" in page
+    again = proposer.post(
+        PROPOSE,
+        _form(**{"form-TOTAL_FORMS": "1", "form-0-kept": _kept_token(page),
+                 "form-0-alt_text": "Le potager au printemps"}),
+    )  # fmt: skip
+    assert again.status_code == 302
+    initiative = Initiative.objects.get(organiser=resident)
+    [photo] = initiative.photos.all()
+    assert photo.alt_text == "Le potager au printemps"
+
+
+def _propose_without_title(client):
+    return client.post(
+        PROPOSE,
+        _form(title="", **{"form-TOTAL_FORMS": "1",
+                           "form-0-image": SimpleUploadedFile("potager.jpg", _image()),
+                           "form-0-alt_text": "Le potager au printemps"}),
+    )  # fmt: skip
+
+
+def test_a_kept_photo_that_was_lost_is_asked_for_again_never_dropped(proposer, resident):
+    token = _kept_token(_propose_without_title(proposer).content.decode())
+    cache.clear()
+    again = proposer.post(
+        PROPOSE,
+        _form(**{"form-TOTAL_FORMS": "1", "form-0-kept": token,
+                 "form-0-alt_text": "Le potager au printemps"}),
+    )  # fmt: skip
+    assert again.status_code == 400
+    assert "choisissez-la de nouveau" in unescape(again.content.decode())
+    assert not Initiative.objects.exists()
+
+
+def test_a_kept_photo_is_its_owners_only(proposer, client, bordeaux_commune):
+    token = _kept_token(_propose_without_title(proposer).content.decode())
+    client.force_login(UserFactory(email="autre@example.org"))
+    response = client.post(
+        PROPOSE,
+        _form(**{"form-TOTAL_FORMS": "1", "form-0-kept": token, "form-0-alt_text": "Volée"}),
+    )
+    assert response.status_code == 400
+    assert not Initiative.objects.exists()
+
+
+def test_a_kept_photo_can_be_removed(proposer, resident):
+    token = _kept_token(_propose_without_title(proposer).content.decode())
+    again = proposer.post(
+        PROPOSE,
+        _form(**{"form-TOTAL_FORMS": "1", "form-0-kept": token, "form-0-drop": "on",
+                 "form-0-alt_text": ""}),
+    )  # fmt: skip
+    assert again.status_code == 302
+    assert not Initiative.objects.get(organiser=resident).photos.exists()

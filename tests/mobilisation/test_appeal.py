@@ -189,11 +189,17 @@ def test_a_word_with_script_is_shown_as_text(client, orleans_commune, loiret):
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Bravo !" in page
 
 
-def test_signing_is_rate_limited(client, orleans_commune, loiret, smtp_server):
+def test_signing_is_rate_limited_on_signatures_sent_not_mistakes(
+    client, orleans_commune, loiret, smtp_server
+):
+    for _n in range(12):
+        assert client.post(SIGN, form(email="pas-une-adresse")).status_code == 400
     for n in range(10):
-        client.post(SIGN, form(email=f"elu{n}@example.org"))
+        assert client.post(SIGN, form(email=f"elu{n}@example.org")).status_code == 302
     response = client.post(SIGN, form(email="elu-de-trop@example.org"))
     assert response.status_code == 429
+    assert 'value="elu-de-trop@example.org"' in response.content.decode()
+    assert "dans 1 heure" in response.content.decode()
     assert Signature.objects.count() == 10
 
 

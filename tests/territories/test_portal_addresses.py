@@ -1,7 +1,11 @@
 """A portal answers only on its own addresses: nobody can take another portal's, nor the
 national one, and only the national team gives a portal a custom domain."""
 
+import os
+import subprocess
+import sys
 from html import unescape
+from pathlib import Path
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -140,3 +144,36 @@ def test_a_new_portal_cannot_take_a_reserved_or_malformed_identifier(
     )  # fmt: skip
     assert error in unescape(response.content.decode())
     assert not Territory.objects.filter(commune=orleans_commune).exists()
+
+
+def _link_written_by_a_command(**env) -> str:
+    """The address of a Loiret page as a management command (send_reminders, run by hand, out
+    of `make run`) writes it in an email, with this environment."""
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"PORTAL_DOMAIN", "PORT", "DJANGO_DEBUG"}
+    }
+    code = (
+        "from territories.models import Territory; "
+        "print(Territory(kind='departement', slug='loiret').url('/mon-heure/'))"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_in_development_links_point_to_the_address_served_not_production():
+    assert _link_written_by_a_command(DJANGO_DEBUG="true") == (
+        "http://loiret.localhost:8000/mon-heure/"
+    )
+    assert _link_written_by_a_command(DJANGO_DEBUG="true", PORT="8203") == (
+        "http://loiret.localhost:8203/mon-heure/"
+    )
+    production = _link_written_by_a_command(DJANGO_DEBUG="false", DJANGO_SECRET_KEY="x" * 50)
+    assert production == "https://loiret.lheurecivique.fr/mon-heure/"

@@ -1,9 +1,13 @@
 import datetime
+import re
+from html import unescape
 
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from volunteers.models import PledgePause
+from volunteers.services import anonymise_volunteer
 from volunteers.stats import counters_for
 
 from ..factories import CivicHourFactory, CommuneFactory, VolunteerFactory
@@ -36,6 +40,71 @@ def test_counters_for_the_nation_a_department_and_a_commune(
         "volunteers": 2, "communes": 1, "hours_this_month": 1, "hours_total": 3,
     }  # fmt: skip
     assert counters_for(gironde).volunteers == 1
+
+
+def _counter(page: str, label: str) -> str:
+    return re.search(rf"<dt>{label}</dt><dd>([^<]*)</dd>", page)[1]
+
+
+def test_each_counter_matches_a_hand_count_of_a_known_population(
+    client, loiret, orleans_commune, bordeaux_commune, django_assert_max_num_queries
+):
+    """Active, paused, stopped, deleted and pledge-less volunteers; hours this month and
+    before. Counted by hand below, as the words under the counters define them."""
+    department = orleans_commune.department
+    communes = [CommuneFactory(insee_code=f"4530{n}", department=department) for n in range(4)]
+    today = timezone.localdate()
+    last_month = today.replace(day=1) - datetime.timedelta(days=3)
+    active = VolunteerFactory(commune=orleans_commune)
+    CivicHourFactory(volunteer=active, minutes=60)
+    CivicHourFactory(volunteer=active, minutes=120, done_on=last_month)
+    VolunteerFactory(commune=communes[0])  # active, no hour yet
+    paused = VolunteerFactory(commune=communes[1])
+    CivicHourFactory(volunteer=paused, minutes=90)
+    PledgePause.objects.create(pledge=paused.pledges.get(), started_on=today)
+    stopped = VolunteerFactory(commune=communes[2])
+    CivicHourFactory(volunteer=stopped, minutes=60, done_on=last_month)
+    stopped.pledges.update(ended_on=today)
+    deleted = VolunteerFactory(commune=communes[3])
+    CivicHourFactory(volunteer=deleted, minutes=60)
+    deleted.user.delete()  # an account deleted without its pledge stopped (from the admin)
+    VolunteerFactory(commune=orleans_commune, pledge=False)  # an account, never pledged
+    CivicHourFactory(volunteer=VolunteerFactory(commune=bordeaux_commune), minutes=180)
+    cache.clear()
+
+    with django_assert_max_num_queries(30):
+        page = client.get("/", HTTP_HOST="loiret.localhost").content.decode()
+    # Engaged: the active two. Communes: theirs. This month: 60 + 90 + 60 minutes, whole hours.
+    # In all: 60 + 120 + 90 + 60 + 60 minutes (the deleted account's hour is still an hour given).
+    assert _counter(page, "volontaires engagés") == "2"
+    assert _counter(page, "communes avec des volontaires") == "2"
+    assert _counter(page, "heures données ce mois-ci") == "3"
+    assert _counter(page, "heures données en tout") == "6"
+    text = " ".join(unescape(page).split())
+    assert "Volontaires engagés : les personnes dont l'engagement est en cours" in text
+    assert "un compte supprimé n'y est plus compté" in text
+    assert "mis à jour toutes les 5 minutes" in text
+
+
+def test_a_deleted_account_leaves_the_count_of_volunteers(
+    client, loiret, orleans_commune, resident
+):
+    volunteer = VolunteerFactory(commune=orleans_commune, user=resident)
+    VolunteerFactory(commune=orleans_commune)
+    assert counters_for(loiret).volunteers == 2
+    anonymise_volunteer(volunteer=volunteer)
+    cache.clear()  # what the documented 5 minutes do
+    page = client.get("/", HTTP_HOST="loiret.localhost").content.decode()
+    assert _counter(page, "volontaire engagé") == "1"
+
+
+def test_the_counters_are_computed_when_the_cache_is_empty(
+    loiret, orleans_commune, django_assert_num_queries
+):
+    VolunteerFactory(commune=orleans_commune)
+    cache.clear()
+    with django_assert_num_queries(4):
+        assert counters_for(loiret).volunteers == 1
 
 
 def test_the_home_page_shows_its_portals_counters(client, loiret, orleans_commune):

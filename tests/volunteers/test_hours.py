@@ -103,7 +103,9 @@ def test_an_hour_cannot_be_moved_into_a_closed_month(volunteer_client, orleans_v
 def test_logging_is_rate_limited(volunteer_client):
     for _attempt in range(30):
         _log(volunteer_client)
-    assert _log(volunteer_client).status_code == 429
+    refused = _log(volunteer_client)
+    assert refused.status_code == 429
+    assert "Vous pourrez réessayer dans 1 heure." in refused.content.decode()
     assert CivicHour.objects.count() == 30
 
 

@@ -163,7 +163,8 @@ def test_an_unused_account_is_warned_a_month_then_a_week_before_and_anonymised_a
     assert run(anonymise_inactive, date) == 1
     assert run(anonymise_inactive, date) == 0
 
-    # Nothing of the person is left; the hour and the commune stay for the counters.
+    # Nothing of the person is left; the hour stays in the counters (her pledge was stopped:
+    # she was not counted among the engaged volunteers).
     assert not get_user_model().objects.filter(email="alice@example.org").exists()
     alice.refresh_from_db()
     assert (alice.user, alice.quartier, alice.contact_consent_at, alice.kept_at) == (

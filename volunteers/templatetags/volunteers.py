@@ -1,7 +1,8 @@
 from django import template
 from django.utils import timezone
 
-from volunteers.models import CivicHour, GesteChoice, first_of_month
+from volunteers import stats
+from volunteers.models import GesteChoice, first_of_month
 from volunteers.progress import format_duration
 
 register = template.Library()
@@ -17,8 +18,7 @@ def geste_box(context, geste):
             volunteer__user=user, geste=geste, month=first_of_month(timezone.localdate())
         ).exists()
     )
-    done_by = CivicHour.objects.filter(geste=geste).values("volunteer").distinct().count()
-    return {"geste": geste, "chosen": chosen, "done_by": done_by, "user": user}
+    return {"geste": geste, "chosen": chosen, "done_by": stats.done_by(geste), "user": user}
 
 
 @register.filter
