@@ -91,15 +91,17 @@ class SignatureAdmin(ModerationButtons, TerritoryScopedAdmin):
         # « Mandat à vérifier », and a count made afterwards would be off.
         chosen = queryset.count()
         count = self.publish_queryset(request, queryset)
-        self.message_user(
-            request,
-            count_of(
-                count,
-                "signature publiée ; son auteur est prévenu.",
-                "signatures publiées ; leurs auteurs sont prévenus.",
-            ),
-        )
-        if skipped := chosen - count:
+        skipped = chosen - count
+        if count or not skipped:
+            self.message_user(
+                request,
+                count_of(
+                    count,
+                    "signature publiée ; son auteur est prévenu.",
+                    "signatures publiées ; leurs auteurs sont prévenus.",
+                ),
+            )
+        if skipped:
             self.message_user(
                 request,
                 count_of(skipped, "signature laissée de côté", "signatures laissées de côté")
