@@ -44,9 +44,7 @@ def waiting_for(request, site=admin.site) -> list[Waiting]:
     waiting = []
     for model, lookup, one, many, permission in QUEUES:
         model_admin = site._registry.get(model)
-        if model_admin is None or not getattr(model_admin, f"has_{permission}_permission")(
-            request
-        ):
+        if model_admin is None or not getattr(model_admin, f"has_{permission}_permission")(request):
             continue
         count = model_admin.get_queryset(request).filter(**lookup).count()
         opts = model._meta

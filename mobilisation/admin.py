@@ -72,8 +72,14 @@ class SignatureAdmin(ModerationButtons, TerritoryScopedAdmin):
         return format_html('<a href="{}">Le badge et son code</a>', url)
 
     waiting_status = Signature.Status.PENDING
-    published_message = "La signature de {obj.first_name} {obj.last_name} est publiée ; son auteur est prévenu par courriel."
-    refused_message = "La signature de {obj.first_name} {obj.last_name} est refusée ; son auteur reçoit le motif par courriel."
+    published_message = (
+        "La signature de {obj.first_name} {obj.last_name} est publiée ; son auteur est prévenu "
+        "par courriel."
+    )
+    refused_message = (
+        "La signature de {obj.first_name} {obj.last_name} est refusée ; son auteur reçoit le "
+        "motif par courriel."
+    )
     preview_template = "mobilisation/signature_preview.html"
 
     def publish_queryset(self, request, queryset) -> int:
