@@ -19,6 +19,8 @@ admin.site.site_header = "L'Heure Civique — administration"
 admin.site.site_title = "Administration de L'Heure Civique"
 admin.site.index_title = "Tableau de bord"
 admin.site.index = with_what_waits(admin.site.index)
+# The lists get the whole width of a 1280 px screen; the index lists the models already.
+admin.site.enable_nav_sidebar = False
 
 # An error page that needs nothing: a database that does not answer gets its own (503).
 handler500 = "heurecivique.views.server_error"

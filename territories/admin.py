@@ -7,6 +7,7 @@ from django.db.models import BLANK_CHOICE_DASH, BooleanField, ExpressionWrapper,
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 
 from heurecivique.images import reencode_image
 
@@ -73,6 +74,14 @@ class TerritoryScopedAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request)
         scope = staff_scope(request)
         return queryset if scope.is_national else self.scope_queryset(queryset, scope)
+
+    def changelist_view(self, request, extra_context=None):
+        # « Gestes » rather than Django's « Sélectionnez l'objet geste à changer ».
+        extra_context = {
+            "title": capfirst(self.model._meta.verbose_name_plural),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
 
     def _role_allows(self, request, roles) -> bool:
         if not (request.user.is_active and request.user.is_staff):
