@@ -48,6 +48,15 @@ class GesteAdmin(ModerationButtons, TerritoryScopedAdmin):
     """The gestes of my territory and the moderation queue of the idea box."""
 
     form = GesteAdminForm
+    field_help_texts = {
+        "title": "Le titre de la carte du geste et de sa page.",
+        "summary": "Sous le titre, sur la carte du geste et quand sa page est partagée.",
+        "how_to": "Le texte de la page du geste.",
+        "safety": "Un encadré sur la page du geste, s'il y a une précaution à prendre.",
+        "themes": "Les volontaires trouvent le geste en filtrant la liste par thème.",
+        "kind": "Affiché sur la page du geste.",
+        "effort": "Affiché sur la carte et la page du geste.",
+    }
     list_display = ["title", "status", "territory_name", "kind", "author", "created_at"]
     list_filter = ["status", "kind", "themes", "territory"]
     search_fields = ["title", "summary"]
@@ -155,6 +164,10 @@ class ThemeAdmin(admin.ModelAdmin):
 class MonthThemeAdmin(TerritoryScopedAdmin):
     """The calendar of the year: staff read the national one and write their own months."""
 
+    field_help_texts = {
+        "title": "Sur l'accueil du portail et dans le rappel mensuel de ce mois-là.",
+        "gestes": "Proposés en premier aux volontaires ce mois-là.",
+    }
     list_display = ["month", "title", "territory_name"]
     list_filter = ["month", "territory"]
     list_select_related = ["territory"]

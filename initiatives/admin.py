@@ -40,6 +40,16 @@ class PhotoInline(TerritoryScopedInline):
 class InitiativeAdmin(ModerationButtons, TerritoryScopedAdmin):
     """The initiatives of my territory's communes, and their moderation queue."""
 
+    field_help_texts = {
+        "title": "Le titre de la carte de l'initiative et de sa page.",
+        "summary": "Sous le titre, sur la carte et quand la page est partagée.",
+        "body": "Le texte de la page de l'initiative.",
+        "quartier": "Affiché avec la commune. Facultatif.",
+        "run_by": "Une association, un collectif, des voisins… Affiché sur la page.",
+        "place": "Affiché sur la page : pas d'adresse personnelle sans l'accord de la personne.",
+        "schedule": "Par exemple : le samedi de 10 h à 12 h. Affiché sur la page.",
+        "how_to_join": "Affiché sur la page de l'initiative.",
+    }
     list_display = ["title", "status", "commune", "featured", "author", "created_at"]
     list_filter = ["status", "featured", "themes", "commune"]
     search_fields = ["title", "summary", "run_by"]
@@ -181,6 +191,10 @@ class InterestMessageAdmin(TerritoryScopedAdmin):
 
 @admin.register(GoodPractice)
 class GoodPracticeAdmin(TerritoryScopedAdmin):
+    field_help_texts = {
+        "title": "Le titre de la bonne pratique, dans la liste et sur sa page.",
+        "summary": "Sous le titre, dans la liste des bonnes pratiques.",
+    }
     list_display = ["title", "status", "territory_name", "published_at"]
     list_filter = ["status", "territory"]
     search_fields = ["title", "summary"]

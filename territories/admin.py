@@ -75,6 +75,15 @@ class TerritoryScopedAdmin(admin.ModelAdmin):
         scope = staff_scope(request)
         return queryset if scope.is_national else self.scope_queryset(queryset, scope)
 
+    # Under a field of the admin's form, what the public will see of it. Here rather than on
+    # the model: the residents' forms show the model's help texts.
+    field_help_texts = {}
+
+    def get_form(self, request, obj=None, **kwargs):
+        if self.field_help_texts:
+            kwargs.setdefault("help_texts", self.field_help_texts)
+        return super().get_form(request, obj, **kwargs)
+
     def changelist_view(self, request, extra_context=None):
         # « Gestes » rather than Django's « Sélectionnez l'objet geste à changer ».
         extra_context = {

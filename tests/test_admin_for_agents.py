@@ -271,3 +271,20 @@ def test_a_moderator_role_sees_the_queues_it_moderates(client, orleans, waiting_
     client.force_login(moderator)
     page = _text(client.get(INDEX))
     assert "1 proposition de geste à modérer" in page
+
+
+def test_fields_and_counts_use_an_agents_words(client, orleans_agent, waiting_work):
+    client.force_login(orleans_agent)
+    geste = waiting_work["geste"]
+    page = _text(client.get(reverse("admin:gestes_geste_change", args=[geste.pk])))
+    assert "Adresse de la page" in page
+    assert "Sous le titre, sur la carte du geste et quand sa page est partagée." in page
+    assert "Seuls les gestes publiés sont visibles du public." in page
+    calendar = _text(client.get(reverse("admin:gestes_monththeme_changelist")))
+    assert re.search(r"\b(\d+) mois du calendrier\b", calendar)
+    assert "calendrier de l'année" not in calendar.lower()
+    assert "Sélectionnez l'objet" not in calendar
+    # The residents' form keeps its own words.
+    client.force_login(waiting_work["initiatives"][0].organiser)
+    propose = _text(client.get(reverse("initiatives:propose")))
+    assert "Affiché sur la page" not in propose
