@@ -40,6 +40,8 @@ class PhotoInline(TerritoryScopedInline):
 class InitiativeAdmin(ModerationButtons, TerritoryScopedAdmin):
     """The initiatives of my territory's communes, and their moderation queue."""
 
+    feminine = True
+
     field_help_texts = {
         "title": "Le titre de la carte de l'initiative et de sa page.",
         "summary": "Sous le titre, sur la carte et quand la page est partagée.",
@@ -191,6 +193,7 @@ class InterestMessageAdmin(TerritoryScopedAdmin):
 
 @admin.register(GoodPractice)
 class GoodPracticeAdmin(TerritoryScopedAdmin):
+    feminine = True
     field_help_texts = {
         "title": "Le titre de la bonne pratique, dans la liste et sur sa page.",
         "summary": "Sous le titre, dans la liste des bonnes pratiques.",

@@ -23,6 +23,8 @@ class SignatureAdmin(ModerationButtons, TerritoryScopedAdmin):
     A commune's staff see its municipal mandates; a department's, every mandate of the
     department and of its communes."""
 
+    feminine = True
+
     list_display = ["__str__", "place", "status", "created_at", "confirmed_at"]
     list_filter = ["status", "mandate", "department"]
     search_fields = ["last_name", "first_name", "email", "commune__name"]

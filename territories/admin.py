@@ -75,6 +75,19 @@ class TerritoryScopedAdmin(admin.ModelAdmin):
         scope = staff_scope(request)
         return queryset if scope.is_national else self.scope_queryset(queryset, scope)
 
+    # Whether the model's name is feminine, for the words that agree with it (« Supprimer les
+    # initiatives sélectionnées »).
+    feminine = False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            function, name, _description = actions["delete_selected"]
+            selected = "sélectionnées" if self.feminine else "sélectionnés"
+            plural = self.model._meta.verbose_name_plural
+            actions["delete_selected"] = (function, name, f"Supprimer les {plural} {selected}")
+        return actions
+
     # Under a field of the admin's form, what the public will see of it. Here rather than on
     # the model: the residents' forms show the model's help texts.
     field_help_texts = {}

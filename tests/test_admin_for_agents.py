@@ -288,3 +288,11 @@ def test_fields_and_counts_use_an_agents_words(client, orleans_agent, waiting_wo
     client.force_login(waiting_work["initiatives"][0].organiser)
     propose = _text(client.get(reverse("initiatives:propose")))
     assert "Affiché sur la page" not in propose
+
+
+def test_the_delete_action_agrees_with_the_models_gender(client, orleans_agent, waiting_work):
+    client.force_login(orleans_agent)
+    page = _text(client.get(reverse("admin:initiatives_initiative_changelist")))
+    assert "Supprimer les initiatives sélectionnées" in page
+    page = _text(client.get(reverse("admin:gestes_geste_changelist")))
+    assert "Supprimer les gestes sélectionnés" in page
