@@ -12,6 +12,7 @@ from territories.scope import staff_scope
 from .celery import publish
 from .models import OutgoingEmail
 from .tasks import send_email
+from .text import count_of
 from .todo import waiting_for
 
 MAX_AT_ONCE = 500
@@ -94,4 +95,6 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         )
         for pk in ids:
             transaction.on_commit(lambda pk=pk: publish(send_email, pk), robust=True)
-        self.message_user(request, f"{len(ids)} courriel(s) remis en file d'envoi.")
+        self.message_user(
+            request, count_of(len(ids), "courriel remis", "courriels remis") + " en file d'envoi."
+        )

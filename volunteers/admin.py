@@ -175,7 +175,8 @@ class VolunteerAdmin(TerritoryScopedAdmin):
                 record_access(
                     request,
                     action=AccessRecord.Action.VIEW,
-                    description=f"Liste des volontaires : {len(ids)} adresse(s) affichée(s)",
+                    description="Liste des volontaires : "
+                    + count_of(len(ids), "adresse affichée", "adresses affichées"),
                     subjects=ids,
                 )
         return response
@@ -374,7 +375,7 @@ class VolunteerAdmin(TerritoryScopedAdmin):
         record_access(
             request,
             action=AccessRecord.Action.EXPORT,
-            description=f"Export CSV de {len(contacts)} volontaire(s)",
+            description="Export CSV de " + count_of(len(contacts), "volontaire", "volontaires"),
             subjects=[volunteer.pk for volunteer in contacts],
         )
         response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -535,7 +536,8 @@ class DeliveryAdmin(TerritoryScopedAdmin):
             record_access(
                 request,
                 action=AccessRecord.Action.VIEW,
-                description=f"Courriels de suivi : {len(numbers)} adresse(s) affichée(s)",
+                description="Courriels de suivi : "
+                + count_of(len(numbers), "adresse affichée", "adresses affichées"),
                 subjects=numbers,
             )
         return response
@@ -586,16 +588,22 @@ class DeliveryAdmin(TerritoryScopedAdmin):
             record_access(
                 request,
                 action=AccessRecord.Action.RESEND,
-                description=f"{len(deliveries)} courriel(s) de suivi renvoyé(s)",
+                description=count_of(
+                    len(deliveries), "courriel de suivi renvoyé", "courriels de suivi renvoyés"
+                ),
                 subjects=_volunteer_numbers(deliveries),
             )
         for delivery in deliveries:
             resend(delivery)
-        self.message_user(request, f"{len(deliveries)} courriel(s) remis en file d'envoi.")
+        self.message_user(
+            request,
+            count_of(len(deliveries), "courriel remis", "courriels remis") + " en file d'envoi.",
+        )
         if bouncing:
             self.message_user(
                 request,
-                f"{bouncing} courriel(s) non renvoyé(s) : l'adresse a été refusée par son "
+                count_of(bouncing, "courriel non renvoyé", "courriels non renvoyés")
+                + " : l'adresse a été refusée par son "
                 "serveur. La personne peut la changer ou la réactiver depuis « Mes courriels ».",
                 messages.WARNING,
             )

@@ -225,7 +225,7 @@ def test_sending_again_is_bounded_per_action_and_per_hour(
     assert "Choisissez au plus 100 courriels à la fois" in send_again(too_many)
     assert smtp_server.messages == []
     for _hour in range(10):
-        assert "remis en file d'envoi" in send_again([delivery.pk])
+        assert "1 courriel remis en file d'envoi." in send_again([delivery.pk])
     assert "beaucoup de courriels dans l'heure" in send_again([delivery.pk])
     assert len(smtp_server.messages) == 10
 
