@@ -92,6 +92,9 @@ class ModerationButtons:
         opts = self.model._meta
         return f"{opts.app_label}_{opts.model_name}_{what}"
 
+    def _url(self, what: str, obj) -> str:
+        return reverse(f"{self.admin_site.name}:{self._url_name(what)}", args=[obj.pk])
+
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
@@ -127,10 +130,7 @@ class ModerationButtons:
         return obj
 
     def _back_to(self, obj):
-        opts = self.model._meta
-        return HttpResponseRedirect(
-            reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-        )
+        return HttpResponseRedirect(self._url("change", obj))
 
     def publish_view(self, request, pk):
         obj = self._object_for(request, pk, change=True)
@@ -162,25 +162,20 @@ class ModerationButtons:
             **self.preview_context(request, obj),
             "public_template": self.preview_template,
             "preview_of": obj,
-            "preview_back": reverse(
-                f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_change",
-                args=[obj.pk],
-            ),
+            "preview_back": self._url("change", obj),
         }
         response = TemplateResponse(request, "admin/public_preview.html", context)
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        obj_waiting = self.is_waiting(obj) and self.has_change_permission(request, obj)
-        context.update(
-            moderation_waiting=obj_waiting,
-            moderation_form=RejectionForm(),
-            moderation_publish_url=obj
-            and reverse(f"admin:{self._url_name('publish')}", args=[obj.pk]),
-            moderation_refuse_url=obj
-            and reverse(f"admin:{self._url_name('refuse')}", args=[obj.pk]),
-            moderation_preview_url=obj
-            and reverse(f"admin:{self._url_name('preview')}", args=[obj.pk]),
-        )
+        if obj is not None:
+            context.update(
+                moderation_waiting=self.is_waiting(obj)
+                and self.has_change_permission(request, obj),
+                moderation_form=RejectionForm(),
+                moderation_publish_url=self._url("publish", obj),
+                moderation_refuse_url=self._url("refuse", obj),
+                moderation_preview_url=self._url("preview", obj),
+            )
         return super().render_change_form(request, context, add, change, form_url, obj)
