@@ -3,7 +3,8 @@ from django.contrib import admin
 from django.contrib.admin.options import ShowFacets
 from django.db.models import Q
 
-from heurecivique.moderation import reject_with_reason
+from heurecivique.moderation import ModerationButtons, reject_with_reason
+from heurecivique.text import count_of
 from territories.admin import TerritoryScopedAdmin, contact_label, with_contact_visibility
 from territories.scope import staff_scope
 
@@ -43,10 +44,19 @@ class GesteAdminForm(forms.ModelForm):
 
 
 @admin.register(Geste)
-class GesteAdmin(TerritoryScopedAdmin):
+class GesteAdmin(ModerationButtons, TerritoryScopedAdmin):
     """The gestes of my territory and the moderation queue of the idea box."""
 
     form = GesteAdminForm
+    field_help_texts = {
+        "title": "Le titre de la carte du geste et de sa page.",
+        "summary": "Sous le titre, sur la carte du geste et quand sa page est partagée.",
+        "how_to": "Le texte de la page du geste.",
+        "safety": "Un encadré sur la page du geste, s'il y a une précaution à prendre.",
+        "themes": "Les volontaires trouvent le geste en filtrant la liste par thème.",
+        "kind": "Affiché sur la page du geste.",
+        "effort": "Affiché sur la carte et la page du geste.",
+    }
     list_display = ["title", "status", "territory_name", "kind", "author", "created_at"]
     list_filter = ["status", "kind", "themes", "territory"]
     search_fields = ["title", "summary"]
@@ -86,14 +96,33 @@ class GesteAdmin(TerritoryScopedAdmin):
     def territory_name(self, geste):
         return geste.territory.name if geste.territory else "National"
 
-    @admin.action(description="Publier les propositions choisies")
+    waiting_status = Geste.Status.PROPOSED
+    published_message = "Le geste « {obj} » est publié ; son auteur est prévenu par courriel."
+    refused_message = "Le geste « {obj} » est refusé ; son auteur reçoit le motif par courriel."
+    preview_template = "gestes/geste_detail.html"
+
+    def publish_queryset(self, request, queryset) -> int:
+        return services.approve_gestes(gestes=queryset, moderator=request.user)
+
+    def refuse_one(self, request, geste, reason):
+        services.reject_geste(geste=geste, moderator=request.user, reason=reason)
+
+    def preview_context(self, request, geste):
+        return {"geste": geste, "related": [], "hidden_here": False, "can_hide": False}
+
+    @admin.action(description="Publier les propositions sélectionnées")
     def approve(self, request, queryset):
-        count = services.approve_gestes(gestes=queryset, moderator=request.user)
+        count = self.publish_queryset(request, queryset)
         self.message_user(
-            request, f"{count} proposition(s) publiée(s) ; leurs auteurs sont prévenus."
+            request,
+            count_of(
+                count,
+                "proposition publiée ; son auteur est prévenu.",
+                "propositions publiées ; leurs auteurs sont prévenus.",
+            ),
         )
 
-    @admin.action(description="Refuser les propositions choisies, avec un motif")
+    @admin.action(description="Refuser les propositions sélectionnées, avec un motif")
     def reject(self, request, queryset):
         proposals = list(
             queryset.filter(status=Geste.Status.PROPOSED).select_related("proposed_by")
@@ -102,16 +131,21 @@ class GesteAdmin(TerritoryScopedAdmin):
             self,
             request,
             proposals,
-            lambda geste, reason: services.reject_geste(
-                geste=geste, moderator=request.user, reason=reason
-            ),
+            lambda geste, reason: self.refuse_one(request, geste, reason),
         )
 
-    @admin.action(description="Rendre nationaux les gestes choisis", permissions=["promote"])
+    @admin.action(description="Rendre nationaux les gestes sélectionnés", permissions=["promote"])
     def promote(self, request, queryset):
         for geste in queryset:
             services.promote_to_national(geste=geste, moderator=request.user)
-        self.message_user(request, f"{len(queryset)} geste(s) désormais proposé(s) partout.")
+        self.message_user(
+            request,
+            count_of(
+                len(queryset),
+                "geste désormais proposé partout.",
+                "gestes désormais proposés partout.",
+            ),
+        )
 
     def has_promote_permission(self, request):
         return staff_scope(request).is_national
@@ -130,6 +164,10 @@ class ThemeAdmin(admin.ModelAdmin):
 class MonthThemeAdmin(TerritoryScopedAdmin):
     """The calendar of the year: staff read the national one and write their own months."""
 
+    field_help_texts = {
+        "title": "Sur l'accueil du portail et dans le rappel mensuel de ce mois-là.",
+        "gestes": "Proposés en premier aux volontaires ce mois-là.",
+    }
     list_display = ["month", "title", "territory_name"]
     list_filter = ["month", "territory"]
     list_select_related = ["territory"]

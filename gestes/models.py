@@ -102,14 +102,23 @@ class Geste(models.Model):
         REJECTED = "refuse", "Refusé"
 
     title = models.CharField("titre", max_length=120)
-    slug = models.SlugField("adresse", max_length=140, unique=True, blank=True)
+    slug = models.SlugField(
+        "adresse de la page",
+        max_length=140,
+        unique=True,
+        blank=True,
+        help_text="La fin de l'adresse de la page du geste (/gestes/…/), faite d'après le titre. "
+        "La changer casse les liens déjà partagés.",
+    )
     summary = models.CharField("en une phrase", max_length=200)
     how_to = models.TextField("comment faire")
     safety = models.TextField("conseils de prudence", blank=True)
     themes = models.ManyToManyField(Theme, related_name="gestes", verbose_name="thèmes")
     kind = models.CharField("type d'action", max_length=12, choices=Kind.choices)
     months = models.PositiveSmallIntegerField(
-        "mois les plus indiqués", default=0, help_text="Aucun : toute l'année."
+        "mois les plus indiqués",
+        default=0,
+        help_text="Le geste est suggéré ces mois-là. Aucun coché : toute l'année.",
     )
     effort = models.PositiveSmallIntegerField("effort", choices=Effort.choices, default=Effort.EASY)
     territory = models.ForeignKey(
@@ -127,7 +136,13 @@ class Geste(models.Model):
         related_name="hidden_gestes",
         verbose_name="masqué sur les portails",
     )
-    status = models.CharField("état", max_length=8, choices=Status.choices, default=Status.PROPOSED)
+    status = models.CharField(
+        "état",
+        max_length=8,
+        choices=Status.choices,
+        default=Status.PROPOSED,
+        help_text="Seuls les gestes publiés sont visibles du public.",
+    )
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -218,8 +233,9 @@ class MonthTheme(models.Model):
     objects = MonthThemeQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "thème du mois"
-        verbose_name_plural = "calendrier de l'année"
+        # « 12 mois du calendrier » in the admin's counts and messages.
+        verbose_name = "mois du calendrier"
+        verbose_name_plural = "mois du calendrier"
         ordering = ["month", "territory__name"]
         constraints = [
             models.UniqueConstraint(

@@ -43,6 +43,12 @@ def long_date(day) -> str:
     return "1er" + text[1:] if day.day == 1 else text
 
 
+def count_of(count: int, one: str, many: str) -> str:
+    """« 0 initiative publiée », « 1 initiative publiée », « 2 initiatives publiées »: French
+    takes the singular up to 1 (ngettext without a catalogue would say « 0 initiatives »)."""
+    return f"{count} {one if abs(count) < 2 else many}"
+
+
 def unique_slug(model, title: str, pk=None) -> str:
     """A slug for this title, numbered when another row of the model already has it."""
     base = slugify(title)[:120] or "page"

@@ -8,7 +8,7 @@ from django.urls import include, path, re_path
 from volunteers import views as volunteer_views
 
 from . import views
-from .admin import refusing_empty_to_field
+from .admin import refusing_empty_to_field, with_what_waits
 from .sitemaps import SITEMAPS
 
 # The admin signs in through allauth's login: rate-limited, with the same rules as the site.
@@ -18,6 +18,9 @@ admin.site.admin_view = refusing_empty_to_field(admin.site.admin_view)
 admin.site.site_header = "L'Heure Civique — administration"
 admin.site.site_title = "Administration de L'Heure Civique"
 admin.site.index_title = "Tableau de bord"
+admin.site.index = with_what_waits(admin.site.index)
+# The lists get the whole width of a 1280 px screen; the index lists the models already.
+admin.site.enable_nav_sidebar = False
 
 # An error page that needs nothing: a database that does not answer gets its own (503).
 handler500 = "heurecivique.views.server_error"

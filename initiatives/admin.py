@@ -4,7 +4,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from gestes.models import Geste
-from heurecivique.moderation import reject_with_reason
+from heurecivique.moderation import ModerationButtons, reject_with_reason
+from heurecivique.text import count_of
 from outils.models import Kit
 from territories.admin import (
     TerritoryScopedAdmin,
@@ -15,6 +16,7 @@ from territories.admin import (
 from territories.scope import staff_scope
 
 from . import services
+from .forms import InterestForm
 from .models import GoodPractice, Initiative, InterestMessage, Photo
 
 
@@ -35,9 +37,21 @@ class PhotoInline(TerritoryScopedInline):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(TerritoryScopedAdmin):
+class InitiativeAdmin(ModerationButtons, TerritoryScopedAdmin):
     """The initiatives of my territory's communes, and their moderation queue."""
 
+    feminine = True
+
+    field_help_texts = {
+        "title": "Le titre de la carte de l'initiative et de sa page.",
+        "summary": "Sous le titre, sur la carte et quand la page est partagée.",
+        "body": "Le texte de la page de l'initiative.",
+        "quartier": "Affiché avec la commune. Facultatif.",
+        "run_by": "Une association, un collectif, des voisins… Affiché sur la page.",
+        "place": "Affiché sur la page : pas d'adresse personnelle sans l'accord de la personne.",
+        "schedule": "Par exemple : le samedi de 10 h à 12 h. Affiché sur la page.",
+        "how_to_join": "Affiché sur la page de l'initiative.",
+    }
     list_display = ["title", "status", "commune", "featured", "author", "created_at"]
     list_filter = ["status", "featured", "themes", "commune"]
     search_fields = ["title", "summary", "run_by"]
@@ -96,40 +110,66 @@ class InitiativeAdmin(TerritoryScopedAdmin):
         elif obj.status == Initiative.Status.UNPUBLISHED:
             services.unpublish_initiative(initiative=obj, moderator=request.user)
 
-    @admin.action(description="Publier les initiatives choisies")
-    def publish(self, request, queryset):
-        waiting = queryset.exclude(status=Initiative.Status.PUBLISHED).select_related("organiser")
+    waiting_status = Initiative.Status.PROPOSED
+    published_message = "L'initiative « {obj} » est publiée ; son auteur est prévenu par courriel."
+    refused_message = (
+        "L'initiative « {obj} » est refusée ; son auteur reçoit le motif par courriel."
+    )
+    preview_template = "initiatives/initiative_detail.html"
+
+    def publish_queryset(self, request, queryset) -> int:
+        waiting = list(
+            queryset.exclude(status=Initiative.Status.PUBLISHED).select_related("organiser")
+        )
         for initiative in waiting:
             services.publish_initiative(initiative=initiative, moderator=request.user)
-        self.message_user(request, f"{len(waiting)} initiative(s) publiée(s).")
+        return len(waiting)
 
-    @admin.action(description="Refuser les propositions choisies, avec un motif")
+    def refuse_one(self, request, initiative, reason):
+        services.reject_initiative(initiative=initiative, moderator=request.user, reason=reason)
+
+    def preview_context(self, request, initiative):
+        return {"initiative": initiative, "form": InterestForm()}
+
+    @admin.action(description="Publier les initiatives sélectionnées")
+    def publish(self, request, queryset):
+        count = self.publish_queryset(request, queryset)
+        self.message_user(request, count_of(count, "initiative publiée.", "initiatives publiées."))
+
+    @admin.action(description="Refuser les propositions sélectionnées, avec un motif")
     def reject(self, request, queryset):
         proposals = list(queryset.filter(status=Initiative.Status.PROPOSED))
         return reject_with_reason(
             self,
             request,
             proposals,
-            lambda initiative, reason: services.reject_initiative(
-                initiative=initiative, moderator=request.user, reason=reason
-            ),
+            lambda initiative, reason: self.refuse_one(request, initiative, reason),
         )
 
-    @admin.action(description="Retirer du portail les initiatives choisies")
+    @admin.action(description="Retirer du portail les initiatives sélectionnées")
     def unpublish(self, request, queryset):
         published = list(queryset.filter(status=Initiative.Status.PUBLISHED))
         for initiative in published:
             services.unpublish_initiative(initiative=initiative, moderator=request.user)
-        self.message_user(request, f"{len(published)} initiative(s) retirée(s) du portail.")
+        self.message_user(
+            request,
+            count_of(
+                len(published), "initiative retirée du portail.", "initiatives retirées du portail."
+            ),
+        )
 
     @admin.action(description="Mettre à la une de l'accueil")
     def feature(self, request, queryset):
         count = queryset.filter(status=Initiative.Status.PUBLISHED).update(featured=True)
-        self.message_user(request, f"{count} initiative(s) à la une.")
+        self.message_user(request, count_of(count, "initiative à la une.", "initiatives à la une."))
 
     @admin.action(description="Retirer de la une")
     def unfeature(self, request, queryset):
-        self.message_user(request, f"{queryset.update(featured=False)} initiative(s) retirée(s).")
+        count = queryset.update(featured=False)
+        self.message_user(
+            request,
+            count_of(count, "initiative retirée de la une.", "initiatives retirées de la une."),
+        )
 
 
 @admin.register(InterestMessage)
@@ -153,6 +193,11 @@ class InterestMessageAdmin(TerritoryScopedAdmin):
 
 @admin.register(GoodPractice)
 class GoodPracticeAdmin(TerritoryScopedAdmin):
+    feminine = True
+    field_help_texts = {
+        "title": "Le titre de la bonne pratique, dans la liste et sur sa page.",
+        "summary": "Sous le titre, dans la liste des bonnes pratiques.",
+    }
     list_display = ["title", "status", "territory_name", "published_at"]
     list_filter = ["status", "territory"]
     search_fields = ["title", "summary"]

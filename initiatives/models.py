@@ -40,7 +40,14 @@ class Initiative(models.Model):
         REGULAR = "regulier", "Régulièrement"
 
     title = models.CharField("titre", max_length=120)
-    slug = models.SlugField("adresse", max_length=140, unique=True, blank=True)
+    slug = models.SlugField(
+        "adresse de la page",
+        max_length=140,
+        unique=True,
+        blank=True,
+        help_text="La fin de l'adresse de la page de l'initiative (/initiatives/…/), faite "
+        "d'après le titre. La changer casse les liens déjà partagés.",
+    )
     summary = models.CharField("en une phrase", max_length=200)
     body = models.TextField("présentation")
     commune = models.ForeignKey(
@@ -65,7 +72,13 @@ class Initiative(models.Model):
         related_name="initiatives",
         verbose_name="organisateur",
     )
-    status = models.CharField("état", max_length=8, choices=Status.choices, default=Status.PROPOSED)
+    status = models.CharField(
+        "état",
+        max_length=8,
+        choices=Status.choices,
+        default=Status.PROPOSED,
+        help_text="Seules les initiatives publiées sont visibles du public.",
+    )
     featured = models.BooleanField(
         "à la une", default=False, help_text="Mise en avant sur la page d'accueil du portail."
     )
@@ -187,7 +200,14 @@ class GoodPractice(models.Model):
         PUBLISHED = "publie", "Publiée"
 
     title = models.CharField("titre", max_length=150)
-    slug = models.SlugField("adresse", max_length=160, unique=True, blank=True)
+    slug = models.SlugField(
+        "adresse de la page",
+        max_length=160,
+        unique=True,
+        blank=True,
+        help_text="La fin de l'adresse de la page (/bonnes-pratiques/…/), faite d'après le titre. "
+        "La changer casse les liens déjà partagés.",
+    )
     summary = models.CharField("en une phrase", max_length=250)
     body = models.TextField(
         "texte",
@@ -215,7 +235,14 @@ class GoodPractice(models.Model):
         related_name="copies",
         verbose_name="copiée depuis",
     )
-    status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        "état",
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text="Un brouillon n'est visible que de l'équipe ; publiée, la pratique est visible "
+        "de tous.",
+    )
     published_at = models.DateTimeField("publiée le", null=True, blank=True)
     created_at = models.DateTimeField("créée le", default=timezone.now)
 

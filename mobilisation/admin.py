@@ -4,7 +4,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 
-from heurecivique.moderation import reject_with_reason
+from heurecivique.moderation import ModerationButtons, reject_with_reason
+from heurecivique.text import count_of
 from territories.admin import ALL_ROLES, MANAGERS, NATIONAL_ONLY, TerritoryScopedAdmin
 from territories.models import Membership
 from territories.scope import staff_scope
@@ -16,11 +17,13 @@ VERIFIERS = MANAGERS | {Membership.Role.COMMUNE_AGENT}
 
 
 @admin.register(Signature)
-class SignatureAdmin(TerritoryScopedAdmin):
+class SignatureAdmin(ModerationButtons, TerritoryScopedAdmin):
     """The signatures of my territory: check each mandate, then publish or refuse with a reason.
 
     A commune's staff see its municipal mandates; a department's, every mandate of the
     department and of its communes."""
+
+    feminine = True
 
     list_display = ["__str__", "place", "status", "created_at", "confirmed_at"]
     list_filter = ["status", "mandate", "department"]
@@ -70,32 +73,60 @@ class SignatureAdmin(TerritoryScopedAdmin):
         url = reverse("mobilisation:badge", args=[signature.commune.insee_code])
         return format_html('<a href="{}">Le badge et son code</a>', url)
 
-    @admin.action(description="Publier les signatures choisies (mandat vérifié)")
+    waiting_status = Signature.Status.PENDING
+    published_message = (
+        "La signature de {obj.first_name} {obj.last_name} est publiée ; son auteur est prévenu "
+        "par courriel."
+    )
+    refused_message = (
+        "La signature de {obj.first_name} {obj.last_name} est refusée ; son auteur reçoit le "
+        "motif par courriel."
+    )
+    preview_template = "mobilisation/signature_preview.html"
+
+    def publish_queryset(self, request, queryset) -> int:
+        return services.verify(signatures=queryset, verifier=request.user)
+
+    def refuse_one(self, request, signature, reason):
+        services.refuse(signature=signature, verifier=request.user, reason=reason)
+
+    def preview_context(self, request, signature):
+        return {"signature": signature}
+
+    @admin.action(description="Publier les signatures sélectionnées (mandat vérifié)")
     def publish(self, request, queryset):
-        count = services.verify(signatures=queryset, verifier=request.user)
-        skipped = queryset.count() - count
-        self.message_user(
-            request, f"{count} signature(s) publiée(s) ; leurs auteurs sont prévenus."
-        )
+        # Counted before publishing: once published, the rows leave a list filtered on
+        # « Mandat à vérifier », and a count made afterwards would be off.
+        chosen = queryset.count()
+        count = self.publish_queryset(request, queryset)
+        skipped = chosen - count
+        if count or not skipped:
+            self.message_user(
+                request,
+                count_of(
+                    count,
+                    "signature publiée ; son auteur est prévenu.",
+                    "signatures publiées ; leurs auteurs sont prévenus.",
+                ),
+            )
         if skipped:
             self.message_user(
                 request,
-                f"{skipped} signature(s) laissée(s) de côté : seule une signature dont l'adresse "
-                "est confirmée et qui attend la vérification peut être publiée.",
+                count_of(skipped, "signature laissée de côté", "signatures laissées de côté")
+                + " : seule une signature dont l'adresse est confirmée et qui attend la "
+                "vérification peut être publiée.",
                 level="warning",
             )
 
-    @admin.action(description="Refuser les signatures choisies, avec un motif")
+    @admin.action(description="Refuser les signatures sélectionnées, avec un motif")
     def refuse(self, request, queryset):
         waiting = list(queryset.filter(status=Signature.Status.PENDING))
         return reject_with_reason(
             self,
             request,
             waiting,
-            lambda signature, reason: services.refuse(
-                signature=signature, verifier=request.user, reason=reason
-            ),
-            what="signatures",
+            lambda signature, reason: self.refuse_one(request, signature, reason),
+            what=("signature", "signatures"),
         )
 
 

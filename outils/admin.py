@@ -74,6 +74,10 @@ class ResourceInline(TerritoryScopedInline):
 
 @admin.register(Kit)
 class KitAdmin(TerritoryScopedAdmin):
+    field_help_texts = {
+        "title": "Le titre du kit dans la boîte à outils et sur sa page.",
+        "description": "Le texte de la page du kit, au-dessus de ses fichiers.",
+    }
     list_display = ["title", "audience", "topic", "territory_name", "is_public", "downloads"]
     list_filter = ["audience", "topic", "is_public", "territory"]
     search_fields = ["title", "description"]

@@ -40,7 +40,13 @@ class Kit(models.Model):
         COMMUNICATION = "communication", "Communication"
 
     title = models.CharField("titre", max_length=120, validators=[single_line])
-    slug = models.SlugField("adresse", max_length=140, unique=True)
+    slug = models.SlugField(
+        "adresse de la page",
+        max_length=140,
+        unique=True,
+        help_text="La fin de l'adresse de la page du kit (/outils/…/). La changer casse les "
+        "liens déjà partagés.",
+    )
     description = models.TextField("description")
     audience = models.CharField("pour qui", max_length=12, choices=Audience.choices)
     topic = models.CharField("thème", max_length=14, choices=Topic.choices)

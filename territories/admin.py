@@ -7,6 +7,7 @@ from django.db.models import BLANK_CHOICE_DASH, BooleanField, ExpressionWrapper,
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 
 from heurecivique.images import reencode_image
 
@@ -73,6 +74,36 @@ class TerritoryScopedAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request)
         scope = staff_scope(request)
         return queryset if scope.is_national else self.scope_queryset(queryset, scope)
+
+    # Whether the model's name is feminine, for the words that agree with it (« Supprimer les
+    # initiatives sélectionnées »).
+    feminine = False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            function, name, _description = actions["delete_selected"]
+            selected = "sélectionnées" if self.feminine else "sélectionnés"
+            plural = self.model._meta.verbose_name_plural
+            actions["delete_selected"] = (function, name, f"Supprimer les {plural} {selected}")
+        return actions
+
+    # Under a field of the admin's form, what the public will see of it. Here rather than on
+    # the model: the residents' forms show the model's help texts.
+    field_help_texts = {}
+
+    def get_form(self, request, obj=None, **kwargs):
+        if self.field_help_texts:
+            kwargs.setdefault("help_texts", self.field_help_texts)
+        return super().get_form(request, obj, **kwargs)
+
+    def changelist_view(self, request, extra_context=None):
+        # « Gestes » rather than Django's « Sélectionnez l'objet geste à changer ».
+        extra_context = {
+            "title": capfirst(self.model._meta.verbose_name_plural),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
 
     def _role_allows(self, request, roles) -> bool:
         if not (request.user.is_active and request.user.is_staff):

@@ -6,26 +6,29 @@ from allauth.core import ratelimit
 from csp.constants import NONE, SELF
 from csp.decorators import csp_replace
 from django.contrib import admin, messages
-from django.db.models import Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from accounts.audit import record_access
 from accounts.models import AccessRecord
 from heurecivique.spreadsheets import SpreadsheetWriter
+from heurecivique.text import count_of
 from territories.admin import NO_CONSENT, TerritoryScopedAdmin, with_contact_visibility
 from territories.scope import staff_scope
 
 from .follow_up import WARNINGS, preview
 from .models import CivicHour, Delivery, Skill, Volunteer, first_of_month, next_month
+from .progress import format_duration
 from .tasks import resend
 
 MAX_RESENT_AT_ONCE = 100
+RECENT_HOURS_SHOWN = 12
 PREVIEW_POLICY = {
     "default-src": [NONE],
     "style-src": ["'unsafe-inline'"],
@@ -121,6 +124,8 @@ class VolunteerAdmin(TerritoryScopedAdmin):
         "skill_list",
         "availability_list",
         "pledge_state",
+        "hour_totals",
+        "recent_hours",
         "reminder_day",
         "email_preview",
         "contact_consent_at",
@@ -170,7 +175,8 @@ class VolunteerAdmin(TerritoryScopedAdmin):
                 record_access(
                     request,
                     action=AccessRecord.Action.VIEW,
-                    description=f"Liste des volontaires : {len(ids)} adresse(s) affichée(s)",
+                    description="Liste des volontaires : "
+                    + count_of(len(ids), "adresse affichée", "adresses affichées"),
                     subjects=ids,
                 )
         return response
@@ -232,6 +238,55 @@ class VolunteerAdmin(TerritoryScopedAdmin):
     def this_month(self, volunteer):
         minutes = getattr(volunteer, "minutes_this_month", None) or 0
         return f"{minutes} min" if minutes else "—"
+
+    @admin.display(description="heures données")
+    def hour_totals(self, volunteer):
+        today = timezone.localdate()
+        month, year = first_of_month(today), today.replace(month=1, day=1)
+        totals = volunteer.hours.aggregate(
+            month=Sum("minutes", filter=Q(done_on__gte=month)),
+            year=Sum("minutes", filter=Q(done_on__gte=year)),
+            total=Sum("minutes"),
+            count=Count("pk"),
+            last=Max("done_on"),
+        )
+        if not totals["count"]:
+            return "Aucune heure notée pour l'instant."
+        return format_html(
+            "Ce mois-ci : {} · depuis le 1er janvier : {} · en tout : {} ({}) · dernière le {}",
+            format_duration(totals["month"] or 0),
+            format_duration(totals["year"] or 0),
+            format_duration(totals["total"]),
+            count_of(totals["count"], "fois", "fois"),
+            f"{totals['last']:%d/%m/%Y}",
+        )
+
+    @admin.display(description="dernières heures")
+    def recent_hours(self, volunteer):
+        # Bounded: a faithful volunteer gives an hour a month for years. Their notes stay theirs.
+        hours = volunteer.hours.select_related("geste").order_by("-done_on", "-pk")[
+            :RECENT_HOURS_SHOWN
+        ]
+        if not hours:
+            return "—"
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (f"{hour.done_on:%d/%m/%Y}", format_duration(hour.minutes), hour.geste or "—")
+                for hour in hours
+            ),
+        )
+        every = reverse("admin:volunteers_civichour_changelist") + (
+            f"?volunteer__id__exact={volunteer.pk}"
+        )
+        return format_html(
+            '<table><thead><tr><th scope="col">le</th><th scope="col">durée</th>'
+            '<th scope="col">geste</th></tr></thead><tbody>{}</tbody></table>'
+            '<p><a href="{}">Toutes ses heures</a></p>',
+            rows,
+            every,
+        )
 
     @admin.display(description="rappel de ce mois")
     def email_preview(self, volunteer):
@@ -320,7 +375,7 @@ class VolunteerAdmin(TerritoryScopedAdmin):
         record_access(
             request,
             action=AccessRecord.Action.EXPORT,
-            description=f"Export CSV de {len(contacts)} volontaire(s)",
+            description="Export CSV de " + count_of(len(contacts), "volontaire", "volontaires"),
             subjects=[volunteer.pk for volunteer in contacts],
         )
         response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -481,7 +536,8 @@ class DeliveryAdmin(TerritoryScopedAdmin):
             record_access(
                 request,
                 action=AccessRecord.Action.VIEW,
-                description=f"Courriels de suivi : {len(numbers)} adresse(s) affichée(s)",
+                description="Courriels de suivi : "
+                + count_of(len(numbers), "adresse affichée", "adresses affichées"),
                 subjects=numbers,
             )
         return response
@@ -532,16 +588,22 @@ class DeliveryAdmin(TerritoryScopedAdmin):
             record_access(
                 request,
                 action=AccessRecord.Action.RESEND,
-                description=f"{len(deliveries)} courriel(s) de suivi renvoyé(s)",
+                description=count_of(
+                    len(deliveries), "courriel de suivi renvoyé", "courriels de suivi renvoyés"
+                ),
                 subjects=_volunteer_numbers(deliveries),
             )
         for delivery in deliveries:
             resend(delivery)
-        self.message_user(request, f"{len(deliveries)} courriel(s) remis en file d'envoi.")
+        self.message_user(
+            request,
+            count_of(len(deliveries), "courriel remis", "courriels remis") + " en file d'envoi.",
+        )
         if bouncing:
             self.message_user(
                 request,
-                f"{bouncing} courriel(s) non renvoyé(s) : l'adresse a été refusée par son "
+                count_of(bouncing, "courriel non renvoyé", "courriels non renvoyés")
+                + " : l'adresse a été refusée par son "
                 "serveur. La personne peut la changer ou la réactiver depuis « Mes courriels ».",
                 messages.WARNING,
             )

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from territories.admin import NO_CONSENT
 from volunteers.models import Delivery, first_of_month
 
 from ..factories import CivicHourFactory, UserFactory, VolunteerFactory
@@ -118,6 +119,35 @@ def test_hours_are_listed_for_my_territory_only_and_without_notes(loiret_admin, 
     assert "Mme Petit" not in page
 
 
+def test_a_volunteers_page_shows_their_hours_and_totals_without_their_notes(
+    loiret_admin, people, django_assert_max_num_queries
+):
+    volunteer = people["discreet"]
+    today = timezone.localdate()
+    this_month = first_of_month(today)
+    last_year = today.replace(year=today.year - 1, month=6, day=15)
+    CivicHourFactory(volunteer=volunteer, done_on=this_month, minutes=90, note="Chez Mme Petit")
+    CivicHourFactory(volunteer=volunteer, done_on=last_year, minutes=60)
+    for day in range(1, 16):  # more than the page shows
+        CivicHourFactory(volunteer=volunteer, done_on=last_year.replace(day=day), minutes=30)
+    CivicHourFactory(volunteer=people["consenting"], done_on=this_month, minutes=45)
+    change = reverse("admin:volunteers_volunteer_change", args=[volunteer.pk])
+    with django_assert_max_num_queries(25):
+        response = loiret_admin.get(change)
+    page = unescape(response.content.decode())
+    assert "Ce mois-ci : 1 h 30 · depuis le 1er janvier : 1 h 30" in page
+    assert "en tout : 10 h (17 fois)" in page
+    assert f"dernière le {this_month:%d/%m/%Y}" in page
+    assert page.count("<tr><td>") == 12  # the latest ones, bounded
+    assert "Chez Mme Petit" not in page
+    assert NO_CONSENT in page  # still no name without consent
+    every = (
+        reverse("admin:volunteers_civichour_changelist") + f"?volunteer__id__exact={volunteer.pk}"
+    )
+    assert f'href="{every}"' in page
+    assert loiret_admin.get(every).status_code == 200
+
+
 def test_volunteers_cannot_be_changed_or_deleted_through_the_admin(loiret_admin, people):
     volunteer = people["consenting"]
     loiret_admin.post(
@@ -195,7 +225,7 @@ def test_sending_again_is_bounded_per_action_and_per_hour(
     assert "Choisissez au plus 100 courriels à la fois" in send_again(too_many)
     assert smtp_server.messages == []
     for _hour in range(10):
-        assert "remis en file d'envoi" in send_again([delivery.pk])
+        assert "1 courriel remis en file d'envoi." in send_again([delivery.pk])
     assert "beaucoup de courriels dans l'heure" in send_again([delivery.pk])
     assert len(smtp_server.messages) == 10
 
