@@ -2,7 +2,7 @@ import datetime
 import re
 
 from django import forms
-from django.db.models import Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
 
 from gestes.models import Geste, Theme
@@ -15,6 +15,7 @@ from .models import (
     Availability,
     CivicHour,
     Delivery,
+    GesteChoice,
     Skill,
     first_of_month,
 )
@@ -85,26 +86,45 @@ class CivicHourForm(forms.ModelForm):
             "note": forms.TextInput(attrs={"maxlength": 280}),
         }
 
-    def __init__(self, *args, volunteer, **kwargs):
+    def __init__(self, *args, volunteer, territory, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.volunteer = volunteer
         self.fields["done_on"].widget.attrs["max"] = timezone.localdate().isoformat()
         if not self.instance.pk:
             self.initial.setdefault("done_on", timezone.localdate())
             self.initial.setdefault("minutes", 60)
-        # The gestes chosen this month (« Je le fais ce mois-ci ») can be named; without any
-        # choice there is nothing to pick from.
-        chosen = Geste.objects.filter(
-            Q(choices__volunteer=volunteer, choices__month=first_of_month(timezone.localdate()))
-            | Q(pk=self.instance.geste_id)
-        ).distinct()
-        if chosen.exists():
-            self.fields["geste"].queryset = chosen
-            self.fields["geste"].empty_label = "Un autre geste"
-            if not self.instance.pk and len(chosen) == 1:
-                self.initial.setdefault("geste", chosen[0].pk)
-        else:
-            del self.fields["geste"]
+        self._set_geste_choices(volunteer, territory)
+
+    def _set_geste_choices(self, volunteer, territory):
+        """The gestes chosen this month (« Je le fais ce mois-ci ») first, then every geste the
+        portal publishes, grouped by kind: a list as long as the catalogue (about a hundred),
+        which does not grow with the volunteers' data. One query."""
+        chosen_this_month = GesteChoice.objects.filter(
+            volunteer=volunteer, geste=OuterRef("pk"), month=first_of_month(timezone.localdate())
+        )
+        mine = Q(Exists(chosen_this_month)) | Q(pk=self.instance.geste_id)
+        # A geste chosen on another portal, or since unpublished, stays valid for its hour.
+        field = self.fields["geste"]
+        field.queryset = Geste.objects.filter(
+            mine | Q(pk__in=Geste.objects.published().visible_in(territory).values("pk"))
+        )
+        chosen, by_kind = [], {kind: [] for kind in Geste.Kind}
+        rows = field.queryset.annotate(mine=ExpressionWrapper(mine, BooleanField()))
+        for pk, title, kind, is_mine in rows.order_by("title").values_list(
+            "pk", "title", "kind", "mine"
+        ):
+            (chosen if is_mine else by_kind[kind]).append((pk, title))
+        groups = [("Mes gestes du mois", chosen)] if chosen else []
+        groups += [
+            (Geste.Kind(kind).label, options) for kind, options in by_kind.items() if options
+        ]
+        field.choices = [("", "Pas de geste précis"), *groups]
+        field.help_text = (
+            "Facultatif. Vos gestes du mois viennent en premier ; vous pouvez aussi le préciser "
+            "plus tard, en modifiant l'heure."
+        )
+        if not self.instance.pk and len(chosen) == 1:
+            self.initial.setdefault("geste", chosen[0][0])
 
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")

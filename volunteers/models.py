@@ -365,15 +365,17 @@ class CivicHour(models.Model):
         if (
             self.done_on
             and self.volunteer_id
+            # The first month of a pledge counts from its 1st: the hour given on the 1st by
+            # someone who signed up on the 2nd is an hour of that month.
             and not self.volunteer.pledges.filter(
                 Q(ended_on__isnull=True) | Q(ended_on__gte=self.done_on),
-                started_on__lte=self.done_on,
+                started_on__lt=next_month(self.done_on),
             ).exists()
         ):
             raise ValidationError(
                 {
                     "done_on": "À cette date, vous n'étiez pas encore engagé(e) : choisissez une "
-                    "date à partir du début de votre engagement."
+                    "date à partir du premier mois de votre engagement."
                 }  # fmt: skip
             )
 

@@ -165,7 +165,7 @@ def _render_dashboard(request, volunteer, hour_form=None, status=200):
         "chosen_gestes": Geste.objects.filter(
             choices__volunteer=volunteer, choices__month=progress.this_month.month
         ),
-        "hour_form": hour_form or CivicHourForm(volunteer=volunteer),
+        "hour_form": hour_form or CivicHourForm(volunteer=volunteer, territory=request.territory),
         "attestation_form": AttestationForm(initial=_default_period()),
     }
     return render(request, "volunteers/dashboard.html", context, status=status)
@@ -176,7 +176,7 @@ def _render_dashboard(request, volunteer, hour_form=None, status=200):
 def log_hour(request, volunteer):
     if limited := _rate_limited(request, "log_hour"):
         return limited
-    form = CivicHourForm(request.POST, volunteer=volunteer)
+    form = CivicHourForm(request.POST, volunteer=volunteer, territory=request.territory)
     if form.is_valid():
         services.log_civic_hour(volunteer=volunteer, **form.cleaned_data)
         messages.success(request, "Merci ! Votre heure civique est enregistrée.")
@@ -196,7 +196,10 @@ def edit_hour(request, volunteer, pk):
         messages.error(request, "Cette heure est trop ancienne pour être modifiée.")
         return redirect("volunteers:history")
     form = CivicHourForm(
-        request.POST if request.method == "POST" else None, instance=hour, volunteer=volunteer
+        request.POST if request.method == "POST" else None,
+        instance=hour,
+        volunteer=volunteer,
+        territory=request.territory,
     )
     if request.method == "POST":
         if limited := _rate_limited(request, "log_hour"):
@@ -335,7 +338,9 @@ def email_action(request, token):
     if request.method == "POST":
         if link.action == Action.DONE:
             try:
-                services.log_hour_from_email(volunteer=volunteer, month=link.month)
+                context["hour"] = services.log_hour_from_email(
+                    volunteer=volunteer, month=link.month
+                )
             except ValidationError as error:
                 return _bad_link(request, " ".join(error.messages))
         else:
