@@ -25,6 +25,8 @@ def _volunteer_pages(client, user) -> dict[str, bytes]:
         reverse("volunteers:history"),
         reverse("volunteers:profile"),
         reverse("volunteers:email_preferences"),
+        reverse("volunteers:pause_pledge"),
+        reverse("volunteers:stop_pledge"),
         reverse("personal_data"),
         reverse("delete_account"),
         reverse("mfa_index"),

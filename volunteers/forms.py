@@ -127,6 +127,41 @@ class CivicHourForm(forms.ModelForm):
             self.initial.setdefault("geste", chosen[0][0])
 
 
+MAX_PAUSE_DAYS = 366
+
+
+class PauseForm(forms.Form):
+    """« Faire une pause », until a date or until further notice."""
+
+    resume_on = forms.DateField(
+        label="Reprendre automatiquement le",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Facultatif. À cette date, les rappels reprennent d'eux-mêmes ; sans date, "
+        "la pause dure jusqu'à ce que vous repreniez depuis votre espace.",
+        error_messages={"invalid": "Indiquez une date, par exemple 15/01/2027."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        attrs = self.fields["resume_on"].widget.attrs
+        attrs["min"] = (today + datetime.timedelta(days=1)).isoformat()
+        attrs["max"] = (today + datetime.timedelta(days=MAX_PAUSE_DAYS)).isoformat()
+
+    def clean_resume_on(self):
+        resume_on = self.cleaned_data["resume_on"]
+        today = timezone.localdate()
+        if resume_on is not None and resume_on <= today:
+            raise forms.ValidationError("Choisissez une date de reprise après aujourd'hui.")
+        if resume_on is not None and resume_on > today + datetime.timedelta(days=MAX_PAUSE_DAYS):
+            raise forms.ValidationError(
+                "Une pause se prévoit sur un an au plus : choisissez une date plus proche, ou "
+                "aucune date."
+            )
+        return resume_on
+
+
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 

@@ -14,12 +14,19 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.models import User
 from gestes.models import Geste
+from heurecivique.text import long_date
 from territories.models import Membership
 
 from . import services
 from .attestation import attestation_pdf
 from .follow_up import Composer, spread_reminder_day
-from .forms import AttestationForm, CivicHourForm, EmailPreferencesForm, VolunteerForm
+from .forms import (
+    AttestationForm,
+    CivicHourForm,
+    EmailPreferencesForm,
+    PauseForm,
+    VolunteerForm,
+)
 from .links import Action, BadLink, read_action, read_keep, read_unsubscribe
 from .models import (
     CivicHour,
@@ -232,18 +239,15 @@ def delete_hour(request, volunteer, pk):
 
 PLEDGE_ACTIONS = {
     "start": (services.start_pledge, "Merci ! Vous voilà engagé(e) à donner une heure par mois."),
-    "pause": (services.pause_pledge, "Votre engagement est en pause : plus de rappel d'ici là."),
     "resume": (services.resume_pledge, "Votre engagement reprend. Content de vous retrouver !"),
-    "stop": (
-        services.stop_pledge,
-        "Votre engagement est arrêté. Vos heures restent acquises ; revenez quand vous voulez.",
-    ),
 }
 
 
 @require_POST
 @_volunteer_or_join
 def pledge(request, volunteer):
+    """Start or resume: one click. A pause and a stop have their own page (pause_pledge,
+    stop_pledge)."""
     try:
         action, message = PLEDGE_ACTIONS[request.POST.get("action", "")]
     except KeyError:
@@ -255,6 +259,53 @@ def pledge(request, volunteer):
     else:
         messages.success(request, message)
     return redirect("volunteers:dashboard")
+
+
+def _pledge_or_dashboard(request, volunteer):
+    """The running pledge, or a message and the way back when there is none."""
+    pledge = volunteer.current_pledge
+    if pledge is None:
+        messages.error(request, "Vous n'avez pas d'engagement en cours.")
+    return pledge
+
+
+@_volunteer_or_join
+def pause_pledge(request, volunteer):
+    """« Faire une pause »: until a chosen date, or until the volunteer resumes."""
+    pledge = _pledge_or_dashboard(request, volunteer)
+    if pledge is None:
+        return redirect("volunteers:dashboard")
+    if pledge.is_paused:
+        messages.info(request, "Votre engagement est déjà en pause.")
+        return redirect("volunteers:dashboard")
+    form = PauseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pause = services.pause_pledge(volunteer=volunteer, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            until = f" avant le {long_date(pause.ended_on)}" if pause.ended_on else " d'ici là"
+            messages.success(request, f"Votre engagement est en pause : plus de rappel{until}.")
+            return redirect("volunteers:dashboard")
+    context = {"form": form, "pledge": pledge}
+    return render(request, "volunteers/pledge_pause.html", context, status=_status(form))
+
+
+@_volunteer_or_join
+def stop_pledge(request, volunteer):
+    """« Arrêter mon engagement »: a page asks for confirmation; only its button stops."""
+    pledge = _pledge_or_dashboard(request, volunteer)
+    if pledge is None:
+        return redirect("volunteers:dashboard")
+    if request.method == "POST":
+        services.stop_pledge(volunteer=volunteer)
+        messages.success(
+            request,
+            "Votre engagement est arrêté. Vos heures restent acquises ; revenez quand vous voulez.",
+        )
+        return redirect("volunteers:dashboard")
+    return render(request, "volunteers/pledge_stop.html", {"pledge": pledge})
 
 
 @require_safe
