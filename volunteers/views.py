@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.middleware import is_staff_member
 from accounts.models import User
 from gestes.models import Geste
 from heurecivique.text import long_date
@@ -51,12 +52,15 @@ def _volunteer_or_none(request) -> Volunteer | None:
 
 
 def _volunteer_or_join(view):
-    """Pages of « Mon heure »: signed in, and a volunteer (otherwise, the onboarding)."""
+    """Pages of « Mon heure »: signed in, and a volunteer (otherwise, the onboarding; for staff,
+    who come to work, their admin: a ?next= to « Mon heure » after signing in leads there)."""
 
     @login_required
     def wrapper(request, *args, **kwargs):
         volunteer = _volunteer_or_none(request)
         if volunteer is None:
+            if is_staff_member(request.user):
+                return redirect("admin:index")
             return redirect("volunteers:join")
         return view(request, volunteer, *args, **kwargs)
 
