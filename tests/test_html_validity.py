@@ -1,6 +1,7 @@
 """Every page is valid HTML (RGAA 8.2), as the W3C Nu HTML checker (vnu.jar) reads it: the
 public pages of two portals, a volunteer's own pages and the error pages."""
 
+import datetime
 import json
 import subprocess
 from pathlib import Path
@@ -9,6 +10,8 @@ from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
 from django.template import loader
 from django.urls import reverse
+
+from volunteers.attestation import Facts
 
 from .factories import PASSWORD, VolunteerFactory
 from .public_pages import public_paths
@@ -56,6 +59,18 @@ def test_every_page_is_valid_html(client, loiret, orleans, national, orleans_com
         pages[template] = loader.get_template(template).render().encode()
     volunteer = VolunteerFactory(commune=orleans_commune)
     pages |= _volunteer_pages(client, volunteer.user)
+    facts = Facts(
+        name="Hélène M.",
+        start=datetime.date(2026, 1, 1),
+        end=datetime.date(2026, 4, 1),
+        minutes=270,
+        actions=4,
+        issued_on=datetime.date(2026, 5, 2),
+    )
+    for reference in (facts.reference, "inventee"):
+        pages[f"attestation {reference}"] = client.get(
+            reverse("attestation_check", args=[reference])
+        ).content
 
     names = {}
     for number, (name, content) in enumerate(pages.items()):

@@ -1,5 +1,4 @@
 import datetime
-import re
 
 from django import forms
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
@@ -162,55 +161,81 @@ class PauseForm(forms.Form):
         return resume_on
 
 
-MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+MONTHS = [
+    (1, "janvier"), (2, "février"), (3, "mars"), (4, "avril"), (5, "mai"), (6, "juin"),
+    (7, "juillet"), (8, "août"), (9, "septembre"), (10, "octobre"), (11, "novembre"),
+    (12, "décembre"),
+]  # fmt: skip
+ATTESTATION_YEARS = 6
 
 
-class MonthField(forms.CharField):
-    """A month typed as AAAA-MM (what <input type="month"> sends). Browsers without a month
-    picker show a text field: the help text gives the format (HTML allows no placeholder on a
-    month input)."""
+def _month_field(label):
+    return forms.TypedChoiceField(
+        label=label,
+        coerce=int,
+        choices=MONTHS,
+        error_messages={
+            "required": "Choisissez un mois.",
+            "invalid_choice": "Choisissez un mois de la liste.",
+        },
+    )
 
-    widget = forms.TextInput(attrs={"type": "month"})
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("help_text", "Au format AAAA-MM, par exemple 2026-01.")
-        super().__init__(*args, **kwargs)
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
-            return None
-        match = MONTH.match(value.strip())
-        try:
-            return datetime.date(int(match[1]), int(match[2]), 1)
-        except (TypeError, ValueError):
-            raise forms.ValidationError(
-                "Indiquez un mois au format AAAA-MM, par exemple 2026-01."
-            ) from None
-
-    def prepare_value(self, value):
-        return value.strftime("%Y-%m") if isinstance(value, datetime.date) else value
+def _year_field(label):
+    return forms.TypedChoiceField(
+        label=label,
+        coerce=int,
+        error_messages={
+            "required": "Choisissez une année.",
+            "invalid_choice": "Choisissez une année de la liste.",
+        },
+    )
 
 
 class AttestationForm(forms.Form):
-    """The months an attestation covers; by default the last twelve."""
+    """The months an attestation covers, from a month and year to another: two pairs of
+    <select>, which every browser shows alike (<input type="month"> is a bare text field in
+    Firefox and Safari on a computer). By default the last twelve months."""
 
-    start = MonthField(label="Du mois de")
-    end = MonthField(label="au mois de")
+    start_month = _month_field("Mois")
+    start_year = _year_field("Année")
+    end_month = _month_field("Mois")
+    end_year = _year_field("Année")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        years = [
+            (year, str(year)) for year in range(this_year - ATTESTATION_YEARS + 1, this_year + 1)
+        ]
+        for name in ("start_year", "end_year"):
+            self.fields[name].choices = years
+
+    @staticmethod
+    def initial_for(start: datetime.date, end: datetime.date) -> dict:
+        return {
+            "start_month": start.month,
+            "start_year": start.year,
+            "end_month": end.month,
+            "end_year": end.year,
+        }
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end:
-            if start > end:
-                raise forms.ValidationError("Le premier mois doit précéder le second.")
-            if end > first_of_month(timezone.localdate()):
-                raise forms.ValidationError("La période ne peut pas finir dans le futur.")
-            months = (end.year - start.year) * 12 + end.month - start.month + 1
-            if months > MAX_ATTESTATION_MONTHS:
-                raise forms.ValidationError(
-                    f"Une attestation couvre au plus {MAX_ATTESTATION_MONTHS} mois."
-                )
+        if self.errors:
+            return data
+        start = datetime.date(data["start_year"], data["start_month"], 1)
+        end = datetime.date(data["end_year"], data["end_month"], 1)
+        if start > end:
+            raise forms.ValidationError("Le premier mois doit précéder le dernier.")
+        if end > first_of_month(timezone.localdate()):
+            raise forms.ValidationError("La période ne peut pas finir dans le futur.")
+        months = (end.year - start.year) * 12 + end.month - start.month + 1
+        if months > MAX_ATTESTATION_MONTHS:
+            raise forms.ValidationError(
+                f"Une attestation couvre au plus {MAX_ATTESTATION_MONTHS} mois."
+            )
+        data["start"], data["end"] = start, end
         return data
 
 

@@ -19,7 +19,7 @@ from heurecivique.text import long_date
 from territories.models import Membership
 
 from . import services
-from .attestation import attestation_pdf
+from .attestation import BadReference, Facts, attestation_pdf
 from .follow_up import Composer, spread_reminder_day
 from .forms import (
     AttestationForm,
@@ -154,7 +154,7 @@ def _default_period() -> dict:
     start = end
     for _month in range(11):
         start = previous_month(start)
-    return {"start": f"{start:%Y-%m}", "end": f"{end:%Y-%m}"}
+    return AttestationForm.initial_for(start, end)
 
 
 @require_safe
@@ -335,11 +335,29 @@ def attestation(request, volunteer):
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("volunteers:dashboard")
-    pdf = attestation_pdf(volunteer, form.cleaned_data["start"], form.cleaned_data["end"])
+    pdf = attestation_pdf(
+        volunteer,
+        form.cleaned_data["start"],
+        form.cleaned_data["end"],
+        check_url=lambda reference: request.build_absolute_uri(
+            reverse("attestation_check", args=[reference])
+        ),
+    )
     name = slugify(f"attestation heure civique {volunteer.user.get_full_name()}")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
+
+
+@require_safe
+def attestation_check(request, reference):
+    """The public page an attestation's QR code leads to: it confirms what the attestation
+    states, as it stood on its day of issue, and nothing more (see attestation.py)."""
+    try:
+        facts = Facts.from_reference(reference)
+    except BadReference:
+        return render(request, "volunteers/attestation_check.html", {"facts": None}, status=404)
+    return render(request, "volunteers/attestation_check.html", {"facts": facts})
 
 
 @require_POST
