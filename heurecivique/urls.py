@@ -61,6 +61,10 @@ urlpatterns = [
     path("mon-heure/", include("volunteers.urls")),
     # One-click unsubscribe from the follow-up emails (RFC 8058), where DESIGN.md puts it.
     path("desinscription/<str:token>/", volunteer_views.unsubscribe, name="unsubscribe"),
+    # Where an attestation's QR code leads: anyone may check it, without an account.
+    path(
+        "attestation/<str:reference>/", volunteer_views.attestation_check, name="attestation_check"
+    ),
     path("compte/donnees/", views.personal_data, name="personal_data"),
     re_path(
         r"^compte/donnees/export\.(?P<fmt>json|csv)$",

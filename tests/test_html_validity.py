@@ -1,6 +1,7 @@
 """Every page is valid HTML (RGAA 8.2), as the W3C Nu HTML checker (vnu.jar) reads it: the
 public pages of two portals, a volunteer's own pages and the error pages."""
 
+import datetime
 import io
 import json
 import subprocess
@@ -12,6 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import loader
 from django.urls import reverse
 from PIL import Image
+
+from volunteers.attestation import Facts
 
 from .factories import PASSWORD, VolunteerFactory
 from .public_pages import public_paths
@@ -28,6 +31,8 @@ def _volunteer_pages(client, user) -> dict[str, bytes]:
         reverse("volunteers:history"),
         reverse("volunteers:profile"),
         reverse("volunteers:email_preferences"),
+        reverse("volunteers:pause_pledge"),
+        reverse("volunteers:stop_pledge"),
         reverse("personal_data"),
         reverse("delete_account"),
         reverse("mfa_index"),
@@ -67,6 +72,18 @@ def test_every_page_is_valid_html(client, loiret, orleans, national, orleans_com
         pages[template] = loader.get_template(template).render({"wait": "dans 12 minutes"}).encode()
     volunteer = VolunteerFactory(commune=orleans_commune)
     pages |= _volunteer_pages(client, volunteer.user)
+    facts = Facts(
+        name="Hélène M.",
+        start=datetime.date(2026, 1, 1),
+        end=datetime.date(2026, 4, 1),
+        minutes=270,
+        actions=4,
+        issued_on=datetime.date(2026, 5, 2),
+    )
+    for reference in (facts.reference, "inventee"):
+        pages[f"attestation {reference}"] = client.get(
+            reverse("attestation_check", args=[reference])
+        ).content
 
     names = {}
     for number, (name, content) in enumerate(pages.items()):

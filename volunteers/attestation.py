@@ -1,9 +1,21 @@
-"""The attestation a volunteer shows an employer or a school: a one-page PDF (reportlab)."""
+"""The attestation a volunteer shows an employer or a school: a one-page PDF (reportlab), and
+the reference that lets anyone check it on the portal.
+
+The reference is the attestation's figures signed by the portal (django.core.signing, with the
+site's secret key): nothing is stored, and the page it leads to confirms the figures as they
+stood on the day of issue, even if the volunteer later corrects an hour. It states no more
+than the attestation: the first name and the initial of the name, the period, the total. A
+reference altered by one character, or made up, is refused.
+"""
 
 import datetime
 import io
+from collections.abc import Callable
+from dataclasses import dataclass
 from xml.sax.saxutils import escape  # reportlab paragraphs read a little XML
 
+import segno
+from django.core import signing
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from reportlab.lib import colors
@@ -12,11 +24,80 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from heurecivique.text import long_date
+from heurecivique.text import long_date, of_month
 from territories.models import Territory
 
 from .models import Volunteer
 from .progress import format_duration, progress_for
+
+REFERENCE_SALT = "volunteers.attestation"
+
+
+class BadReference(Exception):
+    pass
+
+
+def _number(day: datetime.date) -> int:
+    """2026-12-02 → 20261202: a date in few characters of the reference."""
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def _date(number: int) -> datetime.date:
+    return datetime.date(number // 10000, number // 100 % 100, number % 100)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What an attestation states, and what its public page confirms."""
+
+    name: str  # « Hélène R. »: enough to match the attestation, no more
+    start: datetime.date
+    end: datetime.date
+    minutes: int
+    actions: int
+    issued_on: datetime.date
+
+    @property
+    def reference(self) -> str:
+        data = [
+            self.name,
+            _number(self.start),
+            _number(self.end),
+            self.minutes,
+            self.actions,
+            _number(self.issued_on),
+        ]
+        return signing.Signer(salt=REFERENCE_SALT).sign_object(data, compress=True)
+
+    @classmethod
+    def from_reference(cls, reference: str) -> "Facts":
+        try:
+            name, start, end, minutes, actions, issued_on = signing.Signer(
+                salt=REFERENCE_SALT
+            ).unsign_object(reference)
+            return cls(
+                name=str(name),
+                start=_date(start),
+                end=_date(end),
+                minutes=int(minutes),
+                actions=int(actions),
+                issued_on=_date(issued_on),
+            )
+        except (signing.BadSignature, ValueError, TypeError) as error:
+            raise BadReference from error
+
+
+def short_name(user) -> str:
+    """« Hélène Robin » → « Hélène R. »."""
+    initial = f" {user.last_name.strip()[0]}." if user.last_name.strip() else ""
+    return f"{user.first_name.strip()}{initial}".strip()
+
+
+def _qr(url: str, size: float) -> Image:
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="png", scale=8, border=4)
+    buffer.seek(0)
+    return Image(buffer, width=size, height=size)
 
 
 def _month_label(month: datetime.date) -> str:
@@ -32,8 +113,15 @@ def _logo(territory: Territory):
         return None  # a logo missing from the storage must not cost the volunteer their PDF
 
 
-def attestation_pdf(volunteer: Volunteer, start: datetime.date, end: datetime.date) -> bytes:
-    """Hours declared month by month over [start, end], in the name of the volunteer's portal."""
+def attestation_pdf(
+    volunteer: Volunteer,
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    check_url: Callable[[str], str],
+) -> bytes:
+    """Hours declared month by month over [start, end], in the name of the volunteer's portal,
+    with a QR code to `check_url(reference)`, the page that confirms them."""
     territory = Territory.objects.for_commune(volunteer.commune)
     progress = progress_for(volunteer)
     months = [m for m in reversed(progress.months) if start <= m.month <= end]
@@ -81,6 +169,33 @@ def attestation_pdf(volunteer: Volunteer, start: datetime.date, end: datetime.da
         )
     )
     today = timezone.localdate()
+    facts = Facts(
+        name=short_name(volunteer.user),
+        start=start,
+        end=end,
+        minutes=total,
+        actions=sum(m.actions for m in months),
+        issued_on=today,
+    )
+    url = check_url(facts.reference)
+    check = Table(
+        [
+            [
+                _qr(url, 3.2 * cm),
+                [
+                    Paragraph("<b>Vérifier cette attestation</b>", body),
+                    Paragraph(
+                        "Le code QR ou l'adresse ci-dessous mènent à une page du portail qui "
+                        "confirme la période et le total d'heures de ce document.",
+                        small,
+                    ),
+                    Paragraph(escape(url), small),
+                ],
+            ]
+        ],
+        colWidths=[3.6 * cm, None],
+    )
+    check.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     story = [
         header,
         Spacer(1, 1 * cm),
@@ -90,8 +205,8 @@ def attestation_pdf(volunteer: Volunteer, start: datetime.date, end: datetime.da
             f"L'Heure Civique atteste que <b>{escape(person)}</b>, habitant à "
             f"<b>{escape(commune.name)}</b> ({commune.department_code}), s'est engagé(e) "
             f"le {long_date(first_pledge)} à donner une heure par mois à une action "
-            "de solidarité de proximité, et a déclaré les heures suivantes, du mois de "
-            f"{format_date(start, 'F Y')} au mois de {format_date(end, 'F Y')} :",
+            "de solidarité de proximité, et a déclaré les heures suivantes, "
+            f"{of_month(start, with_year=True)} à {format_date(end, 'F Y')} :",
             body,
         ),
         Spacer(1, 0.5 * cm),
@@ -105,6 +220,8 @@ def attestation_pdf(volunteer: Volunteer, start: datetime.date, end: datetime.da
             "les élus locaux, les mairies et leurs CCAS, les départements et les associations.",
             small,
         ),
+        Spacer(1, 0.8 * cm),
+        check,
     ]
     output = io.BytesIO()
     document = SimpleDocTemplate(

@@ -1,8 +1,7 @@
 import datetime
-import re
 
 from django import forms
-from django.db.models import Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
 
 from gestes.models import Geste, Theme
@@ -15,6 +14,7 @@ from .models import (
     Availability,
     CivicHour,
     Delivery,
+    GesteChoice,
     Skill,
     first_of_month,
 )
@@ -85,77 +85,157 @@ class CivicHourForm(forms.ModelForm):
             "note": forms.TextInput(attrs={"maxlength": 280}),
         }
 
-    def __init__(self, *args, volunteer, **kwargs):
+    def __init__(self, *args, volunteer, territory, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.volunteer = volunteer
         self.fields["done_on"].widget.attrs["max"] = timezone.localdate().isoformat()
         if not self.instance.pk:
             self.initial.setdefault("done_on", timezone.localdate())
             self.initial.setdefault("minutes", 60)
-        # The gestes chosen this month (« Je le fais ce mois-ci ») can be named; without any
-        # choice there is nothing to pick from.
-        chosen = Geste.objects.filter(
-            Q(choices__volunteer=volunteer, choices__month=first_of_month(timezone.localdate()))
-            | Q(pk=self.instance.geste_id)
-        ).distinct()
-        if chosen.exists():
-            self.fields["geste"].queryset = chosen
-            self.fields["geste"].empty_label = "Un autre geste"
-            if not self.instance.pk and len(chosen) == 1:
-                self.initial.setdefault("geste", chosen[0].pk)
-        else:
-            del self.fields["geste"]
+        self._set_geste_choices(volunteer, territory)
+
+    def _set_geste_choices(self, volunteer, territory):
+        """The gestes chosen this month (« Je le fais ce mois-ci ») first, then every geste the
+        portal publishes, grouped by kind: a list as long as the catalogue (about a hundred),
+        which does not grow with the volunteers' data. One query."""
+        chosen_this_month = GesteChoice.objects.filter(
+            volunteer=volunteer, geste=OuterRef("pk"), month=first_of_month(timezone.localdate())
+        )
+        mine = Q(Exists(chosen_this_month)) | Q(pk=self.instance.geste_id)
+        # A geste chosen on another portal, or since unpublished, stays valid for its hour.
+        field = self.fields["geste"]
+        field.queryset = Geste.objects.filter(
+            mine | Q(pk__in=Geste.objects.published().visible_in(territory).values("pk"))
+        )
+        chosen, by_kind = [], {kind: [] for kind in Geste.Kind}
+        rows = field.queryset.annotate(mine=ExpressionWrapper(mine, BooleanField()))
+        for pk, title, kind, is_mine in rows.order_by("title").values_list(
+            "pk", "title", "kind", "mine"
+        ):
+            (chosen if is_mine else by_kind[kind]).append((pk, title))
+        groups = [("Mes gestes du mois", chosen)] if chosen else []
+        groups += [
+            (Geste.Kind(kind).label, options) for kind, options in by_kind.items() if options
+        ]
+        field.choices = [("", "Pas de geste précis"), *groups]
+        field.help_text = (
+            "Facultatif. Vos gestes du mois viennent en premier ; vous pouvez aussi le préciser "
+            "plus tard, en modifiant l'heure."
+        )
+        if not self.instance.pk and len(chosen) == 1:
+            self.initial.setdefault("geste", chosen[0][0])
 
 
-MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+MAX_PAUSE_DAYS = 366
 
 
-class MonthField(forms.CharField):
-    """A month typed as AAAA-MM (what <input type="month"> sends). Browsers without a month
-    picker show a text field: the help text gives the format (HTML allows no placeholder on a
-    month input)."""
+class PauseForm(forms.Form):
+    """« Faire une pause », until a date or until further notice."""
 
-    widget = forms.TextInput(attrs={"type": "month"})
+    resume_on = forms.DateField(
+        label="Reprendre automatiquement le",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Facultatif. À cette date, les rappels reprennent d'eux-mêmes ; sans date, "
+        "la pause dure jusqu'à ce que vous repreniez depuis votre espace.",
+        error_messages={"invalid": "Indiquez une date, par exemple 15/01/2027."},
+    )
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("help_text", "Au format AAAA-MM, par exemple 2026-01.")
         super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        attrs = self.fields["resume_on"].widget.attrs
+        attrs["min"] = (today + datetime.timedelta(days=1)).isoformat()
+        attrs["max"] = (today + datetime.timedelta(days=MAX_PAUSE_DAYS)).isoformat()
 
-    def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
-            return None
-        match = MONTH.match(value.strip())
-        try:
-            return datetime.date(int(match[1]), int(match[2]), 1)
-        except (TypeError, ValueError):
+    def clean_resume_on(self):
+        resume_on = self.cleaned_data["resume_on"]
+        today = timezone.localdate()
+        if resume_on is not None and resume_on <= today:
+            raise forms.ValidationError("Choisissez une date de reprise après aujourd'hui.")
+        if resume_on is not None and resume_on > today + datetime.timedelta(days=MAX_PAUSE_DAYS):
             raise forms.ValidationError(
-                "Indiquez un mois au format AAAA-MM, par exemple 2026-01."
-            ) from None
+                "Une pause se prévoit sur un an au plus : choisissez une date plus proche, ou "
+                "aucune date."
+            )
+        return resume_on
 
-    def prepare_value(self, value):
-        return value.strftime("%Y-%m") if isinstance(value, datetime.date) else value
+
+MONTHS = [
+    (1, "janvier"), (2, "février"), (3, "mars"), (4, "avril"), (5, "mai"), (6, "juin"),
+    (7, "juillet"), (8, "août"), (9, "septembre"), (10, "octobre"), (11, "novembre"),
+    (12, "décembre"),
+]  # fmt: skip
+ATTESTATION_YEARS = 6
+
+
+def _month_field(label):
+    return forms.TypedChoiceField(
+        label=label,
+        coerce=int,
+        choices=MONTHS,
+        error_messages={
+            "required": "Choisissez un mois.",
+            "invalid_choice": "Choisissez un mois de la liste.",
+        },
+    )
+
+
+def _year_field(label):
+    return forms.TypedChoiceField(
+        label=label,
+        coerce=int,
+        error_messages={
+            "required": "Choisissez une année.",
+            "invalid_choice": "Choisissez une année de la liste.",
+        },
+    )
 
 
 class AttestationForm(forms.Form):
-    """The months an attestation covers; by default the last twelve."""
+    """The months an attestation covers, from a month and year to another: two pairs of
+    <select>, which every browser shows alike (<input type="month"> is a bare text field in
+    Firefox and Safari on a computer). By default the last twelve months."""
 
-    start = MonthField(label="Du mois de")
-    end = MonthField(label="au mois de")
+    start_month = _month_field("Mois")
+    start_year = _year_field("Année")
+    end_month = _month_field("Mois")
+    end_year = _year_field("Année")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        years = [
+            (year, str(year)) for year in range(this_year - ATTESTATION_YEARS + 1, this_year + 1)
+        ]
+        for name in ("start_year", "end_year"):
+            self.fields[name].choices = years
+
+    @staticmethod
+    def initial_for(start: datetime.date, end: datetime.date) -> dict:
+        return {
+            "start_month": start.month,
+            "start_year": start.year,
+            "end_month": end.month,
+            "end_year": end.year,
+        }
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end:
-            if start > end:
-                raise forms.ValidationError("Le premier mois doit précéder le second.")
-            if end > first_of_month(timezone.localdate()):
-                raise forms.ValidationError("La période ne peut pas finir dans le futur.")
-            months = (end.year - start.year) * 12 + end.month - start.month + 1
-            if months > MAX_ATTESTATION_MONTHS:
-                raise forms.ValidationError(
-                    f"Une attestation couvre au plus {MAX_ATTESTATION_MONTHS} mois."
-                )
+        if self.errors:
+            return data
+        start = datetime.date(data["start_year"], data["start_month"], 1)
+        end = datetime.date(data["end_year"], data["end_month"], 1)
+        if start > end:
+            raise forms.ValidationError("Le premier mois doit précéder le dernier.")
+        if end > first_of_month(timezone.localdate()):
+            raise forms.ValidationError("La période ne peut pas finir dans le futur.")
+        months = (end.year - start.year) * 12 + end.month - start.month + 1
+        if months > MAX_ATTESTATION_MONTHS:
+            raise forms.ValidationError(
+                f"Une attestation couvre au plus {MAX_ATTESTATION_MONTHS} mois."
+            )
+        data["start"], data["end"] = start, end
         return data
 
 

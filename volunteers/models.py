@@ -98,8 +98,8 @@ class VolunteerQuerySet(models.QuerySet):
     def with_pledge_state(self):
         """Annotate `has_open_pledge` and `is_paused` (one query, no loop)."""
         open_pledges = Pledge.objects.filter(volunteer=OuterRef("pk"), ended_on__isnull=True)
-        open_pauses = PledgePause.objects.filter(
-            pledge__volunteer=OuterRef("pk"), pledge__ended_on__isnull=True, ended_on__isnull=True
+        open_pauses = PledgePause.objects.current().filter(
+            pledge__volunteer=OuterRef("pk"), pledge__ended_on__isnull=True
         )
         return self.annotate(has_open_pledge=Exists(open_pledges), is_paused=Exists(open_pauses))
 
@@ -266,21 +266,38 @@ class Pledge(models.Model):
 
     @property
     def open_pause(self) -> "PledgePause | None":
-        return next((p for p in self.pauses.all() if p.ended_on is None), None)
+        """The pause under way today (from the prefetched pauses when there are some)."""
+        return next((p for p in self.pauses.all() if p.is_current), None)
 
     @property
     def is_paused(self) -> bool:
         return self.open_pause is not None
 
 
+class PledgePauseQuerySet(models.QuerySet):
+    def current(self):
+        """The pauses under way today. A pause given a date of return is over from that date
+        on, without anything to update: the reminders resume by themselves."""
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=timezone.localdate()))
+
+
 class PledgePause(models.Model):
-    """A break in a pledge (holidays, illness): no reminder, and the streak is kept."""
+    """A break in a pledge (holidays, illness): no reminder, and a month paused from its first
+    to its last day neither counts nor breaks the streak."""
 
     pledge = models.ForeignKey(
         Pledge, on_delete=models.CASCADE, related_name="pauses", verbose_name="engagement"
     )
     started_on = models.DateField("en pause depuis le")
-    ended_on = models.DateField("repris le", null=True, blank=True)
+    ended_on = models.DateField(
+        "repris le",
+        null=True,
+        blank=True,
+        help_text="Le jour où l'engagement reprend, fixé d'avance ou à la reprise ; vide : "
+        "jusqu'à ce que le ou la volontaire reprenne.",
+    )
+
+    objects = PledgePauseQuerySet.as_manager()
 
     class Meta:
         verbose_name = "pause"
@@ -293,10 +310,19 @@ class PledgePause(models.Model):
                 name="volunteers_one_open_pause",
                 violation_error_message="L'engagement est déjà en pause.",
             ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="volunteers_pause_ends_after_start",
+                violation_error_message="La reprise ne peut pas précéder le début de la pause.",
+            ),
         ]
 
     def __str__(self):
         return f"Pause du {self.started_on:%d/%m/%Y}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_on is None or self.ended_on > timezone.localdate()
 
 
 class CivicHourQuerySet(models.QuerySet):
@@ -365,15 +391,17 @@ class CivicHour(models.Model):
         if (
             self.done_on
             and self.volunteer_id
+            # The first month of a pledge counts from its 1st: the hour given on the 1st by
+            # someone who signed up on the 2nd is an hour of that month.
             and not self.volunteer.pledges.filter(
                 Q(ended_on__isnull=True) | Q(ended_on__gte=self.done_on),
-                started_on__lte=self.done_on,
+                started_on__lt=next_month(self.done_on),
             ).exists()
         ):
             raise ValidationError(
                 {
                     "done_on": "À cette date, vous n'étiez pas encore engagé(e) : choisissez une "
-                    "date à partir du début de votre engagement."
+                    "date à partir du premier mois de votre engagement."
                 }  # fmt: skip
             )
 

@@ -75,16 +75,30 @@ class Progress:
 
 
 def _paused_months(volunteer: Volunteer) -> set[datetime.date]:
-    """Months in which the pledge was paused, even for a few days."""
+    """Months the pledge was paused from their first day to their last (so far, for the
+    current month): a pause of a few days leaves its month an ordinary one."""
+    spans = sorted(
+        (pause.started_on, pause.ended_on or datetime.date.max)
+        for pledge in volunteer.pledges.all()
+        for pause in pledge.pauses.all()
+    )
+    merged: list[list[datetime.date]] = []
+    for start, end in spans:  # back-to-back pauses make one
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
     today = timezone.localdate()
     paused = set()
-    for pledge in volunteer.pledges.all():
-        for pause in pledge.pauses.all():
-            month = first_of_month(pause.started_on)
-            last = first_of_month(pause.ended_on or pledge.ended_on or today)
-            while month <= last:
-                paused.add(month)
-                month = next_month(month)
+    for start, end in merged:  # paused on [start, end): `end` is the day it resumed
+        month = start if start.day == 1 else next_month(start)
+        while month <= today:
+            # The current month counts while the pause goes on; a past month, if paused to its
+            # last day.
+            if not (end > today if month == first_of_month(today) else next_month(month) <= end):
+                break
+            paused.add(month)
+            month = next_month(month)
     return paused
 
 

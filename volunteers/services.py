@@ -89,26 +89,38 @@ def start_pledge(*, volunteer: Volunteer) -> Pledge:
 
 
 def _running_pledge(volunteer: Volunteer) -> Pledge:
-    pledge = volunteer.pledges.filter(ended_on__isnull=True).first()
+    # Locked: two clicks on « Faire une pause » make one pause.
+    pledge = volunteer.pledges.select_for_update().filter(ended_on__isnull=True).first()
     if pledge is None:
         raise ValidationError("Vous n'avez pas d'engagement en cours.")
     return pledge
 
 
 @transaction.atomic
-def pause_pledge(*, volunteer: Volunteer) -> PledgePause:
-    """A break (holidays, illness): no reminder until the pledge resumes."""
-    pause = PledgePause(pledge=_running_pledge(volunteer), started_on=timezone.localdate())
+def pause_pledge(*, volunteer: Volunteer, resume_on: datetime.date | None = None) -> PledgePause:
+    """A break (holidays, illness): no reminder until the pledge resumes, by hand or on
+    `resume_on` by itself."""
+    pledge = _running_pledge(volunteer)
+    if pledge.pauses.current().exists():
+        raise ValidationError("L'engagement est déjà en pause.")
+    today = timezone.localdate()
+    if resume_on is not None and resume_on <= today:
+        raise ValidationError("Choisissez une date de reprise après aujourd'hui.")
+    pause = PledgePause(pledge=pledge, started_on=today, ended_on=resume_on)
     pause.full_clean()
     pause.save()
     return pause
 
 
+def _end_pauses(pauses, day: datetime.date) -> int:
+    """End on `day` the pauses under way (a return planned later is brought forward)."""
+    return pauses.current().update(ended_on=day)
+
+
 @transaction.atomic
 def resume_pledge(*, volunteer: Volunteer) -> Pledge:
     pledge = _running_pledge(volunteer)
-    updated = pledge.pauses.filter(ended_on__isnull=True).update(ended_on=timezone.localdate())
-    if not updated:
+    if not _end_pauses(pledge.pauses.all(), timezone.localdate()):
         raise ValidationError("Votre engagement n'est pas en pause.")
     return pledge
 
@@ -118,7 +130,7 @@ def stop_pledge(*, volunteer: Volunteer) -> Pledge:
     """End the pledge; the hours given stay, and a new pledge can start any time."""
     pledge = _running_pledge(volunteer)
     today = timezone.localdate()
-    pledge.pauses.filter(ended_on__isnull=True).update(ended_on=today)
+    _end_pauses(pledge.pauses.all(), today)
     pledge.ended_on = today
     pledge.save(update_fields=["ended_on"])
     return pledge
@@ -181,9 +193,7 @@ def delete_civic_hour(*, hour: CivicHour) -> None:
 def anonymise_volunteer(*, volunteer: Volunteer) -> None:
     """Keep the volunteer's hours and commune for the statistics, and nothing of the person."""
     volunteer.pledges.filter(ended_on__isnull=True).update(ended_on=timezone.localdate())
-    PledgePause.objects.filter(pledge__volunteer=volunteer, ended_on__isnull=True).update(
-        ended_on=timezone.localdate()
-    )
+    _end_pauses(PledgePause.objects.filter(pledge__volunteer=volunteer), timezone.localdate())
     volunteer.hours.update(note="")
     volunteer.geste_choices.all().delete()
     volunteer.interests.clear()

@@ -12,15 +12,23 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.middleware import is_staff_member
 from accounts.models import User
 from gestes.models import Geste
 from heurecivique import ratelimits
+from heurecivique.text import long_date
 from territories.models import Membership
 
 from . import services
-from .attestation import attestation_pdf
+from .attestation import BadReference, Facts, attestation_pdf
 from .follow_up import Composer, spread_reminder_day
-from .forms import AttestationForm, CivicHourForm, EmailPreferencesForm, VolunteerForm
+from .forms import (
+    AttestationForm,
+    CivicHourForm,
+    EmailPreferencesForm,
+    PauseForm,
+    VolunteerForm,
+)
 from .links import Action, BadLink, read_action, read_keep, read_unsubscribe
 from .models import (
     CivicHour,
@@ -45,12 +53,15 @@ def _volunteer_or_none(request) -> Volunteer | None:
 
 
 def _volunteer_or_join(view):
-    """Pages of « Mon heure »: signed in, and a volunteer (otherwise, the onboarding)."""
+    """Pages of « Mon heure »: signed in, and a volunteer (otherwise, the onboarding; for staff,
+    who come to work, their admin: a ?next= to « Mon heure » after signing in leads there)."""
 
     @login_required
     def wrapper(request, *args, **kwargs):
         volunteer = _volunteer_or_none(request)
         if volunteer is None:
+            if is_staff_member(request.user):
+                return redirect("admin:index")
             return redirect("volunteers:join")
         return view(request, volunteer, *args, **kwargs)
 
@@ -144,7 +155,7 @@ def _default_period() -> dict:
     start = end
     for _month in range(11):
         start = previous_month(start)
-    return {"start": f"{start:%Y-%m}", "end": f"{end:%Y-%m}"}
+    return AttestationForm.initial_for(start, end)
 
 
 @require_safe
@@ -166,7 +177,7 @@ def _render_dashboard(request, volunteer, hour_form=None, status=200):
         "chosen_gestes": Geste.objects.filter(
             choices__volunteer=volunteer, choices__month=progress.this_month.month
         ),
-        "hour_form": hour_form or CivicHourForm(volunteer=volunteer),
+        "hour_form": hour_form or CivicHourForm(volunteer=volunteer, territory=request.territory),
         "attestation_form": AttestationForm(initial=_default_period()),
     }
     return render(request, "volunteers/dashboard.html", context, status=status)
@@ -177,7 +188,7 @@ def _render_dashboard(request, volunteer, hour_form=None, status=200):
 def log_hour(request, volunteer):
     if limited := _rate_limited(request, "log_hour"):
         return limited
-    form = CivicHourForm(request.POST, volunteer=volunteer)
+    form = CivicHourForm(request.POST, volunteer=volunteer, territory=request.territory)
     if form.is_valid():
         services.log_civic_hour(volunteer=volunteer, **form.cleaned_data)
         messages.success(request, "Merci ! Votre heure civique est enregistrée.")
@@ -197,7 +208,10 @@ def edit_hour(request, volunteer, pk):
         messages.error(request, "Cette heure est trop ancienne pour être modifiée.")
         return redirect("volunteers:history")
     form = CivicHourForm(
-        request.POST if request.method == "POST" else None, instance=hour, volunteer=volunteer
+        request.POST if request.method == "POST" else None,
+        instance=hour,
+        volunteer=volunteer,
+        territory=request.territory,
     )
     if request.method == "POST":
         if limited := _rate_limited(request, "log_hour"):
@@ -230,18 +244,15 @@ def delete_hour(request, volunteer, pk):
 
 PLEDGE_ACTIONS = {
     "start": (services.start_pledge, "Merci ! Vous voilà engagé(e) à donner une heure par mois."),
-    "pause": (services.pause_pledge, "Votre engagement est en pause : plus de rappel d'ici là."),
     "resume": (services.resume_pledge, "Votre engagement reprend. Content de vous retrouver !"),
-    "stop": (
-        services.stop_pledge,
-        "Votre engagement est arrêté. Vos heures restent acquises ; revenez quand vous voulez.",
-    ),
 }
 
 
 @require_POST
 @_volunteer_or_join
 def pledge(request, volunteer):
+    """Start or resume: one click. A pause and a stop have their own page (pause_pledge,
+    stop_pledge)."""
     try:
         action, message = PLEDGE_ACTIONS[request.POST.get("action", "")]
     except KeyError:
@@ -253,6 +264,53 @@ def pledge(request, volunteer):
     else:
         messages.success(request, message)
     return redirect("volunteers:dashboard")
+
+
+def _pledge_or_dashboard(request, volunteer):
+    """The running pledge, or a message and the way back when there is none."""
+    pledge = volunteer.current_pledge
+    if pledge is None:
+        messages.error(request, "Vous n'avez pas d'engagement en cours.")
+    return pledge
+
+
+@_volunteer_or_join
+def pause_pledge(request, volunteer):
+    """« Faire une pause »: until a chosen date, or until the volunteer resumes."""
+    pledge = _pledge_or_dashboard(request, volunteer)
+    if pledge is None:
+        return redirect("volunteers:dashboard")
+    if pledge.is_paused:
+        messages.info(request, "Votre engagement est déjà en pause.")
+        return redirect("volunteers:dashboard")
+    form = PauseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pause = services.pause_pledge(volunteer=volunteer, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            until = f" avant le {long_date(pause.ended_on)}" if pause.ended_on else " d'ici là"
+            messages.success(request, f"Votre engagement est en pause : plus de rappel{until}.")
+            return redirect("volunteers:dashboard")
+    context = {"form": form, "pledge": pledge}
+    return render(request, "volunteers/pledge_pause.html", context, status=_status(form))
+
+
+@_volunteer_or_join
+def stop_pledge(request, volunteer):
+    """« Arrêter mon engagement »: a page asks for confirmation; only its button stops."""
+    pledge = _pledge_or_dashboard(request, volunteer)
+    if pledge is None:
+        return redirect("volunteers:dashboard")
+    if request.method == "POST":
+        services.stop_pledge(volunteer=volunteer)
+        messages.success(
+            request,
+            "Votre engagement est arrêté. Vos heures restent acquises ; revenez quand vous voulez.",
+        )
+        return redirect("volunteers:dashboard")
+    return render(request, "volunteers/pledge_stop.html", {"pledge": pledge})
 
 
 @require_safe
@@ -278,11 +336,29 @@ def attestation(request, volunteer):
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("volunteers:dashboard")
-    pdf = attestation_pdf(volunteer, form.cleaned_data["start"], form.cleaned_data["end"])
+    pdf = attestation_pdf(
+        volunteer,
+        form.cleaned_data["start"],
+        form.cleaned_data["end"],
+        check_url=lambda reference: request.build_absolute_uri(
+            reverse("attestation_check", args=[reference])
+        ),
+    )
     name = slugify(f"attestation heure civique {volunteer.user.get_full_name()}")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
+
+
+@require_safe
+def attestation_check(request, reference):
+    """The public page an attestation's QR code leads to: it confirms what the attestation
+    states, as it stood on its day of issue, and nothing more (see attestation.py)."""
+    try:
+        facts = Facts.from_reference(reference)
+    except BadReference:
+        return render(request, "volunteers/attestation_check.html", {"facts": None}, status=404)
+    return render(request, "volunteers/attestation_check.html", {"facts": facts})
 
 
 @require_POST
@@ -336,7 +412,9 @@ def email_action(request, token):
     if request.method == "POST":
         if link.action == Action.DONE:
             try:
-                services.log_hour_from_email(volunteer=volunteer, month=link.month)
+                context["hour"] = services.log_hour_from_email(
+                    volunteer=volunteer, month=link.month
+                )
             except ValidationError as error:
                 return _bad_link(request, " ".join(error.messages))
         else:

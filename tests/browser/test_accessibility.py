@@ -1,5 +1,6 @@
 """Every public page, on the national and a department portal: zero axe-core violations."""
 
+import datetime
 import io
 
 from axe_playwright_python.sync_playwright import Axe
@@ -11,6 +12,7 @@ from mobilisation.models import Signature
 from mobilisation.services import confirm_url, withdraw_url
 from tests.factories import PASSWORD, SignatureFactory, VolunteerFactory
 from tests.public_pages import public_paths
+from volunteers.attestation import Facts
 from volunteers.follow_up import preview
 from volunteers.links import Action, action_path, unsubscribe_path
 from volunteers.models import first_of_month
@@ -154,6 +156,20 @@ def test_the_pages_of_the_email_links_have_no_axe_violation(
     page.get_by_role("button", name="Connexion").click()
     page.wait_for_load_state()
     _assert_accessible(page, portal_url("loiret", reverse("volunteers:email_preferences")))
+
+
+def test_the_page_checking_an_attestation_has_no_axe_violation(page, portal_url, national):
+    facts = Facts(
+        name="Hélène M.",
+        start=datetime.date(2026, 1, 1),
+        end=datetime.date(2026, 4, 1),
+        minutes=270,
+        actions=4,
+        issued_on=datetime.date(2026, 5, 2),
+    )
+    _assert_accessible(page, portal_url(None, reverse("attestation_check", args=[facts.reference])))
+    bad = reverse("attestation_check", args=["inventee"])
+    _assert_accessible(page, portal_url(None, bad), status=404)
 
 
 def test_the_pages_of_the_appeal_have_no_axe_violation(

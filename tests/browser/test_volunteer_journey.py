@@ -51,16 +51,20 @@ def test_a_resident_becomes_a_volunteer_and_logs_an_hour(
     assert "reste à faire" in page.content()
     _no_axe_violation(page)
     page.get_by_label("Durée en minutes").fill("45")
+    page.get_by_label("Le geste accompli").select_option(label="Ramasser les déchets dans sa rue")
     page.get_by_role("button", name="J'ai fait mon heure").click()
     assert "Merci ! Votre heure civique est enregistrée." in page.content()
     assert "est faite : 45 min" in page.content()
+    assert "« Ramasser les déchets dans sa rue »" in page.content()
 
     with page.expect_download() as download:
         page.get_by_role("button", name="Télécharger l'attestation (PDF)").click()
     text = PdfReader(io.BytesIO(download.value.path().read_bytes())).pages[0].extract_text()
     assert "Zéphirine Quatrebarbes" in text and "Orléans" in text
 
-    for path in ("/mon-heure/historique/", "/mon-heure/profil/", "/compte/donnees/"):
+    paths = ["/mon-heure/historique/", "/mon-heure/profil/", "/compte/donnees/"]
+    paths += ["/mon-heure/engagement/pause/", "/mon-heure/engagement/arreter/"]
+    for path in paths:
         page.goto(portal_url("loiret", path))
         _no_axe_violation(page)
     assert page.console_errors == []

@@ -211,14 +211,21 @@ def test_a_volunteer_chooses_a_geste_and_names_it_when_logging(
     assert "1 volontaire a déjà noté une heure passée à ce geste." in page
 
 
-def test_a_geste_not_chosen_cannot_be_named_on_an_hour(client, resident, orleans_commune):
+def test_a_geste_hidden_by_the_portal_cannot_be_named_on_an_hour(
+    client, resident, orleans_commune, loiret
+):
+    # Any geste the portal shows can be named, chosen this month or not (tests/volunteers/
+    # test_hours.py); one the portal hides cannot.
     from tests.factories import VolunteerFactory
 
     VolunteerFactory(user=resident, commune=orleans_commune)
     client.force_login(resident)
     geste = Geste.objects.get(title="Téléphoner à une personne seule")
-    client.post(
+    geste.hidden_in.add(loiret)
+    response = client.post(
         reverse("volunteers:log_hour"),
         {"done_on": timezone.localdate().isoformat(), "minutes": "60", "geste": geste.pk},
+        HTTP_HOST="loiret.localhost",
     )
+    assert response.status_code == 400
     assert not geste.hours.exists()

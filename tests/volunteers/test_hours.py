@@ -1,12 +1,16 @@
 import datetime
+import html
+import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from volunteers.models import CivicHour, first_of_month, previous_month
+from gestes.models import Geste
+from volunteers.links import Action, action_path
+from volunteers.models import CivicHour, GesteChoice, first_of_month, previous_month
 
-from ..factories import CivicHourFactory, VolunteerFactory
+from ..factories import CivicHourFactory, GesteFactory, VolunteerFactory
 
 TODAY = timezone.localdate
 
@@ -24,12 +28,25 @@ def test_an_hour_in_the_future_is_refused(volunteer_client):
     assert not CivicHour.objects.exists()
 
 
-def test_an_hour_before_the_pledge_is_refused(client, resident, orleans_commune):
+def test_an_hour_before_the_pledge_month_is_refused(client, resident, orleans_commune):
     VolunteerFactory(user=resident, commune=orleans_commune, pledge=TODAY())
     client.force_login(resident)
-    response = _log(client, done_on=(TODAY() - datetime.timedelta(days=3)).isoformat())
+    response = _log(client, done_on=(first_of_month(TODAY()) - datetime.timedelta(days=1)))
     assert "vous n&#x27;étiez pas encore engagé(e)" in response.content.decode()
     assert not CivicHour.objects.exists()
+
+
+def test_a_new_volunteer_logs_the_hour_given_earlier_in_their_first_month(
+    client, resident, orleans_commune
+):
+    # Signed up on the 2nd, the hour was given on the 1st: it is this month's hour.
+    volunteer = VolunteerFactory(user=resident, commune=orleans_commune, pledge=TODAY())
+    volunteer.pledges.update(started_on=max(TODAY(), first_of_month(TODAY()).replace(day=2)))
+    client.force_login(resident)
+    response = _log(client, done_on=first_of_month(TODAY()).isoformat())
+    assert response.status_code == 302
+    assert volunteer.hours.get().done_on == first_of_month(TODAY())
+    assert "est faite" in client.get(reverse("volunteers:dashboard")).text
 
 
 @pytest.mark.parametrize(
@@ -125,3 +142,87 @@ def test_forms_need_their_csrf_token(resident, orleans_volunteer):
     client.force_login(resident)
     assert _log(client).status_code == 403
     assert not CivicHour.objects.exists()
+
+
+# --- Naming the geste of an hour ----------------------------------------------------------------
+
+
+def _options(page: str) -> dict[str, list[str]]:
+    """The geste select's option labels, by <optgroup> ("" for those outside a group)."""
+    select = re.search(r'<select name="geste"[^>]*>(.*?)</select>', page, re.S)[1]
+    groups = {"": re.findall(r"<option[^>]*>([^<]*)</option>", select.split("<optgroup")[0])}
+    for label, body in re.findall(r'<optgroup label="([^"]*)">(.*?)</optgroup>', select, re.S):
+        groups[html.unescape(label)] = re.findall(r"<option[^>]*>([^<]*)</option>", body)
+    return {label: [html.unescape(o) for o in options] for label, options in groups.items()}
+
+
+def test_the_hour_form_offers_the_gestes_of_the_month_first_then_the_catalogue(
+    volunteer_client, orleans_volunteer, gironde
+):
+    chosen = GesteFactory(title="Appeler une voisine seule")
+    GesteChoice.objects.create(
+        volunteer=orleans_volunteer, geste=chosen, month=first_of_month(TODAY())
+    )
+    GesteFactory(title="Porter les courses", kind=Geste.Kind.PERSON)
+    GesteFactory(title="Nettoyer le square", kind=Geste.Kind.COLLECTIVE)
+    GesteFactory(title="Une idée pas encore modérée", status=Geste.Status.PROPOSED)
+    GesteFactory(title="Un geste de la Gironde", territory=gironde)
+
+    options = _options(volunteer_client.get(reverse("volunteers:dashboard")).text)
+    assert list(options)[:2] == ["", "Mes gestes du mois"]
+    assert options[""] == ["Pas de geste précis"]
+    assert options["Mes gestes du mois"] == ["Appeler une voisine seule"]
+    assert "Porter les courses" in options["Aider une personne"]
+    assert "Nettoyer le square" in options["Agir ensemble dans la commune"]
+    every = [title for titles in options.values() for title in titles]
+    # The national catalogue (a data migration) is there too, each geste once.
+    assert len(every) == len(set(every)) > 50
+    assert "Une idée pas encore modérée" not in every
+    assert "Un geste de la Gironde" not in every
+    page = volunteer_client.get(reverse("volunteers:dashboard")).text
+    # The only geste of the month is the one proposed.
+    assert re.search(r"<option[^>]*selected[^>]*>Appeler une voisine seule<", page)
+
+
+def test_an_hour_names_its_geste_and_the_geste_page_counts_it(
+    volunteer_client, orleans_volunteer, client
+):
+    geste = GesteFactory(title="Porter les courses")
+    response = _log(volunteer_client, geste=str(geste.pk))
+    assert response.status_code == 302
+    assert orleans_volunteer.hours.get().geste == geste
+    page = client.get(reverse("gestes:detail", args=[geste.slug])).text
+    assert "1 volontaire l'a déjà fait." in page
+
+
+def test_an_unpublished_geste_cannot_be_named(volunteer_client):
+    proposed = GesteFactory(status=Geste.Status.PROPOSED)
+    response = _log(volunteer_client, geste=str(proposed.pk))
+    assert response.status_code == 400
+    assert "Sélectionnez un choix valide" in response.text
+    assert not CivicHour.objects.exists()
+
+
+def test_the_geste_of_an_hour_can_be_named_afterwards(volunteer_client, orleans_volunteer):
+    hour = CivicHourFactory(volunteer=orleans_volunteer)
+    geste = GesteFactory(title="Nettoyer le square", kind=Geste.Kind.COLLECTIVE)
+    url = reverse("volunteers:edit_hour", args=[hour.pk])
+    assert (
+        "Nettoyer le square"
+        in _options(volunteer_client.get(url).text)["Agir ensemble dans la commune"]
+    )
+    response = volunteer_client.post(
+        url, {"done_on": hour.done_on.isoformat(), "minutes": "60", "geste": str(geste.pk)}
+    )
+    assert response.status_code == 302
+    hour.refresh_from_db()
+    assert hour.geste == geste
+    assert "« Nettoyer le square »" in volunteer_client.get(reverse("volunteers:history")).text
+
+
+def test_the_email_done_page_leads_to_naming_the_geste(orleans_volunteer, client):
+    month = first_of_month(TODAY())
+    page = client.post(action_path(orleans_volunteer.user_id, Action.DONE, month)).text
+    hour = orleans_volunteer.hours.get()
+    assert reverse("volunteers:edit_hour", args=[hour.pk]) in page
+    assert "Préciser le geste" in page

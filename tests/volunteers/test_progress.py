@@ -56,9 +56,11 @@ def test_progress_reads_the_hours_and_the_pauses(db):
         )
     CivicHourFactory(volunteer=volunteer, done_on=_month_ago(1) + datetime.timedelta(5), minutes=30)
     pledge = volunteer.pledges.get()
+    # Paused from the end of one month to the start of the next but one: the month between
+    # was paused all month.
     PledgePause.objects.create(
-        pledge=pledge, started_on=_month_ago(2) + datetime.timedelta(2),
-        ended_on=_month_ago(2) + datetime.timedelta(20),
+        pledge=pledge, started_on=_month_ago(3) + datetime.timedelta(20),
+        ended_on=_month_ago(1) + datetime.timedelta(2),
     )  # fmt: skip
 
     progress = progress_for(volunteer)
@@ -90,3 +92,24 @@ def test_a_new_volunteer_has_one_month_and_no_milestone(db):
     assert len(progress.months) == 1
     assert progress.current_streak == 0
     assert not any(m.reached for m in progress.milestones)
+
+
+def test_only_a_month_paused_from_its_first_to_its_last_day_is_paused(db):
+    volunteer = VolunteerFactory(pledge=_month_ago(4))
+    pledge = volunteer.pledges.get()
+    # A pause of a few days three months ago, and a pause resumed the same day this month.
+    pledge.pauses.create(
+        started_on=_month_ago(3) + datetime.timedelta(2),
+        ended_on=_month_ago(3) + datetime.timedelta(9),
+    )
+    pledge.pauses.create(started_on=timezone.localdate(), ended_on=timezone.localdate())
+    # Two pauses back to back cover two months ago.
+    pledge.pauses.create(started_on=_month_ago(2), ended_on=_month_ago(2) + datetime.timedelta(9))
+    pledge.pauses.create(started_on=_month_ago(2) + datetime.timedelta(9), ended_on=_month_ago(1))
+    assert [m.paused for m in progress_for(volunteer).months] == [False, False, True, False, False]
+
+
+def test_the_current_month_is_paused_while_a_pause_from_before_it_goes_on(db):
+    volunteer = VolunteerFactory(pledge=_month_ago(4))
+    volunteer.pledges.get().pauses.create(started_on=_month_ago(1) + datetime.timedelta(5))
+    assert [m.paused for m in progress_for(volunteer).months][:2] == [True, False]
