@@ -40,7 +40,13 @@ def _form_errors(form: BaseForm) -> list[FieldError]:
 
 
 def _bound_forms(context):
-    """The bound forms and formsets of the page, each once, in the order the view gave them."""
+    """The submitted forms and formsets of the page, each once, in the order the view gave them.
+
+    Only a POST submits: the GET forms are searches and filters read from the address, which
+    ignore a bad value rather than report it (GesteFilterForm.filter)."""
+    request = context.get("request")
+    if request is None or request.method != "POST":
+        return
     seen = set()
     for value in context.flatten().values():
         if isinstance(value, BaseForm | BaseFormSet) and value.is_bound and id(value) not in seen:
