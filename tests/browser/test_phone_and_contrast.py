@@ -200,6 +200,13 @@ def test_form_controls_pagination_and_text_keep_their_contrast(
     _check_checked_and_focused(page, "main input[type=checkbox]", "case à cocher")
     _check_checked_and_focused(page, "main input[type=text]", "champ texte")
 
+    # The message to an organiser is written in a band of the secondary colour.
+    initiative = InitiativeFactory(commune=extreme.commune)
+    page.goto(portal_url(slug, reverse("initiatives:detail", args=[initiative.slug])))
+    _check_controls(page, "initiative")
+    _check_text(page, "initiative")
+    _check_checked_and_focused(page, ".band textarea", "message dans un bandeau")
+
 
 def test_the_staff_menu_folds_on_a_phone(page, portal_url, loiret_agent, loiret, national):
     _sign_in(page, portal_url("loiret", reverse("account_login")), loiret_agent, code=True)
