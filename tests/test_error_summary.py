@@ -117,3 +117,11 @@ def test_the_two_factor_form_starts_with_the_summary(client, resident, national)
     title, items = _summary(response)
     assert title == "Le formulaire contient 1 erreur"
     assert items[0].startswith("Code affiché par l'application")
+
+
+def test_a_wrong_code_at_sign_in_starts_with_the_summary(client, loiret_agent, national):
+    client.post(reverse("account_login"), {"login": loiret_agent.email, "password": PASSWORD})
+    response = client.post(reverse("mfa_authenticate"), {"code": "000000"})
+    title, items = _summary(response)
+    assert title == "Le formulaire contient 1 erreur"
+    assert items[0].startswith("Code de vérification\xa0: Ce code n'est pas valable.")
