@@ -68,6 +68,9 @@ def test_every_page_is_valid_html(client, loiret, orleans, national, orleans_com
             if response["Content-Type"].startswith("text/html"):
                 pages[f"{host}{path}"] = response.content
     pages["page introuvable"] = client.get("/cette-page-n-existe-pas/").content
+    # Forms with errors, opened by their error summary.
+    pages["inscription avec erreurs"] = client.post(reverse("account_signup"), {}).content
+    pages["signature avec erreurs"] = client.post(reverse("mobilisation:sign"), {}).content
     for template in ("500.html", "503.html", "429.html"):
         pages[template] = loader.get_template(template).render({"wait": "dans 12 minutes"}).encode()
     volunteer = VolunteerFactory(commune=orleans_commune)

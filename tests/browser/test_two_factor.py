@@ -59,7 +59,9 @@ def test_staff_enrol_before_the_admin_then_sign_in_with_a_code(page, portal_url,
     code = totp_code(secret)
     page.get_by_label("Code affiché par l'application").fill(_wrong(code))
     page.get_by_role("button", name="Activer la double authentification").click()
-    expect(page.get_by_text("Ce code n'est pas valable.")).to_be_visible()
+    expect(
+        page.locator(".invalid-feedback").get_by_text("Ce code n'est pas valable.")
+    ).to_be_visible()
     assert _qr_code_is_drawn(page)
     _no_axe_violation_nor_blocked_asset(page)
     page.goto(portal_url(None, "/admin/"))
@@ -96,7 +98,9 @@ def test_staff_enrol_before_the_admin_then_sign_in_with_a_code(page, portal_url,
     code = totp_code(secret)
     page.get_by_label("Code de vérification").fill(_wrong(code))
     page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_text("Ce code n'est pas valable.")).to_be_visible()
+    expect(
+        page.locator(".invalid-feedback").get_by_text("Ce code n'est pas valable.")
+    ).to_be_visible()
     _no_axe_violation_nor_blocked_asset(page)
     page.get_by_label("Code de vérification").fill(code)
     page.get_by_role("button", name="Se connecter").click()
