@@ -240,6 +240,10 @@ class TerritoryAdmin(TerritoryScopedAdmin):
             "À vos couleurs",
             {"fields": ["logo", "primary_color", "secondary_color", "welcome_text"]},
         ),
+        (
+            "Signature et contact presse des documents",
+            {"fields": ["signatory_name", "signatory_title", "press_contact"]},
+        ),
     ]
 
     def scope_queryset(self, queryset, scope):
