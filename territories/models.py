@@ -306,12 +306,12 @@ class Territory(models.Model):
 
     @property
     def authority(self) -> str:
-        """The body that speaks for the portal: « le Département du Loiret », « la mairie
+        """The body that speaks for the portal: « le Département du Loiret », « la commune
         d'Orléans »."""
         if self.kind == self.Kind.DEPARTMENT:
             return f"le Département {self.place.of}"
         if self.kind == self.Kind.COMMUNE:
-            return f"la mairie {self.place.of}"
+            return f"la commune {self.place.of}"
         return "l'équipe nationale de L'Heure Civique"
 
     def shows(self, field: str = "territory") -> Q:

@@ -114,3 +114,14 @@ def commune(name: str, tncc: int | None) -> Place:
         return Place(name, name, f"aux {rest}", f"des {rest}")
     of = f"d'{name}" if tncc in (1, 6) or (tncc != 0 and _starts_with_vowel(name)) else f"de {name}"
     return Place(name, name, f"à {name}", of)
+
+
+def of(phrase: str) -> str:
+    """« de » before a phrase that starts with its article: « le Département du Loiret » →
+    « du Département du Loiret », « la commune d'Orléans » → « de la commune d'Orléans »."""
+    for article, contracted in (("le ", "du "), ("les ", "des ")):
+        if phrase.startswith(article):
+            return contracted + phrase[len(article) :]
+    if phrase.startswith("l'") or phrase[:1] in VOWELS:
+        return f"de {phrase}" if phrase.startswith("l'") else f"d'{phrase}"
+    return f"de {phrase}"
