@@ -46,7 +46,9 @@ class GesteListView(ListView):
 def _geste_on_portal(request, slug) -> tuple[Geste, bool]:
     """A published geste as this portal offers it; staff also reach the ones it hides."""
     geste = get_object_or_404(
-        Geste.objects.published().select_related("territory").prefetch_related("themes"),
+        Geste.objects.published()
+        .select_related("territory__department", "territory__commune")
+        .prefetch_related("themes"),
         slug=slug,
     )
     visible = Geste.objects.published().visible_in(request.territory).filter(pk=geste.pk)

@@ -14,6 +14,7 @@ from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import TemplateView
 
@@ -66,7 +67,7 @@ class HomeView(TemplateView):
 def home_share_image(request):
     """The picture shown when a portal's home page is shared, in the portal's colours."""
     territory = request.territory
-    place = "Partout en France" if territory.is_national else territory.name
+    place = "Partout en France" if territory.is_national else capfirst(territory.place.in_)
     return stored_png(
         share_image("Donnez une heure par mois à vos voisins", place, branding_for(request))
     )

@@ -8,6 +8,7 @@ import io
 import zipfile
 from xml.sax.saxutils import escape
 
+from django.utils.text import capfirst
 from PIL import Image, ImageDraw
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A3, A4, landscape
@@ -508,7 +509,7 @@ def _press_contact(branding: Branding) -> list[str]:
 @template("communique-presse", "Communiqué de presse", "pdf")
 def press_release(branding: Branding) -> bytes:
     if branding.place:
-        lead = f"{branding.authority[0].upper()}{branding.authority[1:]} s'engage dans"
+        lead = f"{capfirst(branding.authority)} s'engage dans"
     else:
         lead = "Partout en France, des communes et des départements s'engagent dans"
     return _document(

@@ -325,7 +325,8 @@ class MembershipAdmin(TerritoryScopedAdmin):
     def response_add(self, request, obj, post_url_continue=None):
         self.message_user(
             request,
-            f"Le rôle « {obj.get_role_display()} » sur {obj.territory} est enregistré ; un "
+            f"Le rôle « {obj.get_role_display()} » sur le portail {obj.territory.place.of} est "
+            "enregistré ; un "
             f"courriel prévient {obj.user.email}.",
         )
         return HttpResponseRedirect(reverse("admin:territories_membership_changelist"))
