@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from heurecivique.celery import app as celery_app
 from territories.models import Membership
@@ -173,7 +174,9 @@ def test_not_this_month_means_no_nudge(volunteers, smtp_server, run_dispatch):
     run_dispatch()
     message = next(m for m in smtp_server.messages if m["To"] == "alice@example.org")
     skip = links_of(message)[Action.SKIP]
-    Client().get(skip)
+    page = Client().get(skip).text
+    month = date_format(MONTH, "F").lower()
+    assert f"nous ne vous relancerons pas en {month} : rendez-vous le mois prochain" in page
     assert not Delivery.objects.filter(kind=Kind.NUDGE).exists()  # a GET changes nothing
     assert "C'est noté" in Client().post(skip).text
 
