@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from heurecivique.celery import app as celery_app
+from heurecivique.text import long_date
 from territories.models import Membership
 from volunteers import services
 from volunteers.follow_up import COMEBACK_GAPS, Composer, nudge_day
@@ -433,11 +434,16 @@ def test_beat_runs_the_day_every_morning_in_paris_time(settings):
     assert celery_app.conf.timezone == "Europe/Paris"
 
 
-def test_a_day_can_be_sent_by_hand(volunteers, smtp_server, django_capture_on_commit_callbacks):
+def test_a_day_can_be_sent_by_hand(
+    volunteers, smtp_server, django_capture_on_commit_callbacks, caplog
+):
     out = io.StringIO()
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True), caplog.at_level("INFO"):
         call_command("send_reminders", "--date", DAY.isoformat(), stdout=out)
-    assert "2 courriel(s) de suivi prévu(s)" in out.getvalue()
+    # What the operator reads, the command's output and the log beside it, is all French.
+    said = f"Suivi du {long_date(DAY)} : 2 courriels prévus."
+    assert out.getvalue().strip() == said
+    assert said in [r.getMessage() for r in caplog.records if r.name == "volunteers.tasks"]
     assert len(smtp_server.messages) == 2
     with pytest.raises(CommandError, match="AAAA-MM-JJ"):
         call_command("send_reminders", "--date", "12/11/2026")
