@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
@@ -151,7 +152,7 @@ def personal_data_export(request, fmt):
     data = personal_data_module.collect(request.user)
     filename = f"mes-donnees-heure-civique-{timezone.localdate():%Y-%m-%d}.{fmt}"
     if fmt == "json":
-        content = json.dumps(data, ensure_ascii=False, indent=2)
+        content = json.dumps(data, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder)
         response = HttpResponse(content, content_type="application/json; charset=utf-8")
     else:
         content = personal_data_module.as_csv(data)
