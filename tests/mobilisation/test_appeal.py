@@ -430,3 +430,4 @@ def test_signatories_get_their_real_title_with_the_place_and_its_article(
     assert "président du conseil départemental du Loiret</figcaption>" in page
     assert "Adjointe au maire d'Orléans" in page
     assert "(e)" not in page and "Sénateur(rice)" not in page
+    assert "Et vous, qui habitez dans le Loiret ?" in page
