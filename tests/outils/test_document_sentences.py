@@ -10,9 +10,11 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from outils.branding import TEMPLATES, branding_for
+from outils.models import Kit
 from territories.models import Territory
 
 from ..factories import CommuneFactory, DepartmentFactory, TerritoryFactory, VolunteerFactory
+from ..territories.forms import custom_hosts
 
 # Never printed, whatever the territory: a bare name after a preposition, a missing elision,
 # an inclusive « (e) » for a reader we name or could have asked.
@@ -156,3 +158,33 @@ def test_the_attestation_names_the_commune_with_its_article(client, territories)
     text = " ".join(PdfReader(io.BytesIO(response.content)).pages[0].extract_text().split())
     assert "Aïcha Diallo, habitant aux Lilas (93), a pris l'engagement" in text
     assert not WRONG.search(text)
+
+
+def test_the_departments_staff_set_who_signs_and_the_press_contact(client, loiret_agent, loiret):
+    client.force_login(loiret_agent)
+    response = client.post(
+        reverse("admin:territories_territory_change", args=[loiret.pk]),
+        {
+            "name": loiret.name,
+            "is_active": "on",
+            "primary_color": loiret.primary_color,
+            "secondary_color": loiret.secondary_color,
+            "welcome_text": "",
+            "signatory_name": "Marc Gaudet",
+            "signatory_title": "Président du Département du Loiret",
+            "press_contact": "Service presse du Département\n02 38 25 45 45",
+            **custom_hosts(),
+        },
+    )
+    assert response.status_code == 302
+    kit = Kit.objects.get(slug="kit-de-lancement")
+    texts = {}
+    for key in ("lettre-habitants", "communique-presse"):
+        resource = kit.resources.get(template=key)
+        download = client.get(
+            reverse("outils:download", args=[kit.slug, resource.pk]), HTTP_HOST="loiret.localhost"
+        )
+        texts[key] = _text(TEMPLATES[key], b"".join(download.streaming_content))
+    assert "Marc Gaudet Président du Département du Loiret" in texts["lettre-habitants"]
+    assert "Le Maire" not in texts["lettre-habitants"]
+    assert "Service presse du Département 02 38 25 45 45" in texts["communique-presse"]
