@@ -32,3 +32,11 @@ def test_portal_pages_take_the_article_of_their_territory(client, loiret, girond
     assert "Le portail d'Orléans est animé par la collectivité" in notice
     for page in (initiatives, notice):
         assert "portail Gironde" not in page and "portail Orléans" not in page
+
+
+def test_the_press_page_gives_the_contact_the_portals_staff_entered(client, gironde):
+    gironde.press_contact = "Marie Martin, service presse\n05 56 99 33 33"
+    gironde.save()
+    page = _page(client, "press", "gironde.localhost")
+    assert "<p>Pour le Département de la Gironde :</p>" in page
+    assert "Marie Martin, service presse<br>05 56 99 33 33" in page
