@@ -329,7 +329,7 @@ def test_one_click_unsubscribe_takes_a_bare_post(orleans_volunteer):
             content_type="application/x-www-form-urlencoded",
         )
         assert response.status_code == 200
-        assert "Vous êtes désinscrit(e)" in response.text
+        assert "désinscription enregistrée" in response.text
     orleans_volunteer.refresh_from_db()
     assert not orleans_volunteer.reminders_enabled
     assert orleans_volunteer.nudges_enabled  # only this kind
