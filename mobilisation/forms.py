@@ -54,7 +54,7 @@ class SignatureForm(CommuneForm):
         coerce=lambda answer: answer == "oui",
         widget=forms.RadioSelect,
         error_messages={"required": "Dites-nous comment écrire votre titre."},
-        help_text="Il est publié avec votre nom, sans « (e) ».",
+        help_text="Il est publié ainsi avec votre nom, une fois votre mandat vérifié.",
     )
     department = DepartmentChoiceField(
         label="Le département de votre mandat",

@@ -260,7 +260,7 @@ def test_a_department_portal_shows_its_signatories_first_and_its_presidents_word
     names, page = names_on_page(client, HTTP_HOST="loiret.localhost")
     assert names == ["Marc Gaudet", "Claire Zola", "Claire Aaron"]
     assert '<figure class="president-word' in page and "Le Loiret s&#x27;engage." in page
-    assert "dont 2 pour le département 45 – Loiret" in page
+    assert "dont 2 dans le Loiret." in page and "ceux du Loiret d'abord" in page
     names, page = names_on_page(client, HTTP_HOST="gironde.localhost")
     assert names[0] == "Claire Aaron" and "president-word" not in page
 
