@@ -36,6 +36,8 @@ FONT_DIR = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
 FONT, BOLD = "Vera", "VeraBd"
 pdfmetrics.registerFont(TTFont(FONT, os.path.join(FONT_DIR, "Vera.ttf")))
 pdfmetrics.registerFont(TTFont(BOLD, os.path.join(FONT_DIR, "VeraBd.ttf")))
+# So that <b> in a paragraph (a press release's lead, a letter's signatory) is bold indeed.
+pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
 INK = colors.HexColor("#161616")
 
 
