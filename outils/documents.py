@@ -385,9 +385,10 @@ def launch_guide(branding: Branding) -> bytes:
 def _letter(branding: Branding) -> list[str]:
     """The letter to residents, in plain text: signed by whoever speaks for the portal (the
     mayor, the department), which is said in the territory's settings."""
-    department = branding.kind == "departement"
-    mairie = "votre mairie" if department or not branding.place else "la mairie"
-    where = branding.place.in_ if branding.place else "dans notre commune"
+    # A department or the national team writes to residents of many communes.
+    department = branding.kind != "commune"
+    mairie = "votre mairie" if department else "la mairie"
+    where = branding.place.in_ if branding.place else "partout en France"
     return [
         f"Nous lançons l'Heure Civique {where}, et nous avons besoin de vous.",
         "Le principe est simple : donner une heure par mois pour une action de solidarité "

@@ -42,7 +42,7 @@ def _commune(slug, insee_code, name, tncc, department):
 
 
 @pytest.fixture
-def territories(db):
+def territories(national):
     """slug → what its documents must say."""
     loiret = _department("loiret", "45", "Loiret", 2)
     seine_saint_denis = DepartmentFactory(code="93", name="Seine-Saint-Denis", tncc=3)
@@ -56,6 +56,13 @@ def territories(db):
     _commune("orleans", "45234", "Orléans", 1, loiret.department)
     _commune("les-lilas", "93045", "Les Lilas", 4, seine_saint_denis)
     return {
+        national.slug: {
+            "in": "partout en France",
+            "arrives": "près de chez vous",
+            "signatory": ["L'équipe nationale de L'Heure Civique"],
+            "press": "Partout en France, des communes et des départements s'engagent",
+            "contact": "L'équipe nationale de L'Heure Civique",
+        },
         "loiret": {
             "in": "dans le Loiret",
             "signatory": ["Le Président du Conseil départemental du Loiret"],
@@ -108,8 +115,8 @@ def _text(spec, data: bytes) -> str:
 
 # What each document must say, given the territory's expectations.
 SENTENCES = {
-    "affiche-lancement": lambda e: [f"L'Heure Civique arrive {e['in']}."],
-    "affiche-lancement-a3": lambda e: [f"L'Heure Civique arrive {e['in']}."],
+    "affiche-lancement": lambda e: [f"L'Heure Civique arrive {e.get('arrives', e['in'])}."],
+    "affiche-lancement-a3": lambda e: [f"L'Heure Civique arrive {e.get('arrives', e['in'])}."],
     "lettre-habitants": lambda e: [
         f"Nous lançons l'Heure Civique {e['in']}, et nous avons besoin de vous.",
         *e["signatory"],
@@ -132,7 +139,7 @@ def test_every_document_says_its_sentences_for_every_kind_of_territory(rf, terri
             assert not WRONG.search(text), (slug, key, WRONG.search(text))
             for sentence in SENTENCES.get(key, lambda e: [])(expected):
                 assert sentence in text, (slug, key, sentence, text)
-        department = request.territory.kind == Territory.Kind.DEPARTMENT
+        department = request.territory.kind != Territory.Kind.COMMUNE
         letter = _text(TEMPLATES["lettre-habitants"], TEMPLATES["lettre-habitants"].build(branding))
         assert ("les mairies et leurs CCAS" in letter) == department
 
