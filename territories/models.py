@@ -354,12 +354,13 @@ class Territory(models.Model):
 
     @property
     def branding_key(self) -> str:
-        """Changes whenever what a branded document shows changes: name, colours, logo,
-        signatory and press contact."""
+        """Changes whenever what a branded document shows changes: name and place, colours,
+        logo, signatory and press contact."""
         branding = ":".join(
             [
                 self.slug,
                 self.name,
+                self.place.in_,
                 self.primary_color,
                 self.secondary_color,
                 self.logo.name or "",
