@@ -25,6 +25,7 @@ from django.test import override_settings  # noqa: E402
 
 from outils import documents  # noqa: E402, F401  (registers the documents)
 from outils.branding import TEMPLATES, Branding, generated_file  # noqa: E402
+from territories import places  # noqa: E402
 
 RUNS = 10
 TARGET_MS = 1000
@@ -39,6 +40,10 @@ def main() -> int:
         site_url="https://loiret.lheurecivique.fr",
         join_url="https://loiret.lheurecivique.fr/mon-heure/rejoindre/",
         territory_key="bench",
+        kind="commune",
+        place=places.commune("Saint-Rémy-en-Bouzemont-Saint-Genest-et-Isson", 0),
+        authority="la commune de Saint-Rémy-en-Bouzemont-Saint-Genest-et-Isson",
+        signatory=("Le Maire de Saint-Rémy-en-Bouzemont-Saint-Genest-et-Isson",),
     )
     print(f"{'document':26} {'median':>9} {'max':>9}   ({RUNS} runs each)")
     worst = 0.0

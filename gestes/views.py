@@ -46,7 +46,9 @@ class GesteListView(ListView):
 def _geste_on_portal(request, slug) -> tuple[Geste, bool]:
     """A published geste as this portal offers it; staff also reach the ones it hides."""
     geste = get_object_or_404(
-        Geste.objects.published().select_related("territory").prefetch_related("themes"),
+        Geste.objects.published()
+        .select_related("territory__department", "territory__commune")
+        .prefetch_related("themes"),
         slug=slug,
     )
     visible = Geste.objects.published().visible_in(request.territory).filter(pk=geste.pk)
@@ -112,8 +114,8 @@ def propose(request):
         ratelimits.record(request, "geste_proposal")
         messages.success(
             request,
-            "Merci ! Votre idée est transmise à l'équipe qui anime ce portail. Vous serez "
-            "prévenu(e) par courriel dès qu'elle l'aura relue.",
+            "Merci ! Votre idée est transmise à l'équipe qui anime ce portail. Nous vous "
+            "écrirons dès qu'elle l'aura relue.",
         )
         return redirect("gestes:my_proposals")
     status = 400 if form.is_bound else 200

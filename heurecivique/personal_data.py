@@ -4,6 +4,7 @@ It lives in the project package because it gathers what every app knows of the p
 app that stores personal data adds its part here, explicitly.
 """
 
+import datetime
 import io
 
 from allauth.account.models import EmailAddress
@@ -12,6 +13,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils import timezone
 
 from gestes.models import Geste
 from initiatives.models import Initiative, InterestMessage
@@ -24,8 +26,12 @@ from .models import OutgoingEmail
 from .spreadsheets import SpreadsheetWriter
 
 
-def _date(value) -> str | None:
-    return value.isoformat() if value else None
+def _date(value):
+    """A moment in Paris time (the CSV shows it as 05/11/2026 14:30, the JSON in ISO 8601 with
+    its offset); a date as it is."""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value)
+    return value
 
 
 def collect(user) -> dict:
@@ -145,7 +151,7 @@ def as_csv(data: dict) -> str:
                 if isinstance(inner, list | dict):
                     rows(f"{section} › {key}", item, inner)
                 else:
-                    writer.writerow([section, item, key, "" if inner is None else inner])
+                    writer.writerow([section, item, key, inner])
         elif isinstance(value, list):
             for index, inner in enumerate(value, start=1):
                 if isinstance(inner, dict | list):

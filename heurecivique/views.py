@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
@@ -14,6 +15,7 @@ from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import TemplateView
 
@@ -72,7 +74,7 @@ class HomeView(TemplateView):
 def home_share_image(request):
     """The picture shown when a portal's home page is shared, in the portal's colours."""
     territory = request.territory
-    place = "Partout en France" if territory.is_national else territory.name
+    place = "Partout en France" if territory.is_national else capfirst(territory.place.in_)
     return stored_png(
         share_image("Donnez une heure par mois à vos voisins", place, branding_for(request))
     )
@@ -162,7 +164,7 @@ def personal_data_export(request, fmt):
     data = personal_data_module.collect(request.user)
     filename = f"mes-donnees-heure-civique-{timezone.localdate():%Y-%m-%d}.{fmt}"
     if fmt == "json":
-        content = json.dumps(data, ensure_ascii=False, indent=2)
+        content = json.dumps(data, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder)
         response = HttpResponse(content, content_type="application/json; charset=utf-8")
     else:
         content = personal_data_module.as_csv(data)

@@ -451,7 +451,7 @@ def load_demo_initiatives() -> int:
             place=place,
             frequency=frequency,
             schedule=schedule,
-            how_to_join="Écrivez à l'organisateur avec le bouton « Je suis intéressé(e) », ou passez nous voir.",
+            how_to_join="Écrivez à l'organisateur avec le formulaire « Ça m'intéresse », ou passez nous voir.",
         )
         created.append(initiative)
     # Most are published (three of them à la une); two wait for the moderators.

@@ -153,7 +153,7 @@ def propose(request):
             messages.success(
                 request,
                 "Merci ! Votre initiative est transmise à l'équipe du portail de sa commune, qui "
-                "la relira avant de la publier. Vous serez prévenu(e) par courriel.",
+                "la relira avant de la publier. Nous vous écrirons ensuite.",
             )
             return redirect("initiatives:mine")
     if posted:
@@ -181,7 +181,9 @@ def my_initiatives(request):
 
 @require_safe
 def practice_list(request):
-    practices = GoodPractice.objects.published().select_related("territory")
+    practices = GoodPractice.objects.published().select_related(
+        "territory__department", "territory__commune"
+    )
     return render(request, "initiatives/practice_list.html", {"practices": practices})
 
 
@@ -189,7 +191,7 @@ def practice_list(request):
 def practice_detail(request, slug):
     practice = get_object_or_404(
         GoodPractice.objects.published()
-        .select_related("territory", "copied_from")
+        .select_related("territory__department", "territory__commune", "copied_from")
         .prefetch_related("gestes", "kits", "initiatives"),
         slug=slug,
     )
@@ -229,6 +231,7 @@ def copy_practice(request, slug):
         territory = scope.territories().order_by("kind").first()
     copy = services.copy_good_practice(practice=practice, territory=territory)
     messages.success(
-        request, f"La bonne pratique est copiée dans « {territory.name} » : adaptez-la."
+        request,
+        f"La bonne pratique est copiée sur le portail {territory.place.of} : adaptez-la.",
     )
     return redirect("admin:initiatives_goodpractice_change", copy.pk)

@@ -51,8 +51,21 @@ WAITING = [
 ]
 
 
+# The demo's women, whose titles are written in the feminine, as they would choose when signing.
+WOMEN = {
+    "Aurélie", "Catherine", "Claire", "Corinne", "Élodie", "Fatima", "Hélène", "Isabelle",
+    "Laurence", "Nathalie", "Sonia", "Sophie", "Valérie",
+}  # fmt: skip
+
+
 def _signature(number, first, last, mandate, place, word, status):
-    fields = {"first_name": first, "last_name": last, "mandate": mandate, "word": word}
+    fields = {
+        "first_name": first,
+        "last_name": last,
+        "mandate": mandate,
+        "feminine": first in WOMEN,
+        "word": word,
+    }
     if len(place) == 5:
         commune = Commune.objects.filter(insee_code=place).select_related("department").first()
         if commune is None:

@@ -33,6 +33,7 @@ class SignatureForm(CommuneForm):
         "first_name",
         "last_name",
         "mandate",
+        "feminine",
         "commune_query",
         "commune",
         "department",
@@ -44,6 +45,17 @@ class SignatureForm(CommuneForm):
     first_name = forms.CharField(label="Prénom", max_length=80)
     last_name = forms.CharField(label="Nom", max_length=80)
     mandate = forms.ChoiceField(label="Votre mandat", choices=[("", "—")] + Mandate.choices)
+    feminine = forms.TypedChoiceField(
+        label="Votre titre s'écrit",
+        choices=[
+            ("oui", "au féminin : maire, présidente, sénatrice, conseillère…"),
+            ("non", "au masculin : maire, président, sénateur, conseiller…"),
+        ],
+        coerce=lambda answer: answer == "oui",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Dites-nous comment écrire votre titre."},
+        help_text="Il est publié ainsi avec votre nom, une fois votre mandat vérifié.",
+    )
     department = DepartmentChoiceField(
         label="Le département de votre mandat",
         queryset=Department.objects.order_by("code"),
@@ -108,7 +120,8 @@ class SignatureForm(CommuneForm):
     def signature_fields(self) -> dict:
         data = self.cleaned_data
         fields = {
-            name: data[name] for name in ("first_name", "last_name", "mandate", "email", "word")
+            name: data[name]
+            for name in ("first_name", "last_name", "mandate", "feminine", "email", "word")
         }
         if data["mandate"] in COMMUNAL_MANDATES:
             fields["commune"] = data["commune"]

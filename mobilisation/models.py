@@ -36,13 +36,32 @@ class Appeal(models.Model):
 
 class Mandate(models.TextChoices):
     MAYOR = "maire", "Maire"
-    DEPUTY_MAYOR = "adjoint", "Adjoint(e) au maire"
-    MUNICIPAL_COUNCILLOR = "conseiller-municipal", "Conseiller(ère) municipal(e)"
-    DEPARTMENT_COUNCILLOR = "conseiller-departemental", "Conseiller(ère) départemental(e)"
-    DEPARTMENT_PRESIDENT = "president-departement", "Président(e) du conseil départemental"
-    REGIONAL_COUNCILLOR = "conseiller-regional", "Conseiller(ère) régional(e)"
-    MP = "depute", "Député(e)"
-    SENATOR = "senateur", "Sénateur(rice)"
+    DEPUTY_MAYOR = "adjoint", "Adjoint ou adjointe au maire"
+    MUNICIPAL_COUNCILLOR = "conseiller-municipal", "Conseiller ou conseillère municipale"
+    DEPARTMENT_COUNCILLOR = "conseiller-departemental", "Conseiller ou conseillère départementale"
+    DEPARTMENT_PRESIDENT = (
+        "president-departement",
+        "Président ou présidente du conseil départemental",
+    )
+    REGIONAL_COUNCILLOR = "conseiller-regional", "Conseiller ou conseillère régionale"
+    MP = "depute", "Député ou députée"
+    SENATOR = "senateur", "Sénateur ou sénatrice"
+
+
+# A named person's title, as they chose to have it written: (masculine, feminine).
+TITLES = {
+    Mandate.MAYOR: ("maire", "maire"),
+    Mandate.DEPUTY_MAYOR: ("adjoint au maire", "adjointe au maire"),
+    Mandate.MUNICIPAL_COUNCILLOR: ("conseiller municipal", "conseillère municipale"),
+    Mandate.DEPARTMENT_COUNCILLOR: ("conseiller départemental", "conseillère départementale"),
+    Mandate.DEPARTMENT_PRESIDENT: (
+        "président du conseil départemental",
+        "présidente du conseil départemental",
+    ),
+    Mandate.REGIONAL_COUNCILLOR: ("conseiller régional", "conseillère régionale"),
+    Mandate.MP: ("député", "députée"),
+    Mandate.SENATOR: ("sénateur", "sénatrice"),
+}
 
 
 # Mandates held in a commune; the others are named by their department.
@@ -71,6 +90,9 @@ class Signature(models.Model):
     first_name = models.CharField("prénom", max_length=80)
     last_name = models.CharField("nom", max_length=80)
     mandate = models.CharField("mandat", max_length=24, choices=Mandate.choices)
+    feminine = models.BooleanField(
+        "titre au féminin", default=False, help_text="« Présidente », « sénatrice »…"
+    )
     commune = models.ForeignKey(
         Commune,
         on_delete=models.PROTECT,
@@ -154,7 +176,19 @@ class Signature(models.Model):
 
     @property
     def mandate_label(self) -> str:
-        return self.get_mandate_display()
+        """The title alone, as the person chose it: « sénatrice », « adjoint au maire »."""
+        masculine, feminine = TITLES[self.mandate]
+        return feminine if self.feminine else masculine
+
+    @property
+    def title(self) -> str:
+        """The title with its place, as a mairie prints it: « maire de Saint-Denis-en-Val »,
+        « présidente du conseil départemental du Loiret », « sénatrice de la Gironde »."""
+        if self.mandate == Mandate.REGIONAL_COUNCILLOR:
+            elected = "élue" if self.feminine else "élu"
+            return f"{self.mandate_label} {elected} {self.department.place.in_}"
+        place = self.commune.place if self.commune_id else self.department.place
+        return f"{self.mandate_label} {place.of}"
 
     @property
     def place(self) -> str:

@@ -11,6 +11,7 @@ from heurecivique import ratelimits
 from heurecivique.links import BadLink
 from heurecivique.share import share_image, stored_png
 from outils.branding import branding_for
+from territories import places
 from territories.models import Commune, Territory
 
 from . import services
@@ -45,7 +46,7 @@ def appeal(request):
     text = Appeal.objects.first()
     shown = Signature.objects.shown()
     by_department = list(
-        shown.values("department_id", "department__code", "department__name")
+        shown.values("department_id", "department__code", "department__name", "department__tncc")
         .annotate(count=Count("id"))
         .order_by("department__code")
     )
@@ -88,6 +89,11 @@ def appeal(request):
         "page_obj": page,
         "signatures": page.object_list,
         "home_row": home_row,
+        # « dans le Loiret », « du Loiret »: the portal's department with its article.
+        "home_place": home_row
+        and places.department(
+            home_row["department__name"], home_row["department__tncc"], home_row["department__code"]
+        ),
         "paginator": page.paginator,
         "is_paginated": page.has_other_pages(),
         "president": president,

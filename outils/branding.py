@@ -25,8 +25,10 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
+from territories.places import Place
+
 # Bump when a document's layout or words change: every cached file is then generated again.
-TEMPLATE_VERSION = 1
+TEMPLATE_VERSION = 2
 CACHE_DIR = "outils/generes"
 
 # Bitstream Vera, shipped with reportlab: it has every letter French needs (é, œ, «, ’, €).
@@ -34,12 +36,14 @@ FONT_DIR = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
 FONT, BOLD = "Vera", "VeraBd"
 pdfmetrics.registerFont(TTFont(FONT, os.path.join(FONT_DIR, "Vera.ttf")))
 pdfmetrics.registerFont(TTFont(BOLD, os.path.join(FONT_DIR, "VeraBd.ttf")))
+# So that <b> in a paragraph (a press release's lead, a letter's signatory) is bold indeed.
+pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
 INK = colors.HexColor("#161616")
 
 
 @dataclass(frozen=True)
 class Branding:
-    """What makes a document belong to a portal."""
+    """What makes a document belong to a portal, and who speaks in it."""
 
     territory_name: str  # empty for the national portal
     primary_color: str
@@ -48,6 +52,11 @@ class Branding:
     site_url: str
     join_url: str
     territory_key: str
+    kind: str = "national"  # Territory.Kind
+    place: Place | None = None  # None for the national portal
+    authority: str = "l'équipe nationale de L'Heure Civique"  # Territory.authority
+    signatory: tuple[str, ...] = ("L'équipe nationale de L'Heure Civique",)
+    press_contact: str = ""
 
     @property
     def portal_name(self) -> str:
@@ -90,6 +99,11 @@ def branding_for(request, territory=None) -> Branding:
         site_url=site_url,
         join_url=site_url + reverse("volunteers:join"),
         territory_key=territory.branding_key,
+        kind=territory.kind,
+        place=None if territory.is_national else territory.place,
+        authority=territory.authority,
+        signatory=tuple(territory.signatory),
+        press_contact=territory.press_contact,
     )
 
 
@@ -97,7 +111,7 @@ def branding_for(request, territory=None) -> Branding:
 class Template:
     key: str
     label: str
-    format: str  # "pdf" or "png"
+    format: str  # "pdf", "png" or "odt"
     build: Callable[[Branding], bytes]
 
 

@@ -5,7 +5,10 @@ under the key a Resource names.
 """
 
 import io
+import zipfile
+from xml.sax.saxutils import escape
 
+from django.utils.text import capfirst
 from PIL import Image, ImageDraw
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A3, A4, landscape
@@ -19,6 +22,8 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+
+from territories import places
 
 from .branding import (
     BOLD,
@@ -41,7 +46,9 @@ from .branding import (
 
 
 def _where(branding: Branding) -> str:
-    return f"à {branding.territory_name}" if branding.territory_name else "près de chez vous"
+    """« dans le Loiret », « en Gironde », « à Orléans »; the national portal's documents are
+    for any commune."""
+    return branding.place.in_ if branding.place else "près de chez vous"
 
 
 # --- Posters -----------------------------------------------------------------------------------
@@ -189,7 +196,7 @@ def door_notice(branding: Branding) -> bytes:
         )  # fmt: skip
         top = draw_paragraph(
             canvas,
-            "Je suis votre voisin(e) et je peux vous aider : courses, pharmacie, courrier, "
+            "J'habite tout près et je peux vous aider : courses, pharmacie, courrier, "
             "un appel pour prendre des nouvelles. N'hésitez pas à me contacter, avec plaisir.",
             margin, top - 0.3 * cm, width - 2 * margin - 3.6 * cm, style(11.5, leading=15),
         )  # fmt: skip
@@ -216,7 +223,7 @@ def christmas_invitation(branding: Branding) -> bytes:
         canvas.rect(0, 0, width, height, stroke=0, fill=1)
         draw_header(canvas, branding, width, height, 2.2 * cm)
         top = draw_paragraph(
-            canvas, "Vous êtes invité(e) au Noël des Voisins !", margin, height - 3 * cm,
+            canvas, "Vous êtes invités au Noël des Voisins !", margin, height - 3 * cm,
             width - 2 * margin, style(22, bold=True),
         )  # fmt: skip
         top = draw_paragraph(
@@ -375,44 +382,143 @@ def launch_guide(branding: Branding) -> bytes:
     )
 
 
+def _letter(branding: Branding) -> list[str]:
+    """The letter to residents, in plain text: signed by whoever speaks for the portal (the
+    mayor, the department), which is said in the territory's settings."""
+    # A department or the national team writes to residents of many communes.
+    department = branding.kind != "commune"
+    mairie = "votre mairie" if department else "la mairie"
+    where = branding.place.in_ if branding.place else "partout en France"
+    return [
+        f"Nous lançons l'Heure Civique {where}, et nous avons besoin de vous.",
+        "Le principe est simple : donner une heure par mois pour une action de solidarité "
+        "près de chez soi. Faire les courses d'une voisine âgée, appeler une personne qui vit "
+        "seule, aider un voisin à remplir un dossier en ligne, participer au nettoyage du "
+        "square… Chacun choisit son geste, à son rythme.",
+        "Cette heure, beaucoup d'entre vous la donnent déjà sans le dire. L'Heure Civique "
+        "veut la rendre visible, l'encourager et permettre à ceux qui n'osent pas de franchir "
+        f"le pas. Avec {'les mairies et leurs CCAS' if department else 'la mairie et son CCAS'}, "
+        "nous accompagnerons chaque volontaire : des idées de gestes, un rappel chaque mois, "
+        "des moments pour se retrouver.",
+        f"Pour vous inscrire, il suffit d'une minute sur {branding.join_url}, ou d'un passage "
+        f"à l'accueil de {mairie}.",
+        "Une heure par mois, c'est peu. Mais si nous sommes nombreux à la donner, elle "
+        f"changera la vie de {'nos quartiers' if department else 'notre quartier'}.",
+    ]
+
+
+LETTER_TITLE = "Madame, Monsieur, chers voisins,"
+
+
 @template("lettre-habitants", "Lettre type aux habitants", "pdf")
 def letter_to_residents(branding: Branding) -> bytes:
-    where = branding.territory_name or "notre commune"
     return _document(
         branding,
-        "Madame, Monsieur, chers voisins,",
-        [
-            f"Nous lançons {('à ' + where) if branding.territory_name else 'dans ' + where} "
-            "l'Heure Civique, et nous avons besoin de vous.",
-            "Le principe est simple : donner une heure par mois pour une action de solidarité "
-            "près de chez soi. Faire les courses d'une voisine âgée, appeler une personne qui vit "
-            "seule, aider un voisin à remplir un dossier en ligne, participer au nettoyage du "
-            "square… Chacun choisit son geste, à son rythme.",
-            "Cette heure, beaucoup d'entre vous la donnent déjà sans le dire. L'Heure Civique "
-            "veut la rendre visible, l'encourager et permettre à ceux qui n'osent pas de franchir "
-            "le pas. Avec la mairie et son CCAS, nous accompagnerons chaque volontaire : des idées "
-            "de gestes, un rappel chaque mois, des moments pour se retrouver.",
-            f"Pour vous inscrire, il suffit d'une minute sur {branding.join_url}, ou d'un passage "
-            "à l'accueil de la mairie.",
-            "Une heure par mois, c'est peu. Mais si nous sommes nombreux à la donner, elle "
-            "changera la vie de notre quartier.",
-            "---",
-            "Avec nos sentiments dévoués,",
-            "Le Maire",
-        ],
+        LETTER_TITLE,
+        [escape(line) for line in _letter(branding)]
+        + ["---", "Avec nos sentiments dévoués,"]
+        + [f"<b>{escape(line)}</b>" for line in branding.signatory],
     )
+
+
+ODT_NAMESPACES = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" '
+    'office:version="1.3"'
+)
+
+
+def _odt_style(name: str, background: str, color: str, bold: bool, size: str) -> str:
+    weight = ' fo:font-weight="bold"' if bold else ""
+    paragraph = (
+        f'<style:paragraph-properties fo:background-color="{background}" fo:padding="0.3cm" '
+        'fo:margin-bottom="0.4cm"/>'
+        if background
+        else '<style:paragraph-properties fo:margin-bottom="0.3cm"/>'
+    )
+    return (
+        f'<style:style style:name="{name}" style:family="paragraph">{paragraph}'
+        f'<style:text-properties fo:color="{color}" fo:font-size="{size}"{weight}/>'
+        "</style:style>"
+    )
+
+
+def odt_bytes(branding: Branding, paragraphs: list[tuple[str, str]]) -> bytes:
+    """An OpenDocument text (the smallest valid one: mimetype, manifest, content), its band
+    and footer in the portal's colours; `paragraphs` are (style, text), the styles being
+    Band, Title, Body, Strong and Footer."""
+    styles = "".join(
+        [
+            _odt_style("Band", branding.primary_color, "#ffffff", True, "16pt"),
+            _odt_style("Title", "", branding.primary_color, True, "14pt"),
+            _odt_style("Body", "", "#161616", False, "11pt"),
+            _odt_style("Strong", "", "#161616", True, "11pt"),
+            _odt_style("Footer", branding.secondary_color, "#161616", False, "10pt"),
+        ]
+    )
+    body = "".join(
+        f'<text:p text:style-name="{name}">{escape(text)}</text:p>' for name, text in paragraphs
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODT_NAMESPACES}>'
+        f"<office:automatic-styles>{styles}</office:automatic-styles>"
+        f"<office:body><office:text>{body}</office:text></office:body>"
+        "</office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"'
+        ' manifest:version="1.3">'
+        '<manifest:file-entry manifest:full-path="/" manifest:version="1.3"'
+        ' manifest:media-type="application/vnd.oasis.opendocument.text"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")  # stored first
+        archive.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
+        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    return output.getvalue()
+
+
+@template("lettre-habitants-modifiable", "Lettre aux habitants, à modifier (ODT)", "odt")
+def editable_letter(branding: Branding) -> bytes:
+    """The letter to residents for the mairie to adapt in its office suite, with the portal's
+    name, colours and address."""
+    return odt_bytes(
+        branding,
+        [("Band", branding.portal_name), ("Title", LETTER_TITLE)]
+        + [("Body", line) for line in _letter(branding)]
+        + [("Body", "Avec nos sentiments dévoués,")]
+        + [("Strong", line) for line in branding.signatory]
+        + [("Footer", f"Inscription en une minute : {branding.join_url}")],
+    )
+
+
+def _press_contact(branding: Branding) -> list[str]:
+    """The contact the territory's staff entered, else its communication department."""
+    if branding.press_contact.strip():
+        return [line.strip() for line in branding.press_contact.splitlines() if line.strip()]
+    if branding.place:
+        return [f"Service communication {places.of(branding.authority)}", branding.site_label]
+    return ["L'équipe nationale de L'Heure Civique", branding.site_label]
 
 
 @template("communique-presse", "Communiqué de presse", "pdf")
 def press_release(branding: Branding) -> bytes:
-    where = branding.territory_name or "partout en France"
+    if branding.place:
+        lead = f"{capfirst(branding.authority)} s'engage dans"
+    else:
+        lead = "Partout en France, des communes et des départements s'engagent dans"
     return _document(
         branding,
         "Communiqué de presse : l'Heure Civique, une heure par mois pour ses voisins",
         [
-            f"<b>{where.capitalize() if not branding.territory_name else where} s'engage dans "
-            "l'Heure Civique, un programme de solidarité de proximité porté par les élus "
-            "locaux.</b>",
+            f"<b>{escape(lead)} l'Heure Civique, un programme de solidarité de proximité porté "
+            "par les élus locaux.</b>",
             "Isolement des personnes âgées, essoufflement du bénévolat, lien social fragilisé : "
             "les élus signataires de l'Appel à la Mobilisation Solidaire font le pari de la "
             "générosité des habitants. Leur proposition tient en une phrase : donner une heure "
@@ -429,7 +535,7 @@ def press_release(branding: Branding) -> bytes:
             "orientent les volontaires vers les besoins du territoire et valorisent les "
             "initiatives. Le département coordonne et fournit les outils de communication.",
             "## Contact presse",
-            "Service communication de la collectivité.",
+            "<br/>".join(escape(line) for line in _press_contact(branding)),
         ],
     )
 

@@ -143,6 +143,12 @@ class Resource(models.Model):
         return bool(self.template)
 
     @property
+    def has_preview(self) -> bool:
+        """Generated PDFs and images get a picture of their first page; an upload has one when
+        it could be drawn (not an office document)."""
+        return bool(self.preview) or (self.brandable and self.format in ("pdf", "png", "jpeg"))
+
+    @property
     def extension(self) -> str:
         return self.EXTENSIONS.get(self.format, self.format)
 

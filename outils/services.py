@@ -40,6 +40,8 @@ def preview_file(resource: Resource, branding: Branding) -> str | None:
     """The storage name of the preview picture, made once per branding (None: no preview)."""
     if not resource.brandable:
         return resource.preview.name or None
+    if not resource.has_preview:
+        return None
     name = f"{stored_file(resource, branding)}.apercu-v{TEMPLATE_VERSION}.png"
     if not default_storage.exists(name):
         with default_storage.open(stored_file(resource, branding), "rb") as source:

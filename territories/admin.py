@@ -15,7 +15,7 @@ from .models import Commune, Department, Membership, PortalHost, Quartier, Terri
 from .scope import staff_scope
 from .services import give_role
 
-NO_CONSENT = "— sans accord pour être contacté(e)"
+NO_CONSENT = "— contact non autorisé par la personne"
 
 ALL_ROLES = frozenset(Membership.Role.values)
 NATIONAL_ONLY = frozenset({Membership.Role.NATIONAL_ADMIN})
@@ -271,6 +271,10 @@ class TerritoryAdmin(TerritoryScopedAdmin):
             "À vos couleurs",
             {"fields": ["logo", "primary_color", "secondary_color", "welcome_text"]},
         ),
+        (
+            "Signature et contact presse des documents",
+            {"fields": ["signatory_name", "signatory_title", "press_contact"]},
+        ),
     ]
 
     def scope_queryset(self, queryset, scope):
@@ -352,7 +356,8 @@ class MembershipAdmin(TerritoryScopedAdmin):
     def response_add(self, request, obj, post_url_continue=None):
         self.message_user(
             request,
-            f"Le rôle « {obj.get_role_display()} » sur {obj.territory} est enregistré ; un "
+            f"Le rôle « {obj.get_role_display()} » sur le portail {obj.territory.place.of} est "
+            "enregistré ; un "
             f"courriel prévient {obj.user.email}.",
         )
         return HttpResponseRedirect(reverse("admin:territories_membership_changelist"))

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from heurecivique.text import search_key
 
+from . import places
 from .colors import validate_primary_color, validate_secondary_color
 
 
@@ -20,6 +21,8 @@ class Department(models.Model):
 
     code = models.CharField("code", max_length=3, unique=True)
     name = models.CharField("nom", max_length=100)
+    # Insee's « type de nom en clair »: which article the name takes (see territories/places.py).
+    tncc = models.PositiveSmallIntegerField("article (TNCC de l'Insee)", null=True, blank=True)
 
     class Meta:
         verbose_name = "département"
@@ -28,6 +31,11 @@ class Department(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.code})"
+
+    @property
+    def place(self) -> places.Place:
+        """Its name with its article: « dans le Loiret », « de la Gironde »."""
+        return places.department(self.name, self.tncc, self.code)
 
 
 NAME_WITH_DEPARTMENT = re.compile(r"^(?P<name>.+?)\s*\((?P<department>\w{2,3})\)$")
@@ -70,6 +78,7 @@ class Commune(models.Model):
     # Space-separated and space-framed (" 45000 45100 "), so a prefix search is a `contains`.
     postal_codes = models.CharField("codes postaux", max_length=255, blank=True)
     population = models.PositiveIntegerField("population", null=True, blank=True)
+    tncc = models.PositiveSmallIntegerField("article (TNCC de l'Insee)", null=True, blank=True)
 
     objects = CommuneQuerySet.as_manager()
 
@@ -93,6 +102,11 @@ class Commune(models.Model):
     @property
     def postal_code_list(self) -> list[str]:
         return self.postal_codes.split()
+
+    @property
+    def place(self) -> places.Place:
+        """Its name with its article: « à Orléans », « au Mans », « des Lilas »."""
+        return places.commune(self.name, self.tncc)
 
 
 class TerritoryQuerySet(models.QuerySet):
@@ -191,6 +205,27 @@ class Territory(models.Model):
         blank=True,
         help_text="Affiché sur la page d'accueil du portail. Texte simple, sans mise en forme.",
     )
+    signatory_name = models.CharField(
+        "signataire des documents",
+        max_length=120,
+        blank=True,
+        help_text="Le nom imprimé sous les lettres du portail, par exemple « Marc Gaudet ». "
+        "Vide : la fonction seule.",
+    )
+    signatory_title = models.CharField(
+        "fonction du signataire",
+        max_length=160,
+        blank=True,
+        help_text="Telle qu'elle s'imprime sous la signature, au féminin ou au masculin : "
+        "« Présidente du Conseil départemental du Loiret », « Maire d'Orléans ». Vide : « Le "
+        "Président du Conseil départemental » ou « Le Maire » du territoire.",
+    )
+    press_contact = models.TextField(
+        "contact presse",
+        blank=True,
+        help_text="Imprimé à la fin du communiqué de presse : nom, service, téléphone, "
+        "courriel. Vide : le service communication de la collectivité et l'adresse du portail.",
+    )
     is_active = models.BooleanField(
         "portail en ligne",
         default=True,
@@ -245,6 +280,40 @@ class Territory(models.Model):
     def is_national(self) -> bool:
         return self.kind == self.Kind.NATIONAL
 
+    @property
+    def place(self) -> places.Place:
+        """Where the portal is, with its article: « dans le Loiret », « à Orléans », « en
+        France »; every sentence that names the territory takes it from here."""
+        if self.kind == self.Kind.DEPARTMENT and self.department_id:
+            return self.department.place
+        if self.kind == self.Kind.COMMUNE and self.commune_id:
+            return self.commune.place
+        return places.FRANCE
+
+    @property
+    def signatory(self) -> list[str]:
+        """The lines under a letter of this portal: the name entered by its staff, and the
+        title, by default the one of the office that speaks for the territory."""
+        title = self.signatory_title
+        if not title:
+            if self.kind == self.Kind.DEPARTMENT:
+                title = f"Le Président du Conseil départemental {self.place.of}"
+            elif self.kind == self.Kind.COMMUNE:
+                title = f"Le Maire {self.place.of}"
+            else:
+                title = "L'équipe nationale de L'Heure Civique"
+        return [line for line in (self.signatory_name, title) if line]
+
+    @property
+    def authority(self) -> str:
+        """The body that speaks for the portal: « le Département du Loiret », « la commune
+        d'Orléans »."""
+        if self.kind == self.Kind.DEPARTMENT:
+            return f"le Département {self.place.of}"
+        if self.kind == self.Kind.COMMUNE:
+            return f"la commune {self.place.of}"
+        return "l'équipe nationale de L'Heure Civique"
+
     def shows(self, field: str = "territory") -> Q:
         """What content this portal shows: national (no territory), its own, and on a commune
         portal its department's. `field` is the path from the content to its territory."""
@@ -285,9 +354,22 @@ class Territory(models.Model):
 
     @property
     def branding_key(self) -> str:
-        """Changes whenever what a branded document shows changes: name, colours, logo."""
-        branding = f"{self.slug}:{self.name}:{self.primary_color}:{self.secondary_color}:"
-        return hashlib.sha256(f"{branding}{self.logo.name}".encode()).hexdigest()[:16]
+        """Changes whenever what a branded document shows changes: name and place, colours,
+        logo, signatory and press contact."""
+        branding = ":".join(
+            [
+                self.slug,
+                self.name,
+                self.place.in_,
+                self.primary_color,
+                self.secondary_color,
+                self.logo.name or "",
+                self.signatory_name,
+                self.signatory_title,
+                self.press_contact,
+            ]
+        )
+        return hashlib.sha256(branding.encode()).hexdigest()[:16]
 
     @property
     def theme_version(self) -> str:

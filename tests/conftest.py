@@ -204,12 +204,12 @@ def national(db):
 
 @pytest.fixture
 def loiret_department(db):
-    return DepartmentFactory(code="45", name="Loiret")
+    return DepartmentFactory(code="45", name="Loiret", tncc=2)
 
 
 @pytest.fixture
 def gironde_department(db):
-    return DepartmentFactory(code="33", name="Gironde")
+    return DepartmentFactory(code="33", name="Gironde", tncc=3)
 
 
 @pytest.fixture

@@ -41,7 +41,7 @@ def test_an_agent_sees_the_author_of_a_proposal_only_with_consent(
         client, "initiatives_initiative", initiative
     ):
         assert "discret@example.org" not in page and "Discret" not in page
-        assert "sans accord pour être contacté(e)" in page
+        assert "contact non autorisé par la personne" in page
     geste.proposed_by = willing
     geste.save()
     assert "oui@example.org" in _pages(client, "gestes_geste", geste)[1]

@@ -1,6 +1,7 @@
 """« Mes données »: export everything about me, and delete my account without a trace."""
 
 import csv
+import datetime
 import io
 import json
 from dataclasses import replace
@@ -8,6 +9,7 @@ from html import unescape
 from pathlib import Path
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.models import ADDITION, LogEntry
@@ -121,6 +123,25 @@ def test_the_csv_export_holds_the_same(client, zephirine, someone_else):
     assert "autre@example.org" not in values
 
 
+def test_the_csv_export_says_oui_non_and_paris_time(client, zephirine):
+    # 23:30 in UTC on 31 December is already the next year in Paris.
+    zephirine.date_joined = datetime.datetime(2025, 12, 31, 23, 30, tzinfo=datetime.UTC)
+    zephirine.save(update_fields=["date_joined"])
+    EmailAddress.objects.filter(user=zephirine).delete()
+    EmailAddress.objects.create(user=zephirine, email=EMAIL, verified=True, primary=False)
+    client.force_login(zephirine)
+    _reauthenticate(client)
+    response = _export(client, "csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    cells = {(row[0], row[2]): row[3] for row in rows[1:]}
+    assert cells[("compte", "inscrit le")] == "01/01/2026 00:30"
+    assert cells[("compte › adresses électroniques", "vérifiée")] == "Oui"
+    assert cells[("compte › adresses électroniques", "principale")] == "Non"
+    assert not {"True", "False"} & {row[3] for row in rows}
+    data = json.loads(_export(client, "json").content)
+    assert data["compte"]["inscrit le"].startswith("2026-01-01T00:30:00+01:00")
+
+
 MARKERS = (EMAIL, "zephirine", "Zéphirine", "Quatrebarbes", "06 12 34 56 78")
 
 
@@ -187,7 +208,7 @@ def test_deleting_my_account_erases_me_and_keeps_the_statistics(
     _reauthenticate(client)
     page = unescape(client.get(reverse("delete_account")).content.decode())
     assert "Votre signature de l'Appel" in page
-    assert "Zéphirine Quatrebarbes, maire, Orléans (45)" in page
+    assert "Zéphirine Quatrebarbes, maire d'Orléans (" in page
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("delete_account"), {"confirm": "oui", "signatures": "retirer"}, follow=True

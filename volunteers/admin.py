@@ -409,7 +409,7 @@ class VolunteerAdmin(TerritoryScopedAdmin):
                     self.skill_list(volunteer),
                     self.availability_list(volunteer),
                     self.pledge_state(volunteer),
-                    f"{timezone.localtime(volunteer.contact_consent_at):%d/%m/%Y}",
+                    timezone.localdate(volunteer.contact_consent_at),
                 ]
             )
         return response

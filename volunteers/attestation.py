@@ -202,10 +202,10 @@ def attestation_pdf(
         Paragraph("Attestation d'engagement solidaire", title),
         Spacer(1, 0.5 * cm),
         Paragraph(
-            f"L'Heure Civique atteste que <b>{escape(person)}</b>, habitant à "
-            f"<b>{escape(commune.name)}</b> ({commune.department_code}), s'est engagé(e) "
-            f"le {long_date(first_pledge)} à donner une heure par mois à une action "
-            "de solidarité de proximité, et a déclaré les heures suivantes, "
+            f"L'Heure Civique atteste que <b>{escape(person)}</b>, habitant "
+            f"<b>{escape(commune.place.in_)}</b> ({commune.department_code}), a pris "
+            f"l'engagement, le {long_date(first_pledge)}, de donner une heure par mois à une "
+            "action de solidarité de proximité, et a déclaré les heures suivantes, "
             f"{of_month(start, with_year=True)} à {format_date(end, 'F Y')} :",
             body,
         ),

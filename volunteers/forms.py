@@ -75,7 +75,7 @@ class CivicHourForm(forms.ModelForm):
             "geste": "Le geste accompli",
             "note": "Ce que j'ai fait",
         }
-        help_texts = {"note": "Facultatif, pour vous seul(e) : 280 caractères au plus."}
+        help_texts = {"note": "Facultatif, visible de vous seulement : 280 caractères au plus."}
         error_messages = {"minutes": {"min_value": f"Indiquez au moins {MIN_MINUTES} minutes."}}
         widgets = {
             "done_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -400,8 +400,8 @@ class CivicHour(models.Model):
         ):
             raise ValidationError(
                 {
-                    "done_on": "À cette date, vous n'étiez pas encore engagé(e) : choisissez une "
-                    "date à partir du premier mois de votre engagement."
+                    "done_on": "À cette date, votre engagement n'avait pas encore commencé : "
+                    "choisissez une date à partir de son premier mois."
                 }  # fmt: skip
             )
 

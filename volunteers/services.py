@@ -39,7 +39,7 @@ def onboard_volunteer(
     if reminder_day is None:
         reminder_day = spread_reminder_day(user.pk)
     if Volunteer.objects.filter(user=user).exists():
-        raise ValidationError("Vous êtes déjà inscrit(e) comme volontaire.")
+        raise ValidationError("Vous avez déjà un espace de volontaire.")
     user.first_name, user.last_name = first_name, last_name
     user.full_clean(exclude=["password"])
     user.save(update_fields=["first_name", "last_name"])

@@ -29,12 +29,20 @@ from django.utils import timezone
 
 from heurecivique.celery import publish
 from heurecivique.email import describe_failure, permanent_refusal
+from heurecivique.text import long_date
 
 from . import inactivity
 from .follow_up import Composer, due_on, reason_not_to_send
 from .models import Delivery
 
 logger = logging.getLogger(__name__)
+
+
+def emails(count: int, participle: str) -> str:
+    """« 0 courriel prévu », « 1 courriel prévu », « 3 courriels prévus »."""
+    plural = "s" if count >= 2 else ""
+    return f"{count} courriel{plural}" + (f" {participle}{plural}" if participle else "")
+
 
 # Rows waiting longer than this without being sent have lost their task.
 STALE_AFTER = datetime.timedelta(hours=2)
@@ -81,7 +89,8 @@ def dispatch(day: str | None = None) -> int:
             )
             _enqueue(ids)
         planned += len(chunk)
-    logger.info("Follow-up of %s: %d email(s) planned.", day, planned)
+    # Printed next to send_reminders' own French output: the operator reads one language.
+    logger.info("Suivi du %s : %s.", long_date(day), emails(planned, "prévu"))
     return planned
 
 
@@ -107,7 +116,7 @@ def _send_one(pk: int, connection, composer: Composer) -> None:
                 message = composer.message(delivery, connection)
         except Exception as error:
             # A bug must not hold up the rest of the batch, nor come back every sweep.
-            logger.exception("Delivery %s could not be written.", delivery.pk)
+            logger.exception("Envoi %s : le courriel n'a pas pu être écrit.", delivery.pk)
             delivery.status = Delivery.Status.FAILED
             delivery.detail = f"Courriel impossible à écrire : {type(error).__name__}"
             delivery.save(update_fields=["status", "detail"])
@@ -136,13 +145,15 @@ def _record_failure(delivery: Delivery, error: Exception) -> None:
         delivery.user.email_bounced_at = timezone.now()
         delivery.user.save(update_fields=["email_bounced_at"])
         logger.warning(
-            "Delivery %s: address refused (%s), no more emails to it.", delivery.pk, code
+            "Envoi %s : adresse refusée (%s), plus aucun courriel vers elle.", delivery.pk, code
         )
     elif isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500:
         delivery.status = Delivery.Status.FAILED
     elif delivery.attempts >= settings.REMINDER_MAX_ATTEMPTS:
         delivery.status = Delivery.Status.FAILED
-        logger.warning("Delivery %s failed %d times: %s", delivery.pk, delivery.attempts, error)
+        logger.warning(
+            "Envoi %s : échec après %d essais (%s).", delivery.pk, delivery.attempts, error
+        )
     else:
         delay = settings.REMINDER_RETRY_DELAY * 2 ** (delivery.attempts - 1)
         delivery.enqueued_at = timezone.now() + datetime.timedelta(seconds=delay)
@@ -176,7 +187,7 @@ def requeue_stale() -> int:
         _enqueue(ids)
         count = len(ids)
     if count:
-        logger.warning("%d follow-up email(s) queued again.", count)
+        logger.warning("%s de suivi remis dans la file.", emails(count, ""))
     return count
 
 

@@ -80,7 +80,7 @@ def join(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), reverse("account_signup"))
     if Volunteer.objects.filter(user=request.user).exists():
-        messages.info(request, "Vous êtes déjà inscrit(e) : voici votre espace.")
+        messages.info(request, "Votre espace de volontaire existe déjà : le voici.")
         return redirect("volunteers:dashboard")
     form = VolunteerForm(
         request.POST if request.method == "POST" else None,
@@ -101,7 +101,7 @@ def join(request):
             else:
                 messages.success(
                     request,
-                    "Bienvenue ! Vous êtes engagé(e) à donner une heure par mois. "
+                    "Bienvenue ! Votre engagement à donner une heure par mois commence. "
                     "Choisissez un geste près de chez vous et notez-le ici une fois fait.",
                 )
                 return redirect("volunteers:dashboard")
@@ -243,7 +243,7 @@ def delete_hour(request, volunteer, pk):
 
 
 PLEDGE_ACTIONS = {
-    "start": (services.start_pledge, "Merci ! Vous voilà engagé(e) à donner une heure par mois."),
+    "start": (services.start_pledge, "Merci ! Votre engagement à donner une heure par mois commence."),
     "resume": (services.resume_pledge, "Votre engagement reprend. Content de vous retrouver !"),
 }
 

@@ -3,6 +3,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from heurecivique.text import long_date, of_month
+from territories.places import Place
 
 register = template.Library()
 
@@ -37,3 +38,12 @@ def insecables(text) -> str:
                           (" ?", "\u00a0?"), ("« ", "«\u00a0"), (" »", "\u00a0»")):  # fmt: skip
         escaped = escaped.replace(before, after)
     return mark_safe(escaped)
+
+
+@register.filter
+def lieu(where, form="dans") -> str:
+    """A place name with its article (territories/places.py), from a territory, a department
+    or a commune: {{ territory|lieu:"dans" }} → « dans le Loiret », « en Gironde », « à
+    Orléans »; "de" → « du Loiret », « d'Orléans »; "le" → « le Loiret », « Orléans »."""
+    place = getattr(where, "place", where)
+    return place.form(form) if isinstance(place, Place) else ""

@@ -144,5 +144,5 @@ def test_the_messages_cookie_never_carries_an_address(client, resident):
     )
     cookie = response.cookies["messages"].value
     texts = [str(m) for m in CookieStorage(HttpRequest())._decode(cookie)]
-    assert texts == ["Vous êtes connecté(e)."]
+    assert texts == ["Connexion réussie."]
     assert resident.email not in cookie

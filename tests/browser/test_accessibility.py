@@ -204,9 +204,11 @@ def test_signing_works_without_javascript(browser, portal_url, orleans_commune, 
     page.locator("#id_last_name").fill("Morin")
     page.get_by_label("Votre adresse électronique").fill("claire.morin@example.org")
     page.locator("#id_mandate").select_option("maire")
+    page.get_by_label("au féminin", exact=False).check()
     page.get_by_label("La commune de votre mandat").fill("Orléans")
     page.get_by_label("J'atteste exercer ce mandat", exact=False).check()
     page.get_by_role("button", name="Signer l'Appel").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Merci ! Confirmez votre signature"
     assert Signature.objects.get().commune == orleans_commune
+    assert Signature.objects.get().title == "maire d'Orléans"
     context.close()

@@ -16,7 +16,7 @@ from mobilisation import services
 from mobilisation.models import Mandate, Signature
 from territories.models import Membership
 
-from ..factories import SignatureFactory, UserFactory, enrol_in_two_factor
+from ..factories import CommuneFactory, SignatureFactory, UserFactory, enrol_in_two_factor
 
 APPEAL = reverse("mobilisation:appeal")
 SIGN = reverse("mobilisation:sign")
@@ -29,6 +29,7 @@ def form(**fields):
         "first_name": "Claire",
         "last_name": "Morin",
         "mandate": Mandate.MAYOR,
+        "feminine": "oui",
         "commune_query": "45000",
         "department": "",
         "email": "claire.morin@mairie-orleans.example.org",
@@ -102,7 +103,7 @@ def test_sign_confirm_verify_then_shown_and_counted(
     client.logout()
     names, page = names_on_page(client)
     assert names == ["Claire Morin"]
-    assert "Maire, Orléans (45)" in page and "« Orléans s&#x27;engage. »" in page
+    assert "Maire d&#x27;Orléans" in page and "« Orléans s&#x27;engage. »" in page
     assert "<strong>1</strong> élu signataire" in page
     assert "claire.morin@" not in page  # the address is never published
 
@@ -265,7 +266,7 @@ def test_a_department_portal_shows_its_signatories_first_and_its_presidents_word
     names, page = names_on_page(client, HTTP_HOST="loiret.localhost")
     assert names == ["Marc Gaudet", "Claire Zola", "Claire Aaron"]
     assert '<figure class="president-word' in page and "Le Loiret s&#x27;engage." in page
-    assert "dont 2 pour le département 45 – Loiret" in page
+    assert "dont 2 dans le Loiret." in page and "ceux du Loiret d'abord" in page
     names, page = names_on_page(client, HTTP_HOST="gironde.localhost")
     assert names[0] == "Claire Aaron" and "president-word" not in page
 
@@ -410,3 +411,29 @@ def test_the_personal_data_export_includes_signatures(resident, orleans_commune)
     signatures = collect(resident)["signatures de l'Appel"]
     assert signatures[0]["mot de soutien"] == "Bravo"
     assert signatures[0]["lieu"] == "Orléans (45)"
+
+
+def test_signatories_get_their_real_title_with_the_place_and_its_article(
+    client, orleans_commune, bordeaux_commune, loiret
+):
+    saint_denis = CommuneFactory(
+        insee_code="45274", name="Saint-Denis-en-Val", department=orleans_commune.department
+    )
+    SignatureFactory(commune=saint_denis, last_name="Val")
+    SignatureFactory(department=bordeaux_commune.department, mandate=Mandate.SENATOR, feminine=True)
+    SignatureFactory(
+        department=orleans_commune.department,
+        mandate=Mandate.DEPARTMENT_PRESIDENT,
+        last_name="Gaudet",
+        word="Le Loiret s'engage.",
+    )
+    SignatureFactory(commune=orleans_commune, mandate=Mandate.DEPUTY_MAYOR, feminine=True)
+    _names, page = names_on_page(client, HTTP_HOST="loiret.localhost")
+    page = page.replace("&#x27;", "'")
+    assert "Maire de Saint-Denis-en-Val" in page
+    assert "Sénatrice de la Gironde" in page
+    assert "Président du conseil départemental du Loiret" in page
+    assert "président du conseil départemental du Loiret</figcaption>" in page
+    assert "Adjointe au maire d'Orléans" in page
+    assert "(e)" not in page and "Sénateur(rice)" not in page
+    assert "Et vous, qui habitez dans le Loiret ?" in page

@@ -13,11 +13,27 @@ from django.utils import timezone
 from PIL import Image
 from reportlab.pdfgen.canvas import Canvas
 
-from outils.demo import editable_letter
+from outils.branding import Branding
+from outils.documents import editable_letter as branded_letter
 from outils.models import Download, Kit, Resource
 from outils.tasks import forget_visitors
 
 ADD_KIT = reverse("admin:outils_kit_add")
+
+
+def editable_letter() -> bytes:
+    """A real OpenDocument text to upload: the national portal's editable letter."""
+    return branded_letter(
+        Branding(
+            territory_name="",
+            primary_color="#1b3a6b",
+            secondary_color="#ffd27a",
+            logo_path=None,
+            site_url="http://localhost",
+            join_url="http://localhost/mon-heure/rejoindre/",
+            territory_key="test",
+        )
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -34,11 +50,14 @@ def test_a_whole_kit_comes_as_a_zip_with_safe_names(client, loiret):
     assert response["Content-Disposition"] == 'attachment; filename="kit-de-lancement.zip"'
     archive = zipfile.ZipFile(io.BytesIO(response.content))
     names = archive.namelist()
-    assert len(names) == kit.resources.count() == 6
-    assert all(re.fullmatch(r"[a-z0-9-]+\.(pdf|png)", name) for name in names), names
-    assert all(archive.read(name).startswith(b"%PDF-") for name in names)
+    assert len(names) == kit.resources.count() == 7
+    assert all(re.fullmatch(r"[a-z0-9-]+\.(pdf|odt)", name) for name in names), names
+    assert all(
+        archive.read(name).startswith(b"%PDF-" if name.endswith(".pdf") else b"PK")
+        for name in names
+    )
     # Every file of the archive counts as a download on the Loiret portal.
-    assert Download.objects.filter(territory=loiret).count() == 6
+    assert Download.objects.filter(territory=loiret).count() == 7
 
 
 def test_downloads_are_counted_per_resource_and_portal_without_anyone(client, loiret, gironde):
@@ -121,7 +140,7 @@ def test_a_kit_archive_counts_each_resource_once_a_day(client, loiret):
     client.head(url, HTTP_HOST="loiret.localhost")
     # And a resource of the kit downloaded alone the same day is already counted.
     client.get(reverse("outils:download", args=[kit.slug, kit.resources.first().pk]))
-    assert Download.objects.count() == kit.resources.count() == 6
+    assert Download.objects.count() == kit.resources.count() == 7
     assert set(Download.objects.values_list("resource", flat=True)) == set(
         kit.resources.values_list("pk", flat=True)
     )

@@ -116,13 +116,16 @@ def test_a_role_is_given_by_email_within_my_territory(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = _give_role(loiret_client, "HELENE@example.org", loiret)
-    assert "est enregistré" in unescape(response.content.decode())
+    assert "sur le portail du Loiret est enregistré" in unescape(response.content.decode())
     resident.refresh_from_db()
     assert resident.is_staff
     assert Membership.objects.filter(user=resident, territory=loiret).exists()
     [message] = smtp_server.messages
     assert message["To"] == resident.email
-    assert "Modérateur" in message.get_body(preferencelist=("plain",)).get_content()
+    assert str(message["Subject"]).strip().endswith("Votre rôle sur L'Heure Civique dans le Loiret")
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    assert "Modérateur" in body
+    assert "sur le portail de L'Heure Civique dans le Loiret." in body
 
 
 def test_the_role_form_does_not_tell_who_has_an_account(

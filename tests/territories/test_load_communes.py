@@ -16,17 +16,19 @@ def test_load_communes_loads_every_current_commune_once(db):
     assert orleans.name == "Orléans"
     assert orleans.department.name == "Loiret"
     assert orleans.postal_code_list == ["45000", "45100"]
+    assert orleans.place.of == "d'Orléans"  # its article (TNCC) is loaded too
     assert Commune.objects.get(insee_code="97411").department.code == "974"  # Saint-Denis
     assert Commune.objects.get(insee_code="2A004").department.code == "2A"  # Ajaccio
     assert Commune.objects.exclude(postal_codes="").count() >= communes - 10
 
     # Run again, after a local edit: same rows, edit undone, nothing duplicated.
-    Commune.objects.filter(insee_code="45234").update(name="Orleans", postal_codes="")
+    Commune.objects.filter(insee_code="45234").update(name="Orleans", postal_codes="", tncc=None)
     call_command("load_communes", stdout=io.StringIO())
     assert Commune.objects.count() == communes
     orleans.refresh_from_db()
     assert orleans.name == "Orléans"
     assert orleans.postal_code_list == ["45000", "45100"]
+    assert orleans.place.of == "d'Orléans"  # its article (TNCC) is loaded too
 
 
 def test_communes_are_found_by_postal_code_or_name_without_accents(

@@ -14,8 +14,10 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from heurecivique.celery import app as celery_app
+from heurecivique.text import long_date
 from territories.models import Membership
 from volunteers import services
 from volunteers.follow_up import COMEBACK_GAPS, Composer, nudge_day
@@ -173,7 +175,9 @@ def test_not_this_month_means_no_nudge(volunteers, smtp_server, run_dispatch):
     run_dispatch()
     message = next(m for m in smtp_server.messages if m["To"] == "alice@example.org")
     skip = links_of(message)[Action.SKIP]
-    Client().get(skip)
+    page = Client().get(skip).text
+    month = date_format(MONTH, "F").lower()
+    assert f"nous ne vous relancerons pas en {month} : rendez-vous le mois prochain" in page
     assert not Delivery.objects.filter(kind=Kind.NUDGE).exists()  # a GET changes nothing
     assert "C'est noté" in Client().post(skip).text
 
@@ -325,7 +329,7 @@ def test_one_click_unsubscribe_takes_a_bare_post(orleans_volunteer):
             content_type="application/x-www-form-urlencoded",
         )
         assert response.status_code == 200
-        assert "Vous êtes désinscrit(e)" in response.text
+        assert "désinscription enregistrée" in response.text
     orleans_volunteer.refresh_from_db()
     assert not orleans_volunteer.reminders_enabled
     assert orleans_volunteer.nudges_enabled  # only this kind
@@ -430,11 +434,16 @@ def test_beat_runs_the_day_every_morning_in_paris_time(settings):
     assert celery_app.conf.timezone == "Europe/Paris"
 
 
-def test_a_day_can_be_sent_by_hand(volunteers, smtp_server, django_capture_on_commit_callbacks):
+def test_a_day_can_be_sent_by_hand(
+    volunteers, smtp_server, django_capture_on_commit_callbacks, caplog
+):
     out = io.StringIO()
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True), caplog.at_level("INFO"):
         call_command("send_reminders", "--date", DAY.isoformat(), stdout=out)
-    assert "2 courriel(s) de suivi prévu(s)" in out.getvalue()
+    # What the operator reads, the command's output and the log beside it, is all French.
+    said = f"Suivi du {long_date(DAY)} : 2 courriels prévus."
+    assert out.getvalue().strip() == said
+    assert said in [r.getMessage() for r in caplog.records if r.name == "volunteers.tasks"]
     assert len(smtp_server.messages) == 2
     with pytest.raises(CommandError, match="AAAA-MM-JJ"):
         call_command("send_reminders", "--date", "12/11/2026")

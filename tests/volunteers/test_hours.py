@@ -32,7 +32,7 @@ def test_an_hour_before_the_pledge_month_is_refused(client, resident, orleans_co
     VolunteerFactory(user=resident, commune=orleans_commune, pledge=TODAY())
     client.force_login(resident)
     response = _log(client, done_on=(first_of_month(TODAY()) - datetime.timedelta(days=1)))
-    assert "vous n&#x27;étiez pas encore engagé(e)" in response.content.decode()
+    assert "votre engagement n&#x27;avait pas encore commencé" in response.content.decode()
     assert not CivicHour.objects.exists()
 
 
@@ -192,7 +192,7 @@ def test_an_hour_names_its_geste_and_the_geste_page_counts_it(
     assert response.status_code == 302
     assert orleans_volunteer.hours.get().geste == geste
     page = client.get(reverse("gestes:detail", args=[geste.slug])).text
-    assert "1 volontaire l'a déjà fait." in page
+    assert "1 volontaire a déjà noté une heure passée à ce geste." in page
 
 
 def test_an_unpublished_geste_cannot_be_named(volunteer_client):

@@ -33,10 +33,14 @@ class Command(BaseCommand):
 
     def _load_departments(self) -> int:
         departments = [
-            Department(code=row["code"], name=row["nom"]) for row in self._rows("departements.csv")
+            Department(code=row["code"], name=row["nom"], tncc=int(row["tncc"]))
+            for row in self._rows("departements.csv")
         ]
         Department.objects.bulk_create(
-            departments, update_conflicts=True, unique_fields=["code"], update_fields=["name"]
+            departments,
+            update_conflicts=True,
+            unique_fields=["code"],
+            update_fields=["name", "tncc"],
         )
         return len(departments)
 
@@ -49,6 +53,7 @@ class Command(BaseCommand):
                 department_id=department_ids[row["departement"]],
                 postal_codes=f" {row['codes_postaux']} " if row["codes_postaux"] else "",
                 population=int(row["population"]) if row["population"] else None,
+                tncc=int(row["tncc"]),
             )
             for row in self._rows("communes.csv")
         ]
@@ -57,6 +62,13 @@ class Command(BaseCommand):
             batch_size=2000,
             update_conflicts=True,
             unique_fields=["insee_code"],
-            update_fields=["name", "search_name", "department", "postal_codes", "population"],
+            update_fields=[
+                "name",
+                "search_name",
+                "department",
+                "postal_codes",
+                "population",
+                "tncc",
+            ],
         )
         return len(communes)

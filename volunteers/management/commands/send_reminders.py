@@ -3,7 +3,8 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from volunteers.tasks import dispatch
+from heurecivique.text import long_date
+from volunteers.tasks import dispatch, emails
 
 
 class Command(BaseCommand):
@@ -19,10 +20,10 @@ class Command(BaseCommand):
     def handle(self, *args, date=None, **options):
         day = date or timezone.localdate().isoformat()
         try:
-            datetime.date.fromisoformat(day)
+            when = datetime.date.fromisoformat(day)
         except ValueError:
             raise CommandError(
                 "Indiquez la date au format AAAA-MM-JJ, par exemple 2026-11-05."
             ) from None
         planned = dispatch(day)
-        self.stdout.write(f"{planned} courriel(s) de suivi prévu(s) pour le {day}.")
+        self.stdout.write(f"Suivi du {long_date(when)} : {emails(planned, 'prévu')}.")
