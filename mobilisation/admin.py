@@ -35,6 +35,7 @@ class SignatureAdmin(ModerationButtons, TerritoryScopedAdmin):
         "first_name",
         "last_name",
         "mandate",
+        "feminine",
         "commune",
         "department",
         "email",

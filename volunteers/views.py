@@ -243,7 +243,7 @@ def delete_hour(request, volunteer, pk):
 
 
 PLEDGE_ACTIONS = {
-    "start": (services.start_pledge, "Merci ! Votre engagement à donner une heure par mois commence."),
+    "start": (services.start_pledge, "Merci ! Votre engagement d'une heure par mois commence."),
     "resume": (services.resume_pledge, "Votre engagement reprend. Content de vous retrouver !"),
 }
 

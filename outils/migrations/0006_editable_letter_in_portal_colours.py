@@ -33,6 +33,6 @@ def remove_editable_letter(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("outils", "0004_downloads_once_a_day_per_visitor")]
+    dependencies = [("outils", "0005_agent_words_in_the_admin")]
 
     operations = [migrations.RunPython(add_editable_letter, remove_editable_letter)]
