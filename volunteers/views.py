@@ -1,4 +1,3 @@
-from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -68,11 +67,11 @@ def _volunteer_or_join(view):
     return wrapper
 
 
-def _rate_limited(request, action):
-    """allauth's cache-backed rate limit (rates in settings.ACCOUNT_RATE_LIMITS), in French."""
-    if ratelimit.consume(request, action=action, user=request.user):
-        return None
-    return ratelimits.too_many(request, action)
+def _refused(form, request, action) -> bool:
+    """True when this valid submission is one too many (the form says when to send it again).
+    Only what went through is counted (ratelimits.record), never a mistake."""
+    form.rate_limited = ratelimits.refuse(form, request, action, user=request.user)
+    return form.rate_limited
 
 
 def join(request):
@@ -90,21 +89,19 @@ def join(request):
             "reminder_day": spread_reminder_day(request.user.pk),
         },
     )
-    if request.method == "POST":
-        if limited := _rate_limited(request, "volunteer_profile"):
-            return limited
-        if form.is_valid():
-            try:
-                services.onboard_volunteer(user=request.user, **_profile_fields(form))
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(
-                    request,
-                    "Bienvenue ! Votre engagement à donner une heure par mois commence. "
-                    "Choisissez un geste près de chez vous et notez-le ici une fois fait.",
-                )
-                return redirect("volunteers:dashboard")
+    if form.is_bound and form.is_valid() and not _refused(form, request, "volunteer_profile"):
+        try:
+            services.onboard_volunteer(user=request.user, **_profile_fields(form))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            ratelimits.record(request, "volunteer_profile", user=request.user)
+            messages.success(
+                request,
+                "Bienvenue ! Votre engagement à donner une heure par mois commence. "
+                "Choisissez un geste près de chez vous et notez-le ici une fois fait.",
+            )
+            return redirect("volunteers:dashboard")
     return render(request, "volunteers/join.html", {"form": form}, status=_status(form))
 
 
@@ -114,7 +111,9 @@ def _profile_fields(form) -> dict:
 
 
 def _status(form) -> int:
-    return 400 if form.is_bound and form.errors else 200
+    if form.is_bound and form.errors:
+        return 429 if getattr(form, "rate_limited", False) else 400
+    return 200
 
 
 @_volunteer_or_join
@@ -131,13 +130,11 @@ def profile(request, volunteer):
         "contact_consent": volunteer.contact_consent_at is not None,
     }
     form = VolunteerForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST":
-        if limited := _rate_limited(request, "volunteer_profile"):
-            return limited
-        if form.is_valid():
-            services.update_volunteer(volunteer=volunteer, **_profile_fields(form))
-            messages.success(request, "Votre profil est enregistré.")
-            return redirect("volunteers:dashboard")
+    if form.is_bound and form.is_valid() and not _refused(form, request, "volunteer_profile"):
+        services.update_volunteer(volunteer=volunteer, **_profile_fields(form))
+        ratelimits.record(request, "volunteer_profile", user=request.user)
+        messages.success(request, "Votre profil est enregistré.")
+        return redirect("volunteers:dashboard")
     quartiers = list(volunteer.commune.quartiers.values_list("name", flat=True))
     if quartiers:
         form.fields["quartier"].widget.attrs["list"] = "quartiers"
@@ -186,14 +183,13 @@ def _render_dashboard(request, volunteer, hour_form=None, status=200):
 @require_POST
 @_volunteer_or_join
 def log_hour(request, volunteer):
-    if limited := _rate_limited(request, "log_hour"):
-        return limited
     form = CivicHourForm(request.POST, volunteer=volunteer, territory=request.territory)
-    if form.is_valid():
+    if form.is_valid() and not _refused(form, request, "log_hour"):
         services.log_civic_hour(volunteer=volunteer, **form.cleaned_data)
+        ratelimits.record(request, "log_hour", user=request.user)
         messages.success(request, "Merci ! Votre heure civique est enregistrée.")
         return redirect("volunteers:dashboard")
-    return _render_dashboard(request, volunteer, hour_form=form, status=400)
+    return _render_dashboard(request, volunteer, hour_form=form, status=_status(form))
 
 
 def _own_hour(volunteer, pk) -> CivicHour:
@@ -213,17 +209,15 @@ def edit_hour(request, volunteer, pk):
         volunteer=volunteer,
         territory=request.territory,
     )
-    if request.method == "POST":
-        if limited := _rate_limited(request, "log_hour"):
-            return limited
-        if form.is_valid():
-            try:
-                services.update_civic_hour(hour=hour, **form.cleaned_data)
-            except ValidationError as error:
-                form.add_error("done_on", error)
-            else:
-                messages.success(request, "Votre heure est modifiée.")
-                return redirect("volunteers:history")
+    if form.is_bound and form.is_valid() and not _refused(form, request, "log_hour"):
+        try:
+            services.update_civic_hour(hour=hour, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error("done_on", error)
+        else:
+            ratelimits.record(request, "log_hour", user=request.user)
+            messages.success(request, "Votre heure est modifiée.")
+            return redirect("volunteers:history")
     return render(
         request, "volunteers/hour_form.html", {"form": form, "hour": hour}, status=_status(form)
     )

@@ -117,12 +117,17 @@ def test_an_hour_cannot_be_moved_into_a_closed_month(volunteer_client, orleans_v
     assert hour.done_on == TODAY()
 
 
-def test_logging_is_rate_limited(volunteer_client):
+def test_logging_is_rate_limited_on_the_hours_saved_not_the_mistakes(volunteer_client):
+    tomorrow = TODAY() + datetime.timedelta(days=1)
+    for _attempt in range(10):
+        assert _log(volunteer_client, done_on=tomorrow.isoformat()).status_code == 400
     for _attempt in range(30):
-        _log(volunteer_client)
-    refused = _log(volunteer_client)
+        assert _log(volunteer_client).status_code == 302
+    refused = _log(volunteer_client, note="Courses de Mme Martin")
     assert refused.status_code == 429
-    assert "Vous pourrez réessayer dans 1 heure." in refused.content.decode()
+    page = refused.content.decode()
+    assert "Vous pourrez l&#x27;envoyer dans 1 heure" in page
+    assert "Courses de Mme Martin" in page  # the form comes back as typed
     assert CivicHour.objects.count() == 30
 
 

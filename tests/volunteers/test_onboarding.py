@@ -11,6 +11,11 @@ def _join(client, **fields):
     return client.post(reverse("volunteers:join"), {**FORM, **fields})
 
 
+def _save_profile(client, **fields):
+    data = {**FORM, "commune_query": "Orléans (45)", "reminder_day": "12"}
+    return client.post(reverse("volunteers:profile"), {**data, **fields})
+
+
 def test_a_postal_code_with_one_commune_is_enough(client, resident, orleans_commune, loiret):
     client.force_login(resident)
     assert _join(client, commune_query="45000").status_code == 302
@@ -105,11 +110,23 @@ def test_the_profile_changes_and_consent_can_be_withdrawn(volunteer_client, orle
     assert orleans_volunteer.contact_consent_at is None
 
 
-def test_the_onboarding_is_rate_limited(client, resident, orleans_commune):
+def test_mistakes_in_the_onboarding_do_not_count_towards_its_rate_limit(
+    client, resident, orleans_commune
+):
     client.force_login(resident)
+    for _attempt in range(12):
+        assert _join(client, commune_query="99999").status_code == 400
+    assert _join(client, commune_query="45000").status_code == 302
+    assert Volunteer.objects.filter(user=resident).exists()
+
+
+def test_the_profile_is_rate_limited_on_what_was_saved(volunteer_client, orleans_volunteer):
     for _attempt in range(10):
-        _join(client, commune_query="99999")
-    response = _join(client, commune_query="45000")
-    assert response.status_code == 429
-    assert "Trop de demandes" in response.content.decode()
-    assert not Volunteer.objects.exists()
+        assert _save_profile(volunteer_client, quartier="La Source").status_code == 302
+    refused = _save_profile(volunteer_client, quartier="Saint-Marceau")
+    assert refused.status_code == 429
+    page = refused.content.decode()
+    assert "Vous pourrez l&#x27;envoyer dans 1 minute" in page
+    assert 'value="Saint-Marceau"' in page  # what was typed is still there
+    orleans_volunteer.refresh_from_db()
+    assert orleans_volunteer.quartier == "La Source"
