@@ -179,7 +179,7 @@ def sent(people, loiret, gironde):
 def test_staff_see_what_was_sent_on_their_portals_addresses_only_with_consent(loiret_admin, sent):
     page = loiret_admin.get(reverse("admin:volunteers_delivery_changelist")).text
     assert "oui@example.org" in page
-    assert "discret@example.org" not in page and "sans accord pour être contacté" in page
+    assert "discret@example.org" not in page and "contact non autorisé par la personne" in page
     assert "bdx@example.org" not in page
     assert page.count("Rappel mensuel") >= 2
     # Searching for an address without consent finds nothing.
