@@ -62,6 +62,7 @@ def test_the_index_shows_the_agents_territory_and_what_waits_on_it(
     assert "3 initiatives à modérer" in page
     assert "2 signatures à vérifier" in page
     assert "1 proposition de geste à modérer" in page
+    assert "Rien pour l'instant" in page and "(e)" not in page  # not Django's « Aucun(e) »
     # Each count leads to the list filtered on what waits.
     html = response.content.decode()
     link = reverse("admin:initiatives_initiative_changelist") + "?status__exact=propose"

@@ -65,3 +65,12 @@ def test_allauth_emails_say_courriel(
         )
         text = re.sub(r"\S+@\S+|https?://\S+", " ", text)
         assert not E_MAIL.findall(text), (message["Subject"], text)
+
+
+def test_signing_out_speaks_to_everyone_without_a_bracketed_e(client, resident):
+    client.force_login(resident)
+    page = client.get(reverse("account_logout")).content.decode()
+    assert "Voulez-vous vraiment vous déconnecter ?" in page
+    response = client.post(reverse("account_logout"), follow=True)
+    assert "Déconnexion réussie. À bientôt !" in response.content.decode()
+    assert "(e)" not in _visible(page + response.content.decode())
