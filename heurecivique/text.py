@@ -37,10 +37,11 @@ def search(queryset, text: str, field: str = "search_text"):
     return queryset
 
 
-def long_date(day) -> str:
-    """« 1er janvier 2026 », « 14 juillet 2026 »: the way a French letter writes a date."""
-    text = format_date(day, "j F Y")
-    return "1er" + text[1:] if day.day == 1 else text
+def long_date(day, pattern: str = "j F Y") -> str:
+    """« 1er janvier 2026 », « 14 juillet 2026 », « mardi 1er décembre » (pattern "l j F"): the
+    way a French letter writes a date, the first of the month as an ordinal."""
+    text = format_date(day, pattern)
+    return re.sub(r"\b1\b", "1er", text, count=1) if day.day == 1 else text
 
 
 def count_of(count: int, one: str, many: str) -> str:

@@ -1,6 +1,7 @@
 from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
 
 from heurecivique.text import long_date, of_month
 from territories.places import Place
@@ -18,9 +19,10 @@ def pluriel(count, suffix="s"):
 
 
 @register.filter
-def date_longue(day) -> str:
-    """{{ pledge.started_on|date_longue }} → « 1er janvier 2026 »."""
-    return long_date(day) if day else ""
+def date_longue(day, pattern="j F Y") -> str:
+    """{{ pledge.started_on|date_longue }} → « 1er janvier 2026 »; {{ hour.done_on|date_longue:"j F" }}
+    → « 1er décembre ». A moment is written in local time, as Django's date filter does."""
+    return long_date(template_localtime(day), pattern) if day else ""
 
 
 @register.filter

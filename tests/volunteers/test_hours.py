@@ -231,3 +231,17 @@ def test_the_email_done_page_leads_to_naming_the_geste(orleans_volunteer, client
     hour = orleans_volunteer.hours.get()
     assert reverse("volunteers:edit_hour", args=[hour.pk]) in page
     assert "Préciser le geste" in page
+
+
+def test_the_first_of_the_month_is_written_as_an_ordinal(volunteer_client, orleans_volunteer):
+    first = first_of_month(TODAY())
+    CivicHourFactory(volunteer=orleans_volunteer, done_on=first)
+    month = html.unescape(
+        re.sub(r"<[^>]+>", "", volunteer_client.get(reverse("volunteers:dashboard")).text)
+    )
+    history = html.unescape(
+        re.sub(r"<[^>]+>", "", volunteer_client.get(reverse("volunteers:history")).text)
+    )
+    day = first.strftime("%d").lstrip("0")
+    assert f"Le {day}er " in month and f"l'heure du {day}er " in month
+    assert re.search(r"Le \w+ 1er ", history)
