@@ -284,3 +284,18 @@ def test_long_words_wrap_on_a_320_pixel_screen(page, portal_url, loiret, loiret_
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 320, f"{path}: {width} px wide"
         assert page.evaluate(OVERFLOWING_TEXT_JS) == [], path
+
+
+def test_my_initiatives_fit_a_phone(page, portal_url, loiret, loiret_department, resident):
+    commune = CommuneFactory(
+        insee_code="45998", name="Saint-Denis-en-Val", department=loiret_department
+    )
+    InitiativeFactory(
+        title="Repair café du quartier Saint-Marceau", commune=commune, organiser=resident
+    )
+    page.set_viewport_size({"width": 375, "height": 800})
+    _sign_in(page, portal_url("loiret", reverse("account_login")), resident)
+    page.goto(portal_url("loiret", reverse("initiatives:mine")))
+    assert "Repair café du quartier Saint-Marceau" in page.content()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"« Mes initiatives » is {width} px wide"
