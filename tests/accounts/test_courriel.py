@@ -74,3 +74,11 @@ def test_signing_out_speaks_to_everyone_without_a_bracketed_e(client, resident):
     response = client.post(reverse("account_logout"), follow=True)
     assert "Déconnexion réussie. À bientôt !" in response.content.decode()
     assert "(e)" not in _visible(page + response.content.decode())
+
+
+def test_allauth_sentences_read_as_plain_french(client, db):
+    signup = _visible(client.get(reverse("account_signup")).content.decode())
+    login = _visible(client.get(reverse("account_login")).content.decode())
+    assert "Vous avez déjà un compte ? Connectez-vous ." in " ".join(signup.split())
+    assert "Pas encore de compte ? Créez-en un en une minute." in " ".join(login.split())
+    assert "vous pouvez donc" not in signup.lower() and "au préalable" not in login
