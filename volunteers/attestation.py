@@ -10,12 +10,12 @@ reference altered by one character, or made up, is refused.
 
 import datetime
 import io
-from collections.abc import Callable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape  # reportlab paragraphs read a little XML
 
 import segno
 from django.core import signing
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from reportlab.lib import colors
@@ -117,11 +117,9 @@ def attestation_pdf(
     volunteer: Volunteer,
     start: datetime.date,
     end: datetime.date,
-    *,
-    check_url: Callable[[str], str],
 ) -> bytes:
     """Hours declared month by month over [start, end], in the name of the volunteer's portal,
-    with a QR code to `check_url(reference)`, the page that confirms them."""
+    with a QR code to the page of that same portal that confirms them."""
     territory = Territory.objects.for_commune(volunteer.commune)
     progress = progress_for(volunteer)
     months = [m for m in reversed(progress.months) if start <= m.month <= end]
@@ -177,7 +175,7 @@ def attestation_pdf(
         actions=sum(m.actions for m in months),
         issued_on=today,
     )
-    url = check_url(facts.reference)
+    url = territory.url(reverse("attestation_check", args=[facts.reference]))
     check = Table(
         [
             [

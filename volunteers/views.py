@@ -330,14 +330,7 @@ def attestation(request, volunteer):
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("volunteers:dashboard")
-    pdf = attestation_pdf(
-        volunteer,
-        form.cleaned_data["start"],
-        form.cleaned_data["end"],
-        check_url=lambda reference: request.build_absolute_uri(
-            reverse("attestation_check", args=[reference])
-        ),
-    )
+    pdf = attestation_pdf(volunteer, form.cleaned_data["start"], form.cleaned_data["end"])
     name = slugify(f"attestation heure civique {volunteer.user.get_full_name()}")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'

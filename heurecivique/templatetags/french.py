@@ -20,8 +20,9 @@ def pluriel(count, suffix="s"):
 
 @register.filter
 def date_longue(day, pattern="j F Y") -> str:
-    """{{ pledge.started_on|date_longue }} → « 1er janvier 2026 »; {{ hour.done_on|date_longue:"j F" }}
-    → « 1er décembre ». A moment is written in local time, as Django's date filter does."""
+    """{{ pledge.started_on|date_longue }} → « 1er janvier 2026 »;
+    {{ hour.done_on|date_longue:"j F" }} → « 1er décembre ». A moment is written in local time,
+    as Django's date filter does."""
     return long_date(template_localtime(day), pattern) if day else ""
 
 

@@ -3,6 +3,7 @@ public page of the portal that confirms what the attestation states, and nothing
 
 import datetime
 import re
+from urllib.parse import urlsplit
 
 import pypdfium2
 import pytest
@@ -11,6 +12,7 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
+from territories.models import Territory
 from volunteers.attestation import REFERENCE_SALT, Facts
 from volunteers.models import first_of_month, previous_month
 
@@ -95,10 +97,13 @@ def test_the_qr_code_leads_to_a_page_confirming_the_attestation(
     )
     assert response["Content-Type"] == "application/pdf"
     url = _qr_of(response.content)
-    assert url.startswith("http://testserver/attestation/")
+    # On the portal whose name the attestation carries (the volunteer's), wherever it was asked.
+    portal = Territory.objects.for_commune(orleans_volunteer.commune)
+    assert url.startswith(portal.url("/attestation/"))
+    path = urlsplit(url).path
 
     # Anyone, without an account, checks it.
-    page = client.get(url.removeprefix("http://testserver")).text
+    page = client.get(path).text
     assert "Attestation vérifiée" in page
     assert "Hélène M." in page  # the first name and the initial: no more than needed
     assert "3 h" in page and ">3<" in page
@@ -108,7 +113,7 @@ def test_the_qr_code_leads_to_a_page_confirming_the_attestation(
     # An hour corrected later does not change what was attested that day.
     hour.minutes = 30
     hour.save()
-    assert "3 h" in client.get(url.removeprefix("http://testserver")).text
+    assert "3 h" in client.get(path).text
 
 
 def test_a_made_up_or_altered_reference_is_refused(client, national, django_assert_max_num_queries):
