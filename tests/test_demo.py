@@ -5,6 +5,7 @@ from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from heurecivique.management.commands.load_demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from territories.models import Membership, Territory
@@ -36,6 +37,12 @@ def test_the_demo_loads_portals_and_accounts_and_can_be_loaded_again(demo_settin
     progress = progress_for(helene)
     assert helene.current_pledge and progress.current_streak >= 9
     assert not progress.this_month.done  # her hour of this month is left to do
+    # Nothing is dated in the future, whatever the time of day the demo is loaded.
+    now = timezone.now()
+    assert not Volunteer.objects.filter(created_at__gt=now).exists()
+    assert not Volunteer.objects.filter(contact_consent_at__gt=now).exists()
+    assert not get_user_model().objects.filter(date_joined__gt=now).exists()
+    assert not CivicHour.objects.filter(created_at__gt=now).exists()
 
     counts = _counts()
     call_command("load_demo", stdout=io.StringIO())

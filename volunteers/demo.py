@@ -218,4 +218,7 @@ def _pledges_and_hours(volunteers, rng, today, resident, gestes) -> None:
 
 
 def _aware(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(18, 0)))
+    """An evening of that day, or now for today: the demo never writes a moment to come."""
+    return min(
+        timezone.make_aware(datetime.datetime.combine(day, datetime.time(18, 0))), timezone.now()
+    )
