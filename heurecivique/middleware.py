@@ -1,5 +1,6 @@
 import re
 
+from django.template.response import TemplateResponse
 from django.urls import get_resolver
 from django.utils.cache import patch_cache_control
 
@@ -63,3 +64,19 @@ class UnacceptableCharactersMiddleware:
                 texts.append(name)
                 texts += values
         return any(UNACCEPTABLE.search(text) for text in texts)
+
+
+class MethodNotAllowedPageMiddleware:
+    """Django answers a GET on a POST-only address (require_POST) with an empty 405: a person who
+    typed or bookmarked it gets a French page saying what to do instead (the Allow header kept)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content or request.method == "HEAD":
+            return response
+        page = TemplateResponse(request, "405.html", status=405)
+        page["Allow"] = response.get("Allow", "")
+        return page.render()

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "accounts.middleware.StaffSessionMiddleware",
     "accounts.middleware.StaffTwoFactorMiddleware",
     "territories.middleware.TerritoryMiddleware",
+    "heurecivique.middleware.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "heurecivique.urls"

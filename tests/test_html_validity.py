@@ -42,6 +42,8 @@ def _volunteer_pages(client, user) -> dict[str, bytes]:
     assert all(page.status_code == 200 for page in pages.values()), {
         path: page.status_code for path, page in pages.items()
     }
+    # A button's address opened directly: the French 405 page.
+    pages[reverse("volunteers:pledge")] = client.get(reverse("volunteers:pledge"))
     # The initiative form shown again with its errors and the photo it keeps.
     photo = io.BytesIO()
     Image.new("RGB", (800, 600), "#4f7942").save(photo, format="JPEG")

@@ -81,6 +81,15 @@ def test_a_post_to_a_read_only_page_changes_nothing_and_is_refused(client, db):
     assert client.post(reverse("site_map")).status_code == 405
 
 
+def test_opening_a_button_only_address_is_explained_in_french(client, resident):
+    client.force_login(resident)
+    response = client.get(reverse("volunteers:pledge"))
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    page = response.content.decode()
+    assert "Action impossible depuis cette adresse" in page and "utilisez son bouton" in page
+
+
 def test_a_server_error_is_explained_in_french_without_needing_the_database(rf):
     from django.views.defaults import server_error
 
