@@ -74,13 +74,6 @@ class GesteAdmin(ModerationButtons, TerritoryScopedAdmin):
     def author(self, geste):
         return contact_label(geste.proposed_by, geste.contact_visible)
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        if not staff_scope(request).is_national:
-            # A territory's staff cannot make a geste national by leaving the field empty.
-            form.base_fields["territory"].required = True
-        return form
-
     def save_model(self, request, obj, form, change):
         previous = form.initial.get("status")
         super().save_model(request, obj, form, change)
@@ -91,10 +84,6 @@ class GesteAdmin(ModerationButtons, TerritoryScopedAdmin):
             services.publish_geste(geste=obj, moderator=request.user)
         elif obj.status == Geste.Status.REJECTED:
             services.reject_geste(geste=obj, moderator=request.user, reason=obj.moderation_note)
-
-    @admin.display(description="territoire", ordering="territory__name")
-    def territory_name(self, geste):
-        return geste.territory.name if geste.territory else "National"
 
     waiting_status = Geste.Status.PROPOSED
     published_message = "Le geste « {obj} » est publié ; son auteur est prévenu par courriel."
@@ -189,13 +178,6 @@ class MonthThemeAdmin(TerritoryScopedAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        if "territory" in form.base_fields and not staff_scope(request).is_national:
-            # Local staff write the theme of their portal, never the national calendar.
-            form.base_fields["territory"].required = True
-        return form
-
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "gestes":
             scope = staff_scope(request)
@@ -206,7 +188,3 @@ class MonthThemeAdmin(TerritoryScopedAdmin):
                 )
             kwargs["queryset"] = gestes
         return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-    @admin.display(description="territoire", ordering="territory__name")
-    def territory_name(self, theme):
-        return theme.territory.name if theme.territory else "National"

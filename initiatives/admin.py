@@ -13,7 +13,6 @@ from territories.admin import (
     contact_label,
     with_contact_visibility,
 )
-from territories.scope import staff_scope
 
 from . import services
 from .forms import InterestForm
@@ -179,16 +178,14 @@ class InterestMessageAdmin(TerritoryScopedAdmin):
     list_display = ["initiative", "created_at"]
     list_select_related = ["initiative"]
     fields = ["initiative", "created_at"]
-    readonly_fields = fields
+    read_only = True
 
     def scope_queryset(self, queryset, scope):
         return queryset.filter(initiative__commune__in=scope.communes())
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    def has_delete_permission(self, request, obj=None):
+        # Unlike the other read-only lists, a message may be removed (a nuisance, a mistake).
+        return self._role_allows(request, self.delete_roles)
 
 
 @admin.register(GoodPractice)
@@ -221,12 +218,6 @@ class GoodPracticeAdmin(TerritoryScopedAdmin):
         "created_at",
     ]
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        if not staff_scope(request).is_national:
-            form.base_fields["territory"].required = True
-        return form
-
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         # A practice may point to any published geste and public kit, national ones included.
         if db_field.name == "gestes":
@@ -234,10 +225,6 @@ class GoodPracticeAdmin(TerritoryScopedAdmin):
         elif db_field.name == "kits":
             kwargs["queryset"] = Kit.objects.filter(is_public=True)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-    @admin.display(description="territoire", ordering="territory__name")
-    def territory_name(self, practice):
-        return practice.territory.name if practice.territory else "National"
 
     @admin.display(description="aperçu")
     def preview(self, practice):

@@ -131,7 +131,9 @@ class VolunteerAdmin(TerritoryScopedAdmin):
         "contact_consent_at",
         "created_at",
     ]
-    readonly_fields = fields
+    # The admin shows volunteers; their profile is theirs to change (and to delete, with
+    # the account, from « Mes données »).
+    read_only = True
 
     def scope_queryset(self, queryset, scope):
         return queryset.filter(commune__in=scope.communes())
@@ -196,17 +198,6 @@ class VolunteerAdmin(TerritoryScopedAdmin):
                 )
             )
         return queryset.filter(condition), False
-
-    # The admin shows volunteers; their profile is theirs to change (and to delete, with
-    # the account, from « Mes données »).
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
@@ -424,20 +415,11 @@ class CivicHourAdmin(TerritoryScopedAdmin):
     date_hierarchy = "done_on"
     list_select_related = ["volunteer__user", "volunteer__commune"]
     fields = ["done_on", "duration", "giver", "commune", "created_at"]
-    readonly_fields = fields
+    read_only = True
     show_full_result_count = False
 
     def scope_queryset(self, queryset, scope):
         return queryset.filter(volunteer__commune__in=scope.communes())
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="durée", ordering="minutes")
     def duration(self, hour):
@@ -497,7 +479,7 @@ class DeliveryAdmin(TerritoryScopedAdmin):
         "created_at",
         "sent_at",
     ]
-    readonly_fields = fields
+    read_only = True
     actions = ["send_again"]
     search_fields = ["user__email"]
     search_help_text = (
@@ -515,15 +497,6 @@ class DeliveryAdmin(TerritoryScopedAdmin):
         return queryset.filter(
             user__email__iexact=term, user__volunteer__contact_consent_at__isnull=False
         ), False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         # The address shows for the staff's own summaries, and where contact is allowed.
