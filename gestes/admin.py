@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.admin.options import ShowFacets
 from django.db.models import Q
 
-from heurecivique.moderation import ModerationButtons, reject_with_reason
+from heurecivique.moderation import ModeratedAdmin
 from heurecivique.text import count_of
 from territories.admin import TerritoryScopedAdmin, contact_label, with_contact_visibility
 from territories.scope import staff_scope
@@ -44,7 +44,7 @@ class GesteAdminForm(forms.ModelForm):
 
 
 @admin.register(Geste)
-class GesteAdmin(ModerationButtons, TerritoryScopedAdmin):
+class GesteAdmin(ModeratedAdmin, TerritoryScopedAdmin):
     """The gestes of my territory and the moderation queue of the idea box."""
 
     form = GesteAdminForm
@@ -74,27 +74,10 @@ class GesteAdmin(ModerationButtons, TerritoryScopedAdmin):
     def author(self, geste):
         return contact_label(geste.proposed_by, geste.contact_visible)
 
-    def save_model(self, request, obj, form, change):
-        previous = form.initial.get("status")
-        super().save_model(request, obj, form, change)
-        if obj.status == previous:
-            return
-        # A status changed by hand goes through the same steps as the bulk actions.
-        if obj.status == Geste.Status.PUBLISHED:
-            services.publish_geste(geste=obj, moderator=request.user)
-        elif obj.status == Geste.Status.REJECTED:
-            services.reject_geste(geste=obj, moderator=request.user, reason=obj.moderation_note)
-
     waiting_status = Geste.Status.PROPOSED
     published_message = "Le geste « {obj} » est publié ; son auteur est prévenu par courriel."
     refused_message = "Le geste « {obj} » est refusé ; son auteur reçoit le motif par courriel."
     preview_template = "gestes/geste_detail.html"
-
-    def publish_queryset(self, request, queryset) -> int:
-        return services.approve_gestes(gestes=queryset, moderator=request.user)
-
-    def refuse_one(self, request, geste, reason):
-        services.reject_geste(geste=geste, moderator=request.user, reason=reason)
 
     def preview_context(self, request, geste):
         return {"geste": geste, "related": [], "hidden_here": False, "can_hide": False}
@@ -109,18 +92,6 @@ class GesteAdmin(ModerationButtons, TerritoryScopedAdmin):
                 "proposition publiée ; son auteur est prévenu.",
                 "propositions publiées ; leurs auteurs sont prévenus.",
             ),
-        )
-
-    @admin.action(description="Refuser les propositions sélectionnées, avec un motif")
-    def reject(self, request, queryset):
-        proposals = list(
-            queryset.filter(status=Geste.Status.PROPOSED).select_related("proposed_by")
-        )
-        return reject_with_reason(
-            self,
-            request,
-            proposals,
-            lambda geste, reason: self.refuse_one(request, geste, reason),
         )
 
     @admin.action(description="Rendre nationaux les gestes sélectionnés", permissions=["promote"])

@@ -4,7 +4,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from gestes.models import Geste
-from heurecivique.moderation import ModerationButtons, reject_with_reason
+from heurecivique.moderation import ModeratedAdmin
+from heurecivique.services import moderate
 from heurecivique.text import count_of
 from outils.models import Kit
 from territories.admin import (
@@ -14,7 +15,6 @@ from territories.admin import (
     with_contact_visibility,
 )
 
-from . import services
 from .forms import InterestForm
 from .models import GoodPractice, Initiative, InterestMessage, Photo
 
@@ -36,7 +36,7 @@ class PhotoInline(TerritoryScopedInline):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(ModerationButtons, TerritoryScopedAdmin):
+class InitiativeAdmin(ModeratedAdmin, TerritoryScopedAdmin):
     """The initiatives of my territory's communes, and their moderation queue."""
 
     feminine = True
@@ -95,20 +95,6 @@ class InitiativeAdmin(ModerationButtons, TerritoryScopedAdmin):
     def author(self, initiative):
         return contact_label(initiative.organiser, initiative.contact_visible)
 
-    def save_model(self, request, obj, form, change):
-        previous = form.initial.get("status")
-        super().save_model(request, obj, form, change)
-        if obj.status == previous:
-            return
-        if obj.status == Initiative.Status.PUBLISHED:
-            services.publish_initiative(initiative=obj, moderator=request.user)
-        elif obj.status == Initiative.Status.REJECTED:
-            services.reject_initiative(
-                initiative=obj, moderator=request.user, reason=obj.moderation_note
-            )
-        elif obj.status == Initiative.Status.UNPUBLISHED:
-            services.unpublish_initiative(initiative=obj, moderator=request.user)
-
     waiting_status = Initiative.Status.PROPOSED
     published_message = "L'initiative « {obj} » est publiée ; son auteur est prévenu par courriel."
     refused_message = (
@@ -116,16 +102,9 @@ class InitiativeAdmin(ModerationButtons, TerritoryScopedAdmin):
     )
     preview_template = "initiatives/initiative_detail.html"
 
-    def publish_queryset(self, request, queryset) -> int:
-        waiting = list(
-            queryset.exclude(status=Initiative.Status.PUBLISHED).select_related("organiser")
-        )
-        for initiative in waiting:
-            services.publish_initiative(initiative=initiative, moderator=request.user)
-        return len(waiting)
-
-    def refuse_one(self, request, initiative, reason):
-        services.reject_initiative(initiative=initiative, moderator=request.user, reason=reason)
+    def publishable(self, queryset):
+        # Not only proposals: an initiative refused or taken off the portal may come back.
+        return queryset.exclude(status=Initiative.Status.PUBLISHED)
 
     def preview_context(self, request, initiative):
         return {"initiative": initiative, "form": InterestForm()}
@@ -135,21 +114,12 @@ class InitiativeAdmin(ModerationButtons, TerritoryScopedAdmin):
         count = self.publish_queryset(request, queryset)
         self.message_user(request, count_of(count, "initiative publiée.", "initiatives publiées."))
 
-    @admin.action(description="Refuser les propositions sélectionnées, avec un motif")
-    def reject(self, request, queryset):
-        proposals = list(queryset.filter(status=Initiative.Status.PROPOSED))
-        return reject_with_reason(
-            self,
-            request,
-            proposals,
-            lambda initiative, reason: self.refuse_one(request, initiative, reason),
-        )
-
     @admin.action(description="Retirer du portail les initiatives sélectionnées")
     def unpublish(self, request, queryset):
         published = list(queryset.filter(status=Initiative.Status.PUBLISHED))
+        # Taken off the portal (ended, outdated): its author keeps it, and is not told.
         for initiative in published:
-            services.unpublish_initiative(initiative=initiative, moderator=request.user)
+            moderate(item=initiative, moderator=request.user, status=Initiative.Status.UNPUBLISHED)
         self.message_user(
             request,
             count_of(
