@@ -5,7 +5,7 @@ from django.db.models import Q
 
 from heurecivique.moderation import ModeratedAdmin
 from heurecivique.text import count_of
-from territories.admin import TerritoryScopedAdmin, contact_label, with_contact_visibility
+from territories.admin import TerritoryScopedAdmin, contact_label
 from territories.scope import staff_scope
 
 from . import services
@@ -68,7 +68,9 @@ class GesteAdmin(ModeratedAdmin, TerritoryScopedAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).select_related("proposed_by__volunteer")
-        return with_contact_visibility(queryset, request, "proposed_by")
+        return queryset.annotate(
+            contact_visible=staff_scope(request).contact_visible("proposed_by")
+        )
 
     @admin.display(description="proposé par", ordering="proposed_by__last_name")
     def author(self, geste):

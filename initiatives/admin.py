@@ -12,8 +12,8 @@ from territories.admin import (
     TerritoryScopedAdmin,
     TerritoryScopedInline,
     contact_label,
-    with_contact_visibility,
 )
+from territories.scope import staff_scope
 
 from .forms import InterestForm
 from .models import GoodPractice, Initiative, InterestMessage, Photo
@@ -89,7 +89,7 @@ class InitiativeAdmin(ModeratedAdmin, TerritoryScopedAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).select_related("organiser__volunteer")
-        return with_contact_visibility(queryset, request, "organiser")
+        return queryset.annotate(contact_visible=staff_scope(request).contact_visible("organiser"))
 
     @admin.display(description="présentée par", ordering="organiser__last_name")
     def author(self, initiative):

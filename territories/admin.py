@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.admin import widgets
 from django.contrib.admin.utils import get_fields_from_path
 from django.core.exceptions import ValidationError
-from django.db.models import BLANK_CHOICE_DASH, BooleanField, ExpressionWrapper, Q, Value
+from django.db.models import BLANK_CHOICE_DASH
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -179,21 +179,8 @@ class TerritoryScopedAdmin(admin.ModelAdmin):
         return scoped
 
 
-def with_contact_visibility(queryset, request, person: str):
-    """Annotate `contact_visible`: whether this staff member may see the name and address of
-    the resident at `person` (a path to an account). The national team may; the others only
-    when the person agreed to be contacted by their mairie (their volunteer profile's consent)."""
-    if staff_scope(request).is_national:
-        visible = Value(True)
-    else:
-        visible = Q(**{f"{person}__volunteer__contact_consent_at__isnull": False})
-    return queryset.annotate(
-        contact_visible=ExpressionWrapper(visible, output_field=BooleanField())
-    )
-
-
 def contact_label(user, visible: bool) -> str:
-    """A resident in an admin list or page: named only where with_contact_visibility allows."""
+    """A resident in an admin list or page: named only where StaffScope.sees_contact allows."""
     if user is None:
         return "—"
     if not visible:

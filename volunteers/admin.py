@@ -19,7 +19,7 @@ from accounts.audit import record_access
 from accounts.models import AccessRecord
 from heurecivique.spreadsheets import SpreadsheetWriter
 from heurecivique.text import count_of
-from territories.admin import NO_CONSENT, TerritoryScopedAdmin, with_contact_visibility
+from territories.admin import NO_CONSENT, TerritoryScopedAdmin
 from territories.scope import staff_scope
 
 from .follow_up import WARNINGS, preview
@@ -211,6 +211,9 @@ class VolunteerAdmin(TerritoryScopedAdmin):
             )
         return response
 
+    # The volunteers' list and pages, and the hours below, name only those who agreed to be
+    # contacted, whoever looks: narrower than StaffScope.sees_contact, which also lets the
+    # national team see the authors of proposals and the follow-up's recipients.
     @admin.display(description="volontaire")
     def contact_name(self, volunteer):
         return volunteer.user.get_full_name() if volunteer.contact_consent_at else NO_CONSENT
@@ -303,7 +306,7 @@ class VolunteerAdmin(TerritoryScopedAdmin):
         volunteer = volunteer.first()
         if volunteer is None or not self.has_view_permission(request, volunteer):
             raise Http404
-        show_name = staff_scope(request).is_national or volunteer.contact_consent_at is not None
+        show_name = staff_scope(request).sees_contact(volunteer)
         return volunteer, preview(volunteer, show_name=show_name), show_name
 
     def email_preview_view(self, request, pk):
@@ -492,15 +495,13 @@ class DeliveryAdmin(TerritoryScopedAdmin):
         term = search_term.strip()
         if not term:
             return queryset, False
-        if staff_scope(request).is_national:
-            return queryset.filter(user__email__iexact=term), False
-        return queryset.filter(
-            user__email__iexact=term, user__volunteer__contact_consent_at__isnull=False
-        ), False
+        visible = staff_scope(request).sees_contact_of("user")
+        return queryset.filter(visible, user__email__iexact=term), False
 
     def get_queryset(self, request):
         # The address shows for the staff's own summaries, and where contact is allowed.
-        return with_contact_visibility(super().get_queryset(request), request, "user")
+        visible = staff_scope(request).contact_visible("user")
+        return super().get_queryset(request).annotate(contact_visible=visible)
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
