@@ -3,9 +3,9 @@ from django.contrib import admin
 from django.contrib.admin.options import ShowFacets
 from django.db.models import Q
 
-from heurecivique.moderation import ModerationButtons, reject_with_reason
+from heurecivique.moderation import ModeratedAdmin
 from heurecivique.text import count_of
-from territories.admin import TerritoryScopedAdmin, contact_label, with_contact_visibility
+from territories.admin import TerritoryScopedAdmin, contact_label
 from territories.scope import staff_scope
 
 from . import services
@@ -44,7 +44,7 @@ class GesteAdminForm(forms.ModelForm):
 
 
 @admin.register(Geste)
-class GesteAdmin(ModerationButtons, TerritoryScopedAdmin):
+class GesteAdmin(ModeratedAdmin, TerritoryScopedAdmin):
     """The gestes of my territory and the moderation queue of the idea box."""
 
     form = GesteAdminForm
@@ -68,44 +68,18 @@ class GesteAdmin(ModerationButtons, TerritoryScopedAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).select_related("proposed_by__volunteer")
-        return with_contact_visibility(queryset, request, "proposed_by")
+        return queryset.annotate(
+            contact_visible=staff_scope(request).contact_visible("proposed_by")
+        )
 
     @admin.display(description="proposé par", ordering="proposed_by__last_name")
     def author(self, geste):
         return contact_label(geste.proposed_by, geste.contact_visible)
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        if not staff_scope(request).is_national:
-            # A territory's staff cannot make a geste national by leaving the field empty.
-            form.base_fields["territory"].required = True
-        return form
-
-    def save_model(self, request, obj, form, change):
-        previous = form.initial.get("status")
-        super().save_model(request, obj, form, change)
-        if obj.status == previous:
-            return
-        # A status changed by hand goes through the same steps as the bulk actions.
-        if obj.status == Geste.Status.PUBLISHED:
-            services.publish_geste(geste=obj, moderator=request.user)
-        elif obj.status == Geste.Status.REJECTED:
-            services.reject_geste(geste=obj, moderator=request.user, reason=obj.moderation_note)
-
-    @admin.display(description="territoire", ordering="territory__name")
-    def territory_name(self, geste):
-        return geste.territory.name if geste.territory else "National"
-
     waiting_status = Geste.Status.PROPOSED
     published_message = "Le geste « {obj} » est publié ; son auteur est prévenu par courriel."
     refused_message = "Le geste « {obj} » est refusé ; son auteur reçoit le motif par courriel."
     preview_template = "gestes/geste_detail.html"
-
-    def publish_queryset(self, request, queryset) -> int:
-        return services.approve_gestes(gestes=queryset, moderator=request.user)
-
-    def refuse_one(self, request, geste, reason):
-        services.reject_geste(geste=geste, moderator=request.user, reason=reason)
 
     def preview_context(self, request, geste):
         return {"geste": geste, "related": [], "hidden_here": False, "can_hide": False}
@@ -120,18 +94,6 @@ class GesteAdmin(ModerationButtons, TerritoryScopedAdmin):
                 "proposition publiée ; son auteur est prévenu.",
                 "propositions publiées ; leurs auteurs sont prévenus.",
             ),
-        )
-
-    @admin.action(description="Refuser les propositions sélectionnées, avec un motif")
-    def reject(self, request, queryset):
-        proposals = list(
-            queryset.filter(status=Geste.Status.PROPOSED).select_related("proposed_by")
-        )
-        return reject_with_reason(
-            self,
-            request,
-            proposals,
-            lambda geste, reason: self.refuse_one(request, geste, reason),
         )
 
     @admin.action(description="Rendre nationaux les gestes sélectionnés", permissions=["promote"])
@@ -189,13 +151,6 @@ class MonthThemeAdmin(TerritoryScopedAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        if "territory" in form.base_fields and not staff_scope(request).is_national:
-            # Local staff write the theme of their portal, never the national calendar.
-            form.base_fields["territory"].required = True
-        return form
-
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "gestes":
             scope = staff_scope(request)
@@ -206,7 +161,3 @@ class MonthThemeAdmin(TerritoryScopedAdmin):
                 )
             kwargs["queryset"] = gestes
         return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-    @admin.display(description="territoire", ordering="territory__name")
-    def territory_name(self, theme):
-        return theme.territory.name if theme.territory else "National"

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from heurecivique.models import moderated
 from heurecivique.text import search, search_key, unique_slug
 from territories.models import Territory
 
@@ -83,7 +84,7 @@ class GesteQuerySet(models.QuerySet):
         return search(self, text)
 
 
-class Geste(models.Model):
+class Geste(moderated()):
     """A solidarity action close to home that fits in about an hour: an idea of the idea box."""
 
     class Kind(models.TextChoices):
@@ -151,20 +152,10 @@ class Geste(models.Model):
         related_name="proposed_gestes",
         verbose_name="proposé par",
     )
-    moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="modéré par",
-    )
-    moderated_at = models.DateTimeField("modéré le", null=True, blank=True)
-    moderation_note = models.TextField(
-        "motif du refus", blank=True, help_text="Envoyé à l'auteur de la proposition."
-    )
     search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField("créé le", default=timezone.now)
+
+    author_field = "proposed_by"
 
     objects = GesteQuerySet.as_manager()
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import models
 from django.utils import timezone
@@ -66,3 +67,42 @@ class OutgoingEmail(models.Model):
         if self.html:
             message.attach_alternative(self.html, "text/html")
         return message
+
+
+def moderated(*, feminine: bool = False) -> type[models.Model]:
+    """The abstract base of what staff moderate before the public sees it (gestes, initiatives
+    and what comes next), with its labels agreeing with the model's name (« modérée par »).
+
+    A subclass defines `status`, whose `Status` holds PROPOSED, PUBLISHED and REJECTED, and
+    names in `author_field` the account told of each decision; decisions go through
+    heurecivique.services.moderate."""
+    moderated_word = "modérée" if feminine else "modéré"
+
+    class Moderated(models.Model):
+        moderated_by = models.ForeignKey(
+            settings.AUTH_USER_MODEL,
+            on_delete=models.SET_NULL,
+            null=True,
+            blank=True,
+            related_name="+",
+            verbose_name=f"{moderated_word} par",
+        )
+        moderated_at = models.DateTimeField(f"{moderated_word} le", null=True, blank=True)
+        moderation_note = models.TextField(
+            "motif du refus", blank=True, help_text="Envoyé à l'auteur de la proposition."
+        )
+
+        author_field = ""
+
+        class Meta:
+            abstract = True
+
+        @property
+        def author(self):
+            return getattr(self, self.author_field)
+
+        def moderation_changes(self) -> list[str]:
+            """Set what else a decision changes on the object; return those fields' names."""
+            return []
+
+    return Moderated

@@ -3,14 +3,16 @@ Appel): refusing with a reason, in bulk from the list or with the buttons of one
 and the preview of an object as the public will see it."""
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
+from .services import moderate
 from .text import count_of
 
 REASON_MISSING = "Indiquez le motif du refus : il est envoyé à l'auteur."
@@ -179,3 +181,41 @@ class ModerationButtons:
                 moderation_preview_url=self._url("preview", obj),
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+class ModeratedAdmin(ModerationButtons):
+    """ModerationButtons for a moderated model (heurecivique.models.moderated): its buttons,
+    its bulk actions (« approve »/« publish » of the subclass, « reject » here) and a status
+    changed by hand in its form all decide through heurecivique.services.moderate."""
+
+    def publishable(self, queryset):
+        """What « Publier » takes among the chosen objects: those waiting for moderation."""
+        return queryset.filter(status=self.waiting_status)
+
+    @transaction.atomic
+    def publish_queryset(self, request, queryset) -> int:
+        chosen = list(self.publishable(queryset).select_related(self.model.author_field))
+        for item in chosen:
+            moderate(item=item, moderator=request.user, status=item.Status.PUBLISHED)
+        return len(chosen)
+
+    def refuse_one(self, request, obj, reason: str) -> None:
+        moderate(item=obj, moderator=request.user, status=obj.Status.REJECTED, note=reason)
+
+    @admin.action(description="Refuser les propositions sélectionnées, avec un motif")
+    def reject(self, request, queryset):
+        waiting = queryset.filter(status=self.waiting_status)
+        return reject_with_reason(
+            self,
+            request,
+            list(waiting.select_related(self.model.author_field)),
+            lambda item, reason: self.refuse_one(request, item, reason),
+        )
+
+    def save_model(self, request, obj, form, change):
+        previous = form.initial.get("status")
+        super().save_model(request, obj, form, change)
+        # A status changed by hand goes through the same steps as the buttons and actions.
+        if obj.status not in (previous, obj.Status.PROPOSED):
+            note = obj.moderation_note if obj.status == obj.Status.REJECTED else ""
+            moderate(item=obj, moderator=request.user, status=obj.status, note=note)

@@ -43,8 +43,10 @@ def waiting_for(request, site=admin.site) -> list[Waiting]:
     """The queues this staff member may act on, each with its count on their territory."""
     waiting = []
     for model, lookup, one, many, permission in QUEUES:
-        model_admin = site._registry.get(model)
-        if model_admin is None or not getattr(model_admin, f"has_{permission}_permission")(request):
+        if not site.is_registered(model):
+            continue
+        model_admin = site.get_model_admin(model)
+        if not getattr(model_admin, f"has_{permission}_permission")(request):
             continue
         count = model_admin.get_queryset(request).filter(**lookup).count()
         opts = model._meta

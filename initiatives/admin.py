@@ -4,18 +4,17 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from gestes.models import Geste
-from heurecivique.moderation import ModerationButtons, reject_with_reason
+from heurecivique.moderation import ModeratedAdmin
+from heurecivique.services import moderate
 from heurecivique.text import count_of
 from outils.models import Kit
 from territories.admin import (
     TerritoryScopedAdmin,
     TerritoryScopedInline,
     contact_label,
-    with_contact_visibility,
 )
 from territories.scope import staff_scope
 
-from . import services
 from .forms import InterestForm
 from .models import GoodPractice, Initiative, InterestMessage, Photo
 
@@ -37,7 +36,7 @@ class PhotoInline(TerritoryScopedInline):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(ModerationButtons, TerritoryScopedAdmin):
+class InitiativeAdmin(ModeratedAdmin, TerritoryScopedAdmin):
     """The initiatives of my territory's communes, and their moderation queue."""
 
     feminine = True
@@ -90,25 +89,11 @@ class InitiativeAdmin(ModerationButtons, TerritoryScopedAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).select_related("organiser__volunteer")
-        return with_contact_visibility(queryset, request, "organiser")
+        return queryset.annotate(contact_visible=staff_scope(request).contact_visible("organiser"))
 
     @admin.display(description="présentée par", ordering="organiser__last_name")
     def author(self, initiative):
         return contact_label(initiative.organiser, initiative.contact_visible)
-
-    def save_model(self, request, obj, form, change):
-        previous = form.initial.get("status")
-        super().save_model(request, obj, form, change)
-        if obj.status == previous:
-            return
-        if obj.status == Initiative.Status.PUBLISHED:
-            services.publish_initiative(initiative=obj, moderator=request.user)
-        elif obj.status == Initiative.Status.REJECTED:
-            services.reject_initiative(
-                initiative=obj, moderator=request.user, reason=obj.moderation_note
-            )
-        elif obj.status == Initiative.Status.UNPUBLISHED:
-            services.unpublish_initiative(initiative=obj, moderator=request.user)
 
     waiting_status = Initiative.Status.PROPOSED
     published_message = "L'initiative « {obj} » est publiée ; son auteur est prévenu par courriel."
@@ -117,16 +102,9 @@ class InitiativeAdmin(ModerationButtons, TerritoryScopedAdmin):
     )
     preview_template = "initiatives/initiative_detail.html"
 
-    def publish_queryset(self, request, queryset) -> int:
-        waiting = list(
-            queryset.exclude(status=Initiative.Status.PUBLISHED).select_related("organiser")
-        )
-        for initiative in waiting:
-            services.publish_initiative(initiative=initiative, moderator=request.user)
-        return len(waiting)
-
-    def refuse_one(self, request, initiative, reason):
-        services.reject_initiative(initiative=initiative, moderator=request.user, reason=reason)
+    def publishable(self, queryset):
+        # Not only proposals: an initiative refused or taken off the portal may come back.
+        return queryset.exclude(status=Initiative.Status.PUBLISHED)
 
     def preview_context(self, request, initiative):
         return {"initiative": initiative, "form": InterestForm()}
@@ -136,21 +114,12 @@ class InitiativeAdmin(ModerationButtons, TerritoryScopedAdmin):
         count = self.publish_queryset(request, queryset)
         self.message_user(request, count_of(count, "initiative publiée.", "initiatives publiées."))
 
-    @admin.action(description="Refuser les propositions sélectionnées, avec un motif")
-    def reject(self, request, queryset):
-        proposals = list(queryset.filter(status=Initiative.Status.PROPOSED))
-        return reject_with_reason(
-            self,
-            request,
-            proposals,
-            lambda initiative, reason: self.refuse_one(request, initiative, reason),
-        )
-
     @admin.action(description="Retirer du portail les initiatives sélectionnées")
     def unpublish(self, request, queryset):
         published = list(queryset.filter(status=Initiative.Status.PUBLISHED))
+        # Taken off the portal (ended, outdated): its author keeps it, and is not told.
         for initiative in published:
-            services.unpublish_initiative(initiative=initiative, moderator=request.user)
+            moderate(item=initiative, moderator=request.user, status=Initiative.Status.UNPUBLISHED)
         self.message_user(
             request,
             count_of(
@@ -179,16 +148,14 @@ class InterestMessageAdmin(TerritoryScopedAdmin):
     list_display = ["initiative", "created_at"]
     list_select_related = ["initiative"]
     fields = ["initiative", "created_at"]
-    readonly_fields = fields
+    read_only = True
 
     def scope_queryset(self, queryset, scope):
         return queryset.filter(initiative__commune__in=scope.communes())
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    def has_delete_permission(self, request, obj=None):
+        # Unlike the other read-only lists, a message may be removed (a nuisance, a mistake).
+        return self._role_allows(request, self.delete_roles)
 
 
 @admin.register(GoodPractice)
@@ -221,12 +188,6 @@ class GoodPracticeAdmin(TerritoryScopedAdmin):
         "created_at",
     ]
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        if not staff_scope(request).is_national:
-            form.base_fields["territory"].required = True
-        return form
-
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         # A practice may point to any published geste and public kit, national ones included.
         if db_field.name == "gestes":
@@ -234,10 +195,6 @@ class GoodPracticeAdmin(TerritoryScopedAdmin):
         elif db_field.name == "kits":
             kwargs["queryset"] = Kit.objects.filter(is_public=True)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-    @admin.display(description="territoire", ordering="territory__name")
-    def territory_name(self, practice):
-        return practice.territory.name if practice.territory else "National"
 
     @admin.display(description="aperçu")
     def preview(self, practice):

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils import timezone
 
 from gestes.models import Geste, Theme
+from heurecivique.models import moderated
 from heurecivique.text import render_markdown, search, search_key, unique_slug
 from outils.models import Kit
 from territories.models import Commune, Territory
@@ -24,7 +25,7 @@ class InitiativeQuerySet(models.QuerySet):
         return search(self, text)
 
 
-class Initiative(models.Model):
+class Initiative(moderated(feminine=True)):
     """A local solidarity initiative, presented by a resident, an association or an agent."""
 
     class Status(models.TextChoices):
@@ -82,21 +83,11 @@ class Initiative(models.Model):
     featured = models.BooleanField(
         "à la une", default=False, help_text="Mise en avant sur la page d'accueil du portail."
     )
-    moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="modérée par",
-    )
-    moderated_at = models.DateTimeField("modérée le", null=True, blank=True)
-    moderation_note = models.TextField(
-        "motif du refus", blank=True, help_text="Envoyé à l'auteur de la proposition."
-    )
     published_at = models.DateTimeField("publiée le", null=True, blank=True)
     search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField("proposée le", default=timezone.now)
+
+    author_field = "organiser"
 
     objects = InitiativeQuerySet.as_manager()
 
@@ -107,6 +98,16 @@ class Initiative(models.Model):
 
     def __str__(self):
         return self.title
+
+    def moderation_changes(self) -> list[str]:
+        # Its date is that of its first publication; off the portal, it is off the front page.
+        if self.status != self.Status.PUBLISHED:
+            self.featured = False
+            return ["featured"]
+        if self.published_at:
+            return []
+        self.published_at = timezone.now()
+        return ["published_at"]
 
     def save(self, *args, **kwargs):
         self.search_text = search_key(

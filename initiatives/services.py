@@ -1,7 +1,6 @@
 """Initiatives: proposed, moderated by their commune's portal, relayed to their organiser."""
 
 from django.db import transaction
-from django.utils import timezone
 
 from heurecivique.email import send_templated_mail
 
@@ -39,43 +38,6 @@ def propose_initiative(*, organiser, themes, photos, **fields) -> Initiative:
     for position, (variants, alt_text) in enumerate(photos):
         add_photo(initiative=initiative, variants=variants, alt_text=alt_text, position=position)
     return initiative
-
-
-def _moderate(initiative: Initiative, moderator, status: str, note: str = "") -> None:
-    initiative.status = status
-    initiative.moderated_by = moderator
-    initiative.moderated_at = timezone.now()
-    initiative.moderation_note = note
-    fields = ["status", "moderated_by", "moderated_at", "moderation_note"]
-    if status == Initiative.Status.PUBLISHED and not initiative.published_at:
-        initiative.published_at = timezone.now()
-        fields.append("published_at")
-    if status != Initiative.Status.PUBLISHED:
-        initiative.featured = False
-        fields.append("featured")
-    initiative.save(update_fields=fields)
-
-
-def publish_initiative(*, initiative: Initiative, moderator) -> None:
-    _moderate(initiative, moderator, Initiative.Status.PUBLISHED)
-    _tell_organiser(initiative, "initiatives/email/initiative_published")
-
-
-def reject_initiative(*, initiative: Initiative, moderator, reason: str) -> None:
-    _moderate(initiative, moderator, Initiative.Status.REJECTED, reason)
-    _tell_organiser(initiative, "initiatives/email/initiative_rejected")
-
-
-def unpublish_initiative(*, initiative: Initiative, moderator) -> None:
-    """Take a published initiative off the portal (ended, outdated); its author keeps it."""
-    _moderate(initiative, moderator, Initiative.Status.UNPUBLISHED)
-
-
-def _tell_organiser(initiative: Initiative, template: str) -> None:
-    if initiative.organiser and initiative.organiser.email:
-        send_templated_mail(
-            to=initiative.organiser.email, template=template, context={"initiative": initiative}
-        )
 
 
 @transaction.atomic

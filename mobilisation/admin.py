@@ -51,7 +51,6 @@ class SignatureAdmin(ModerationButtons, TerritoryScopedAdmin):
     readonly_fields = fields
     view_roles = ALL_ROLES
     change_roles = VERIFIERS
-    add_roles = frozenset()
     delete_roles = NATIONAL_ONLY
 
     def scope_queryset(self, queryset, scope):

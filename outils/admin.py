@@ -97,16 +97,6 @@ class KitAdmin(TerritoryScopedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(download_count=Count("resources__downloads"))
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        if not staff_scope(request).is_national:
-            form.base_fields["territory"].required = True  # no national kit from a territory
-        return form
-
-    @admin.display(description="territoire", ordering="territory__name")
-    def territory_name(self, kit):
-        return kit.territory.name if kit.territory else "National"
-
     @admin.display(description="téléchargements", ordering="download_count")
     def downloads(self, kit):
         return kit.download_count

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.admin import widgets
 from django.contrib.admin.utils import get_fields_from_path
 from django.core.exceptions import ValidationError
-from django.db.models import BLANK_CHOICE_DASH, BooleanField, ExpressionWrapper, Q, Value
+from django.db.models import BLANK_CHOICE_DASH
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -62,6 +62,9 @@ class TerritoryScopedAdmin(admin.ModelAdmin):
     """
 
     territory_field = "territory"
+    # A list the admin shows but never writes (people's own data, logs): nobody adds, changes
+    # or deletes a row there, the national team included, and every field shows as text.
+    read_only = False
     view_roles = ALL_ROLES
     add_roles = ALL_ROLES
     change_roles = ALL_ROLES
@@ -95,7 +98,21 @@ class TerritoryScopedAdmin(admin.ModelAdmin):
     def get_form(self, request, obj=None, **kwargs):
         if self.field_help_texts:
             kwargs.setdefault("help_texts", self.field_help_texts)
-        return super().get_form(request, obj, **kwargs)
+        form = super().get_form(request, obj, **kwargs)
+        if self.territory_field in form.base_fields and not staff_scope(request).is_national:
+            # A territory's staff cannot make an object national by leaving the field empty.
+            form.base_fields[self.territory_field].required = True
+        return form
+
+    def get_readonly_fields(self, request, obj=None):
+        if self.read_only:
+            return self.fields
+        return super().get_readonly_fields(request, obj)
+
+    @admin.display(description="territoire", ordering="territory__name")
+    def territory_name(self, obj):
+        """The territory column of national-or-local content."""
+        return obj.territory.name if obj.territory else "National"
 
     def changelist_view(self, request, extra_context=None):
         # « Gestes » rather than Django's « Sélectionnez l'objet geste à changer ».
@@ -118,18 +135,21 @@ class TerritoryScopedAdmin(admin.ModelAdmin):
         return self._role_allows(request, self.view_roles | self.change_roles)
 
     def has_add_permission(self, request):
-        return self._role_allows(request, self.add_roles)
+        return not self.read_only and self._role_allows(request, self.add_roles)
 
     def has_change_permission(self, request, obj=None):
-        return self._role_allows(request, self.change_roles)
+        return not self.read_only and self._role_allows(request, self.change_roles)
 
     def has_delete_permission(self, request, obj=None):
-        return self._role_allows(request, self.delete_roles)
+        return not self.read_only and self._role_allows(request, self.delete_roles)
 
     def _scoped_choices(self, db_field, request, kwargs):
         # A foreign key to another scoped model offers only what this person may see.
-        related_admin = self.admin_site._registry.get(db_field.related_model)
-        if isinstance(related_admin, TerritoryScopedAdmin) and "queryset" not in kwargs:
+        related = db_field.related_model
+        if "queryset" in kwargs or not self.admin_site.is_registered(related):
+            return
+        related_admin = self.admin_site.get_model_admin(related)
+        if isinstance(related_admin, TerritoryScopedAdmin):
             kwargs["queryset"] = related_admin.get_queryset(request)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -159,21 +179,8 @@ class TerritoryScopedAdmin(admin.ModelAdmin):
         return scoped
 
 
-def with_contact_visibility(queryset, request, person: str):
-    """Annotate `contact_visible`: whether this staff member may see the name and address of
-    the resident at `person` (a path to an account). The national team may; the others only
-    when the person agreed to be contacted by their mairie (their volunteer profile's consent)."""
-    if staff_scope(request).is_national:
-        visible = Value(True)
-    else:
-        visible = Q(**{f"{person}__volunteer__contact_consent_at__isnull": False})
-    return queryset.annotate(
-        contact_visible=ExpressionWrapper(visible, output_field=BooleanField())
-    )
-
-
 def contact_label(user, visible: bool) -> str:
-    """A resident in an admin list or page: named only where with_contact_visibility allows."""
+    """A resident in an admin list or page: named only where StaffScope.sees_contact allows."""
     if user is None:
         return "—"
     if not visible:
@@ -186,7 +193,7 @@ class TerritoryScopedInline(admin.TabularInline):
     """An inline of a scoped admin: whoever may change the parent may change its lines."""
 
     def _parent(self):
-        return self.admin_site._registry[self.parent_model]
+        return self.admin_site.get_model_admin(self.parent_model)
 
     def has_view_permission(self, request, obj=None):
         return self._parent().has_view_permission(request, obj)

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 
 from .models import Commune, Department, Membership, Territory
 
@@ -34,6 +34,28 @@ class StaffScope:
     def manages(self, territory) -> bool:
         """Whether this person holds a role on this very portal (or is national staff)."""
         return self.is_national or territory.pk in self.territory_ids
+
+    # A resident's contact (name, address): the national team sees it; the others only where
+    # the resident agreed to be contacted by their mairie, on their volunteer profile
+    # (volunteers.Volunteer.contact_consent_at, named by path: territories knows no other app).
+
+    def sees_contact(self, volunteer) -> bool:
+        """Whether this person may see the contact of the resident with this volunteer
+        profile (None for a resident without one)."""
+        return self.is_national or getattr(volunteer, "contact_consent_at", None) is not None
+
+    def sees_contact_of(self, person: str) -> Q:
+        """sees_contact as a filter on the resident at `person`, a path to an account."""
+        return (
+            Q()
+            if self.is_national
+            else Q(**{f"{person}__volunteer__contact_consent_at__isnull": False})
+        )
+
+    def contact_visible(self, person: str):
+        """sees_contact as an annotation on the resident at `person`, a path to an account."""
+        visible = Value(True) if self.is_national else self.sees_contact_of(person)
+        return ExpressionWrapper(visible, output_field=BooleanField())
 
     def departments(self):
         """The departments this person works in."""

@@ -19,7 +19,7 @@ from accounts.audit import record_access
 from accounts.models import AccessRecord
 from heurecivique.spreadsheets import SpreadsheetWriter
 from heurecivique.text import count_of
-from territories.admin import NO_CONSENT, TerritoryScopedAdmin, with_contact_visibility
+from territories.admin import NO_CONSENT, TerritoryScopedAdmin
 from territories.scope import staff_scope
 
 from .follow_up import WARNINGS, preview
@@ -131,7 +131,9 @@ class VolunteerAdmin(TerritoryScopedAdmin):
         "contact_consent_at",
         "created_at",
     ]
-    readonly_fields = fields
+    # The admin shows volunteers; their profile is theirs to change (and to delete, with
+    # the account, from « Mes données »).
+    read_only = True
 
     def scope_queryset(self, queryset, scope):
         return queryset.filter(commune__in=scope.communes())
@@ -197,17 +199,6 @@ class VolunteerAdmin(TerritoryScopedAdmin):
             )
         return queryset.filter(condition), False
 
-    # The admin shows volunteers; their profile is theirs to change (and to delete, with
-    # the account, from « Mes données »).
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
         volunteer = getattr(response, "context_data", {}).get("original")
@@ -220,6 +211,9 @@ class VolunteerAdmin(TerritoryScopedAdmin):
             )
         return response
 
+    # The volunteers' list and pages, and the hours below, name only those who agreed to be
+    # contacted, whoever looks: narrower than StaffScope.sees_contact, which also lets the
+    # national team see the authors of proposals and the follow-up's recipients.
     @admin.display(description="volontaire")
     def contact_name(self, volunteer):
         return volunteer.user.get_full_name() if volunteer.contact_consent_at else NO_CONSENT
@@ -312,7 +306,7 @@ class VolunteerAdmin(TerritoryScopedAdmin):
         volunteer = volunteer.first()
         if volunteer is None or not self.has_view_permission(request, volunteer):
             raise Http404
-        show_name = staff_scope(request).is_national or volunteer.contact_consent_at is not None
+        show_name = staff_scope(request).sees_contact(volunteer)
         return volunteer, preview(volunteer, show_name=show_name), show_name
 
     def email_preview_view(self, request, pk):
@@ -424,20 +418,11 @@ class CivicHourAdmin(TerritoryScopedAdmin):
     date_hierarchy = "done_on"
     list_select_related = ["volunteer__user", "volunteer__commune"]
     fields = ["done_on", "duration", "giver", "commune", "created_at"]
-    readonly_fields = fields
+    read_only = True
     show_full_result_count = False
 
     def scope_queryset(self, queryset, scope):
         return queryset.filter(volunteer__commune__in=scope.communes())
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="durée", ordering="minutes")
     def duration(self, hour):
@@ -497,7 +482,7 @@ class DeliveryAdmin(TerritoryScopedAdmin):
         "created_at",
         "sent_at",
     ]
-    readonly_fields = fields
+    read_only = True
     actions = ["send_again"]
     search_fields = ["user__email"]
     search_help_text = (
@@ -510,24 +495,13 @@ class DeliveryAdmin(TerritoryScopedAdmin):
         term = search_term.strip()
         if not term:
             return queryset, False
-        if staff_scope(request).is_national:
-            return queryset.filter(user__email__iexact=term), False
-        return queryset.filter(
-            user__email__iexact=term, user__volunteer__contact_consent_at__isnull=False
-        ), False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+        visible = staff_scope(request).sees_contact_of("user")
+        return queryset.filter(visible, user__email__iexact=term), False
 
     def get_queryset(self, request):
         # The address shows for the staff's own summaries, and where contact is allowed.
-        return with_contact_visibility(super().get_queryset(request), request, "user")
+        visible = staff_scope(request).contact_visible("user")
+        return super().get_queryset(request).annotate(contact_visible=visible)
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 from allauth.mfa.models import Authenticator
+from django.apps import apps
 from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
@@ -50,7 +51,7 @@ def new_national_admin(national):
 
 def _admin_urls(user) -> list[str]:
     urls = {reverse("admin:index"), reverse("admin:password_change"), "/admin/inconnue/"}
-    for model in admin.site._registry:
+    for model in filter(admin.site.is_registered, apps.get_models()):
         meta = model._meta
         urls.add(reverse("admin:app_list", args=[meta.app_label]))
         urls.add(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))

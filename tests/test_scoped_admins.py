@@ -1,0 +1,114 @@
+"""Every territorial admin, walked the same way: the staff of another territory can neither
+list, open, change nor delete an object of the Loiret, and the Loiret's staff see it.
+
+A new territorial model is covered by adding one line to OBJECTS_OF_THE_LOIRET."""
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.forms.models import model_to_dict
+from django.urls import reverse
+from django.utils import timezone
+
+from gestes.models import MonthTheme
+from initiatives.models import GoodPractice, InterestMessage
+from outils.models import Kit
+from territories.admin import TerritoryScopedAdmin
+from territories.models import Membership, Quartier
+from volunteers.models import Delivery, first_of_month
+
+from .factories import (
+    CivicHourFactory,
+    GesteFactory,
+    InitiativeFactory,
+    SignatureFactory,
+    UserFactory,
+    VolunteerFactory,
+)
+
+# For each scoped model, how to make one object of the Loiret (its department, or Orléans).
+OBJECTS_OF_THE_LOIRET = {
+    "territories.territory": lambda loiret, orleans: loiret,
+    "territories.membership": lambda loiret, orleans: Membership.objects.create(
+        user=UserFactory(), territory=loiret, role=Membership.Role.MODERATOR
+    ),
+    "territories.department": lambda loiret, orleans: loiret.department,
+    "territories.commune": lambda loiret, orleans: orleans,
+    "territories.quartier": lambda loiret, orleans: Quartier.objects.create(
+        commune=orleans, name="La Source"
+    ),
+    "gestes.geste": lambda loiret, orleans: GesteFactory(territory=loiret),
+    "gestes.monththeme": lambda loiret, orleans: MonthTheme.objects.create(
+        territory=loiret, month=12, title="Le Noël des voisins", message="Une galette."
+    ),
+    "initiatives.initiative": lambda loiret, orleans: InitiativeFactory(commune=orleans),
+    "initiatives.interestmessage": lambda loiret, orleans: InterestMessage.objects.create(
+        initiative=InitiativeFactory(commune=orleans), sender=UserFactory(), message="Bonjour"
+    ),
+    "initiatives.goodpractice": lambda loiret, orleans: GoodPractice.objects.create(
+        title="Un goûter", slug="un-gouter", summary="Simple.", body="Ainsi.", territory=loiret
+    ),
+    "outils.kit": lambda loiret, orleans: Kit.objects.create(
+        title="Kit du Loiret",
+        slug="kit-du-loiret",
+        description="Pour tous.",
+        audience=Kit.Audience.RESIDENTS,
+        topic=Kit.Topic.MUTUAL_AID,
+        territory=loiret,
+    ),
+    "volunteers.volunteer": lambda loiret, orleans: VolunteerFactory(commune=orleans),
+    "volunteers.civichour": lambda loiret, orleans: CivicHourFactory(volunteer__commune=orleans),
+    "volunteers.delivery": lambda loiret, orleans: Delivery.objects.create(
+        user=UserFactory(),
+        kind=Delivery.Kind.REMINDER,
+        month=first_of_month(timezone.localdate()),
+        territory=loiret,
+    ),
+    "mobilisation.signature": lambda loiret, orleans: SignatureFactory(commune=orleans),
+}
+
+
+def test_every_territorial_admin_is_walked():
+    scoped = {
+        model._meta.label_lower
+        for model in filter(admin.site.is_registered, apps.get_models())
+        if isinstance(admin.site.get_model_admin(model), TerritoryScopedAdmin)
+    }
+    assert scoped == set(OBJECTS_OF_THE_LOIRET)
+
+
+@pytest.fixture(params=sorted(OBJECTS_OF_THE_LOIRET))
+def object_of_the_loiret(request, loiret, orleans_commune):
+    obj = OBJECTS_OF_THE_LOIRET[request.param](loiret, orleans_commune)
+    opts = obj._meta
+    return obj, f"admin:{opts.app_label}_{opts.model_name}"
+
+
+def _as_stored(obj):
+    return model_to_dict(type(obj)._default_manager.get(pk=obj.pk))
+
+
+def test_another_territory_cannot_reach_it(client, gironde_agent, object_of_the_loiret):
+    obj, admin_url = object_of_the_loiret
+    before = _as_stored(obj)
+    change = reverse(f"{admin_url}_change", args=[obj.pk])
+    client.force_login(gironde_agent)
+    assert change not in client.get(reverse(f"{admin_url}_changelist")).content.decode()
+    for url in (change, reverse(f"{admin_url}_history", args=[obj.pk])):
+        response = client.get(url)
+        assert response.status_code == 302 and response.url == reverse("admin:index")
+    client.post(change, {})
+    client.post(reverse(f"{admin_url}_delete", args=[obj.pk]), {"post": "yes"})
+    client.post(
+        reverse(f"{admin_url}_changelist"),
+        {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"},
+    )
+    assert _as_stored(obj) == before
+
+
+def test_its_territory_sees_it(client, loiret_agent, object_of_the_loiret):
+    obj, admin_url = object_of_the_loiret
+    change = reverse(f"{admin_url}_change", args=[obj.pk])
+    client.force_login(loiret_agent)
+    assert change in client.get(reverse(f"{admin_url}_changelist")).content.decode()
+    assert client.get(change).status_code == 200
