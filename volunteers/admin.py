@@ -22,10 +22,11 @@ from heurecivique.text import count_of
 from territories.admin import NO_CONSENT, TerritoryScopedAdmin, with_contact_visibility
 from territories.scope import staff_scope
 
-from .follow_up import WARNINGS, preview
+from .follow_up.emails import preview
+from .follow_up.rules import WARNINGS
+from .follow_up.sending import resend
 from .models import CivicHour, Delivery, Skill, Volunteer, first_of_month, next_month
 from .progress import format_duration
-from .tasks import resend
 
 MAX_RESENT_AT_ONCE = 100
 RECENT_HOURS_SHOWN = 12

@@ -7,7 +7,7 @@ from django.utils import timezone
 from gestes.models import Geste, Theme
 from territories.forms import CommuneForm
 
-from .follow_up import nudge_day
+from .follow_up.rules import nudge_day
 from .models import (
     MAX_MINUTES,
     MIN_MINUTES,

@@ -42,7 +42,7 @@ def start_of_day(day: datetime.date) -> datetime.datetime:
 
 # --- Accounts nobody uses any more (the CNIL's retention rule) -----------------------------------
 # A volunteer's account is kept INACTIVITY_MONTHS after the person's last activity (see
-# VolunteerQuerySet.with_last_activity), then anonymised: warned first by email (follow_up.py),
+# VolunteerQuerySet.with_last_activity), then anonymised: warned first by email (follow_up/),
 # then anonymised by a nightly task (inactivity.py).
 INACTIVITY_MONTHS = 24
 # What counts as activity, besides logging an hour: signing in, the creation of the account and

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from territories.models import Membership
 
-from .follow_up import spread_reminder_day
+from .follow_up.rules import spread_reminder_day
 from .models import (
     CivicHour,
     Delivery,

@@ -20,7 +20,7 @@ from territories.models import Membership
 
 from . import services
 from .attestation import BadReference, Facts, attestation_pdf
-from .follow_up import Composer, spread_reminder_day
+from .follow_up.rules import spread_reminder_day
 from .forms import (
     AttestationForm,
     CivicHourForm,
@@ -39,6 +39,7 @@ from .models import (
     previous_month,
 )
 from .progress import progress_for
+from .suggestions import suggested_gestes
 
 
 def _volunteer_or_none(request) -> Volunteer | None:
@@ -400,7 +401,7 @@ def email_action(request, token):
     if link.action == Action.SUGGEST:
         if request.method == "POST":
             return HttpResponse(status=405, headers={"Allow": "GET, HEAD"})
-        context["gestes"] = Composer().suggestions(volunteer, request.territory, link.month)
+        context["gestes"] = suggested_gestes(volunteer, request.territory, link.month)
         return render(request, "volunteers/email_suggest.html", context)
     already_done = volunteer.hours.in_month(link.month).exists()
     if request.method == "POST":

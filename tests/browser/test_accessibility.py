@@ -13,7 +13,7 @@ from mobilisation.services import confirm_url, withdraw_url
 from tests.factories import PASSWORD, SignatureFactory, VolunteerFactory
 from tests.public_pages import public_paths
 from volunteers.attestation import Facts
-from volunteers.follow_up import preview
+from volunteers.follow_up.emails import preview
 from volunteers.links import Action, action_path, unsubscribe_path
 from volunteers.models import first_of_month
 
