@@ -17,6 +17,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from accounts.audit import record_access
 from accounts.models import AccessRecord
+from heurecivique.months import first_of_month
 from heurecivique.spreadsheets import SpreadsheetWriter
 from heurecivique.text import count_of
 from territories.admin import NO_CONSENT, TerritoryScopedAdmin, with_contact_visibility
@@ -25,7 +26,7 @@ from territories.scope import staff_scope
 from .follow_up.emails import preview
 from .follow_up.rules import WARNINGS
 from .follow_up.sending import resend
-from .models import CivicHour, Delivery, Skill, Volunteer, first_of_month, next_month
+from .models import CivicHour, Delivery, Skill, Volunteer
 from .progress import format_duration
 
 MAX_RESENT_AT_ONCE = 100
@@ -139,9 +140,7 @@ class VolunteerAdmin(TerritoryScopedAdmin):
 
     def get_queryset(self, request):
         month = first_of_month(timezone.localdate())
-        hours_this_month = CivicHour.objects.filter(
-            volunteer=OuterRef("pk"), done_on__gte=month, done_on__lt=next_month(month)
-        )
+        hours_this_month = CivicHour.objects.in_month(month).filter(volunteer=OuterRef("pk"))
         minutes_this_month = (
             hours_this_month.values("volunteer").annotate(total=Sum("minutes")).values("total")
         )

@@ -5,6 +5,7 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.utils import timezone
 
 from gestes.models import Geste, Theme
+from heurecivique.months import first_of_month, months_between
 from territories.forms import CommuneForm
 
 from .follow_up.rules import nudge_day
@@ -16,7 +17,6 @@ from .models import (
     Delivery,
     GesteChoice,
     Skill,
-    first_of_month,
 )
 
 MAX_ATTESTATION_MONTHS = 36
@@ -230,8 +230,7 @@ class AttestationForm(forms.Form):
             raise forms.ValidationError("Le premier mois doit précéder le dernier.")
         if end > first_of_month(timezone.localdate()):
             raise forms.ValidationError("La période ne peut pas finir dans le futur.")
-        months = (end.year - start.year) * 12 + end.month - start.month + 1
-        if months > MAX_ATTESTATION_MONTHS:
+        if months_between(start, end) + 1 > MAX_ATTESTATION_MONTHS:
             raise forms.ValidationError(
                 f"Une attestation couvre au plus {MAX_ATTESTATION_MONTHS} mois."
             )

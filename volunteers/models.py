@@ -1,4 +1,3 @@
-import calendar
 import datetime
 
 from django.conf import settings
@@ -10,29 +9,11 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from gestes.models import Geste, Theme
+from heurecivique.months import add_months, first_of_month, next_month, previous_month
 from territories.models import Commune
 
 MIN_MINUTES = 5
 MAX_MINUTES = 480
-
-
-def first_of_month(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def previous_month(month: datetime.date) -> datetime.date:
-    return first_of_month(month - datetime.timedelta(days=1))
-
-
-def next_month(month: datetime.date) -> datetime.date:
-    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later (earlier if negative); past the month's end, its last day."""
-    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
-    last_day = calendar.monthrange(year, month + 1)[1]
-    return datetime.date(year, month + 1, min(day.day, last_day))
 
 
 def start_of_day(day: datetime.date) -> datetime.datetime:
@@ -106,10 +87,6 @@ class VolunteerQuerySet(models.QuerySet):
     def with_active_pledge(self):
         """Volunteers whose pledge is running: neither paused nor stopped."""
         return self.with_pledge_state().filter(has_open_pledge=True, is_paused=False)
-
-    def to_remind(self):
-        """Who may get the monthly reminder: an active pledge and reminders switched on."""
-        return self.with_active_pledge().filter(reminders_enabled=True, user__isnull=False)
 
     def with_last_activity(self):
         """Annotate `last_activity`, « dernière activité »: the latest of the person's last

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from heurecivique.months import first_of_month, last_of_month
 from territories.models import Membership
 
 from .follow_up.rules import spread_reminder_day
@@ -16,8 +17,6 @@ from .models import (
     Pledge,
     PledgePause,
     Volunteer,
-    first_of_month,
-    next_month,
 )
 
 
@@ -220,7 +219,7 @@ def log_hour_from_email(*, volunteer: Volunteer, month: datetime.date) -> CivicH
     today = timezone.localdate()
     if month > first_of_month(today):
         raise ValidationError("Ce mois n'a pas encore commencé.")
-    done_on = min(today, next_month(month) - datetime.timedelta(days=1))
+    done_on = min(today, last_of_month(month))
     # The geste chosen for the month (« Je le fais ce mois-ci »), when there was just one.
     chosen = [c.geste for c in GesteChoice.objects.filter(volunteer=volunteer, month=month)]
     return log_civic_hour(

@@ -15,6 +15,7 @@ from accounts.middleware import is_staff_member
 from accounts.models import User
 from gestes.models import Geste
 from heurecivique import ratelimits
+from heurecivique.months import add_months, first_of_month
 from heurecivique.text import long_date
 from territories.models import Membership
 
@@ -34,9 +35,7 @@ from .models import (
     Delivery,
     Volunteer,
     anonymisation_date,
-    first_of_month,
     inactivity_warning,
-    previous_month,
 )
 from .progress import progress_for
 from .suggestions import suggested_gestes
@@ -150,10 +149,7 @@ def profile(request, volunteer):
 def _default_period() -> dict:
     """The last twelve months, this one included, as the attestation form receives them."""
     end = first_of_month(timezone.localdate())
-    start = end
-    for _month in range(11):
-        start = previous_month(start)
-    return AttestationForm.initial_for(start, end)
+    return AttestationForm.initial_for(add_months(end, -11), end)
 
 
 @require_safe
