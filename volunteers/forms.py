@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from gestes.models import Geste, Theme
 from heurecivique.months import first_of_month, months_between
-from territories.forms import CommuneForm
+from territories.forms import commune_field, commune_query_field, quartier_field, resolve_commune
 
 from .follow_up.rules import nudge_day
 from .models import (
@@ -22,13 +22,14 @@ from .models import (
 MAX_ATTESTATION_MONTHS = 36
 
 
-class VolunteerForm(CommuneForm):
+class VolunteerForm(forms.Form):
     """Who I am, where I live, what I like: the onboarding and the profile page."""
-
-    field_order = ["first_name", "last_name", "commune_query", "commune", "quartier"]
 
     first_name = forms.CharField(label="Prénom", max_length=150)
     last_name = forms.CharField(label="Nom", max_length=150)
+    commune_query = commune_query_field()
+    commune = commune_field()
+    quartier = quartier_field()
     interests = forms.ModelMultipleChoiceField(
         label="Ce qui vous tient à cœur",
         queryset=Theme.objects.all(),
@@ -61,6 +62,11 @@ class VolunteerForm(CommuneForm):
         help_text="Facultatif. Sans votre accord, la mairie ne voit ni votre nom ni votre adresse "
         "électronique. Vous pouvez changer d'avis à tout moment.",
     )
+
+    def clean(self):
+        data = super().clean()
+        self.commune_matches = resolve_commune(self, data)
+        return data
 
 
 class CivicHourForm(forms.ModelForm):
