@@ -206,6 +206,10 @@ class Volunteer(models.Model):
     def availability_labels(self) -> list[str]:
         return [Availability(code).label for code in self.availability]
 
+    def wants(self, kind: str) -> bool:
+        """Whether this volunteer left this kind of follow-up email on (EMAIL_PREFERENCES)."""
+        return getattr(self, EMAIL_PREFERENCES[kind])
+
     @property
     def current_pledge(self) -> "Pledge | None":
         """The pledge not yet stopped, if any (from the prefetched pledges when there are some)."""
@@ -477,3 +481,12 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} de {self.month:%m/%Y}"
+
+
+# The switch on the volunteer for each kind of follow-up email they may turn off (the staff's
+# summary is switched on their memberships, the inactivity warnings cannot be).
+EMAIL_PREFERENCES = {
+    Delivery.Kind.REMINDER: "reminders_enabled",
+    Delivery.Kind.NUDGE: "nudges_enabled",
+    Delivery.Kind.COMEBACK: "reengagement_enabled",
+}

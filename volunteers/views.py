@@ -31,6 +31,7 @@ from .forms import (
 )
 from .links import Action, BadLink, read_action, read_keep, read_unsubscribe
 from .models import (
+    EMAIL_PREFERENCES,
     CivicHour,
     Delivery,
     Volunteer,
@@ -482,11 +483,7 @@ def email_preferences(request):
     is_staff_member = memberships.exists()
     initial = dict.fromkeys(Delivery.Kind.values, True)
     if volunteer:
-        initial |= {
-            Delivery.Kind.REMINDER: volunteer.reminders_enabled,
-            Delivery.Kind.NUDGE: volunteer.nudges_enabled,
-            Delivery.Kind.COMEBACK: volunteer.reengagement_enabled,
-        }
+        initial |= {kind: volunteer.wants(kind) for kind in EMAIL_PREFERENCES}
     if is_staff_member:
         initial[Delivery.Kind.SUMMARY] = memberships.filter(summary_enabled=True).exists()
     form = EmailPreferencesForm(

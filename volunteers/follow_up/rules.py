@@ -72,12 +72,7 @@ def reason_not_to_send(delivery: Delivery) -> str:
     pledge = volunteer.current_pledge
     if pledge is None or pledge.is_paused:
         return "Engagement en pause ou arrêté."
-    wanted = {
-        Kind.REMINDER: volunteer.reminders_enabled,
-        Kind.NUDGE: volunteer.nudges_enabled,
-        Kind.COMEBACK: volunteer.reengagement_enabled,
-    }[delivery.kind]
-    if not wanted:
+    if not volunteer.wants(delivery.kind):
         return "Désinscrit de ce courriel."
     if delivery.kind == Kind.NUDGE and volunteer.hours.in_month(delivery.month).exists():
         return "Heure déjà notée ce mois-ci."
