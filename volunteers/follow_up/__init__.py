@@ -13,6 +13,7 @@ One module per job:
 - sending.py: the Delivery rows planned and sent exactly once; volunteers/tasks.py runs it.
 
 A new kind of message is a Delivery.Kind, a query in planning.py yielding its `Due` rows, its
-entry in emails.EMAILS with its two templates, and, if people may opt out, a line in
-rules.reason_not_to_send.
+entry in emails.EMAILS with its two templates and, if people may turn it off, its switch in
+volunteers.models.EMAIL_PREFERENCES (read by rules.reason_not_to_send and the one-click
+unsubscribe) with its box in forms.EmailPreferencesForm.
 """
