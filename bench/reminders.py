@@ -85,6 +85,7 @@ class Sink:
 def populate(count: int, day: datetime.date) -> None:
     from django.contrib.auth import get_user_model
 
+    from heurecivique.months import previous_month
     from territories.models import Commune, Department, Territory
     from volunteers.models import CivicHour, Pledge, Volunteer
 
@@ -93,7 +94,7 @@ def populate(count: int, day: datetime.date) -> None:
     Territory.objects.create(kind="departement", slug="loiret", name="Loiret",
                              department=department)  # fmt: skip
     User = get_user_model()
-    last_month = (day.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    last_month = previous_month(day)
     for start in range(0, count, 5000):
         size = min(5000, count - start)
         users = User.objects.bulk_create(

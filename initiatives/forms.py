@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 
 from gestes.models import Theme
 from heurecivique.images import MAX_PIXELS, photo_pixels, photo_variants
-from territories.forms import CommuneForm
+from territories.forms import commune_field, commune_query_field, quartier_field, resolve_commune
 
 from .models import MAX_PHOTOS, Initiative
 
@@ -21,10 +21,14 @@ MAX_PHOTO_BYTES_PER_FORM = 20_000_000
 MAX_PHOTO_PIXELS_PER_FORM = MAX_PIXELS
 
 
-class InitiativeForm(CommuneForm, forms.ModelForm):
+class InitiativeForm(forms.ModelForm):
     """Presenting an initiative: what, where, who, when, how to join."""
 
     field_order = ["title", "summary", "body", "commune_query", "commune", "quartier", "themes"]
+
+    commune_query = commune_query_field(label="Commune de l'initiative")
+    commune = commune_field()
+    quartier = quartier_field(label="Quartier (facultatif)")
 
     class Meta:
         model = Initiative
@@ -50,11 +54,14 @@ class InitiativeForm(CommuneForm, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune_query"].label = "Commune de l'initiative"
-        self.fields["quartier"].label = "Quartier (facultatif)"
         self.fields["body"].max_length = 4000
         self.fields["how_to_join"].max_length = 1000
         self.fields["themes"].queryset = Theme.objects.all()
+
+    def clean(self):
+        data = super().clean()
+        self.commune_matches = resolve_commune(self, data)
+        return data
 
 
 # A photo already checked and re-encoded, kept while the rest of its form is corrected: a browser

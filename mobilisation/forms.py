@@ -2,7 +2,7 @@ import re
 
 from django import forms
 
-from territories.forms import CommuneForm
+from territories.forms import commune_field, commune_query_field, resolve_commune
 from territories.models import Department
 
 from .models import COMMUNAL_MANDATES, Mandate
@@ -26,7 +26,7 @@ class DepartmentChoiceField(forms.ModelChoiceField):
         return f"{department.code} – {department.name}"
 
 
-class SignatureForm(CommuneForm):
+class SignatureForm(forms.Form):
     """An elected official signs: who, which mandate, where, and how to reach them."""
 
     field_order = [
@@ -56,6 +56,12 @@ class SignatureForm(CommuneForm):
         error_messages={"required": "Dites-nous comment écrire votre titre."},
         help_text="Il est publié ainsi avec votre nom, une fois votre mandat vérifié.",
     )
+    commune_query = commune_query_field(
+        label="La commune de votre mandat",
+        help_text="Pour un mandat municipal : son code postal ou son nom.",
+        required=False,
+    )
+    commune = commune_field()
     department = DepartmentChoiceField(
         label="Le département de votre mandat",
         queryset=Department.objects.order_by("code"),
@@ -81,14 +87,6 @@ class SignatureForm(CommuneForm):
         error_messages={"required": "Cochez cette case pour signer."},
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        del self.fields["quartier"]
-        query = self.fields["commune_query"]
-        query.required = False
-        query.label = "La commune de votre mandat"
-        query.help_text = "Pour un mandat municipal : son code postal ou son nom."
-
     def clean_first_name(self):
         return clean_name(self.cleaned_data["first_name"])
 
@@ -103,18 +101,21 @@ class SignatureForm(CommuneForm):
     def clean(self):
         data = super().clean()
         mandate = data.get("mandate")
-        if mandate in COMMUNAL_MANDATES:
-            if not data.get("commune") and "commune" not in self.errors:
-                if not data.get("commune_query"):
-                    self.add_error("commune_query", "Indiquez la commune de votre mandat.")
-        elif mandate:
-            # A departmental or national mandate is named by its department only.
+        if mandate and mandate not in COMMUNAL_MANDATES:
+            # A departmental or national mandate is named by its department only: a commune
+            # typed all the same is not looked for.
             data["commune"] = None
-            self.errors.pop("commune", None)
-            self.errors.pop("commune_query", None)
-            self.commune_matches = []
             if not data.get("department"):
                 self.add_error("department", "Choisissez le département de votre mandat.")
+            return data
+        self.commune_matches = resolve_commune(self, data)
+        if (
+            mandate
+            and not data.get("commune")
+            and "commune" not in self.errors
+            and not data.get("commune_query")
+        ):
+            self.add_error("commune_query", "Indiquez la commune de votre mandat.")
         return data
 
     def signature_fields(self) -> dict:

@@ -5,8 +5,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gestes.models import Geste
+from heurecivique.months import first_of_month
 from initiatives.models import Initiative
-from volunteers.models import Delivery, first_of_month
+from volunteers.models import Delivery
 from volunteers.tasks import send_deliveries
 
 from .factories import GesteFactory, InitiativeFactory, UserFactory, VolunteerFactory

@@ -55,6 +55,7 @@ from gestes.models import Geste, Theme
 from heurecivique.links import INVALID
 from heurecivique.middleware import UnacceptableCharactersMiddleware
 from heurecivique.models import OutgoingEmail
+from heurecivique.months import first_of_month
 from initiatives.models import GoodPractice, InterestMessage
 from mobilisation import services as appeal_services
 from mobilisation.models import Mandate, Signature
@@ -62,7 +63,7 @@ from outils.models import Kit
 from territories.converters import InseeCodeConverter
 from territories.models import Quartier
 from volunteers import links
-from volunteers.models import Delivery, first_of_month
+from volunteers.models import Delivery
 
 from .conftest import SignInClient
 from .factories import (

@@ -17,15 +17,17 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from accounts.audit import record_access
 from accounts.models import AccessRecord
+from heurecivique.months import first_of_month
 from heurecivique.spreadsheets import SpreadsheetWriter
 from heurecivique.text import count_of
 from territories.admin import NO_CONSENT, TerritoryScopedAdmin
 from territories.scope import staff_scope
 
-from .follow_up import WARNINGS, preview
-from .models import CivicHour, Delivery, Skill, Volunteer, first_of_month, next_month
+from .follow_up.emails import preview
+from .follow_up.rules import WARNINGS
+from .follow_up.sending import resend
+from .models import CivicHour, Delivery, Skill, Volunteer
 from .progress import format_duration
-from .tasks import resend
 
 MAX_RESENT_AT_ONCE = 100
 RECENT_HOURS_SHOWN = 12
@@ -140,9 +142,7 @@ class VolunteerAdmin(TerritoryScopedAdmin):
 
     def get_queryset(self, request):
         month = first_of_month(timezone.localdate())
-        hours_this_month = CivicHour.objects.filter(
-            volunteer=OuterRef("pk"), done_on__gte=month, done_on__lt=next_month(month)
-        )
+        hours_this_month = CivicHour.objects.in_month(month).filter(volunteer=OuterRef("pk"))
         minutes_this_month = (
             hours_this_month.values("volunteer").annotate(total=Sum("minutes")).values("total")
         )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from gestes.models import Geste, Theme
+from heurecivique.months import add_months, first_of_month, last_of_month, next_month
 from territories.models import Commune, Quartier
 
 from .models import (
@@ -21,7 +22,6 @@ from .models import (
     PledgePause,
     Skill,
     Volunteer,
-    next_month,
 )
 
 DEMO_DOMAIN = "demo.test"
@@ -97,8 +97,7 @@ def _communes(rng) -> list[Commune]:
 
 
 def _months_back(today: datetime.date, months: int) -> datetime.date:
-    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
-    return datetime.date(year, month + 1, 1)
+    return add_months(first_of_month(today), -months)
 
 
 @transaction.atomic
@@ -183,11 +182,11 @@ def _pledges_and_hours(volunteers, rng, today, resident, gestes) -> None:
         )
         if paused_from and paused_from > start:
             pauses.append(PledgePause(pledge=pledge, started_on=paused_from))
-        month = start.replace(day=1)
+        month = first_of_month(start)
         while month <= today:
-            last_day = min(today, (ended or today), next_month(month) - datetime.timedelta(1))
+            last_day = min(today, (ended or today), last_of_month(month))
             first_day = max(month, start)
-            skip = is_resident and month == today.replace(day=1)  # her hour of this month is to do
+            skip = is_resident and month == first_of_month(today)  # her hour of this month is to do
             if first_day <= last_day and not skip and rng.random() < diligence:
                 for _action in range(2 if rng.random() < 0.15 else 1):
                     done_on = first_day + datetime.timedelta(
@@ -207,7 +206,7 @@ def _pledges_and_hours(volunteers, rng, today, resident, gestes) -> None:
                     )
             month = next_month(month)
         if gestes and not ended and (is_resident or rng.random() < 0.3):
-            this_month = today.replace(day=1)
+            this_month = first_of_month(today)
             choices.append(
                 GesteChoice(volunteer=volunteer, geste=rng.choice(gestes), month=this_month)
             )

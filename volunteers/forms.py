@@ -5,9 +5,10 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.utils import timezone
 
 from gestes.models import Geste, Theme
-from territories.forms import CommuneForm
+from heurecivique.months import first_of_month, months_between
+from territories.forms import commune_field, commune_query_field, quartier_field, resolve_commune
 
-from .follow_up import nudge_day
+from .follow_up.rules import nudge_day
 from .models import (
     MAX_MINUTES,
     MIN_MINUTES,
@@ -16,19 +17,19 @@ from .models import (
     Delivery,
     GesteChoice,
     Skill,
-    first_of_month,
 )
 
 MAX_ATTESTATION_MONTHS = 36
 
 
-class VolunteerForm(CommuneForm):
+class VolunteerForm(forms.Form):
     """Who I am, where I live, what I like: the onboarding and the profile page."""
-
-    field_order = ["first_name", "last_name", "commune_query", "commune", "quartier"]
 
     first_name = forms.CharField(label="Prénom", max_length=150)
     last_name = forms.CharField(label="Nom", max_length=150)
+    commune_query = commune_query_field()
+    commune = commune_field()
+    quartier = quartier_field()
     interests = forms.ModelMultipleChoiceField(
         label="Ce qui vous tient à cœur",
         queryset=Theme.objects.all(),
@@ -61,6 +62,11 @@ class VolunteerForm(CommuneForm):
         help_text="Facultatif. Sans votre accord, la mairie ne voit ni votre nom ni votre adresse "
         "électronique. Vous pouvez changer d'avis à tout moment.",
     )
+
+    def clean(self):
+        data = super().clean()
+        self.commune_matches = resolve_commune(self, data)
+        return data
 
 
 class CivicHourForm(forms.ModelForm):
@@ -230,8 +236,7 @@ class AttestationForm(forms.Form):
             raise forms.ValidationError("Le premier mois doit précéder le dernier.")
         if end > first_of_month(timezone.localdate()):
             raise forms.ValidationError("La période ne peut pas finir dans le futur.")
-        months = (end.year - start.year) * 12 + end.month - start.month + 1
-        if months > MAX_ATTESTATION_MONTHS:
+        if months_between(start, end) + 1 > MAX_ATTESTATION_MONTHS:
             raise forms.ValidationError(
                 f"Une attestation couvre au plus {MAX_ATTESTATION_MONTHS} mois."
             )

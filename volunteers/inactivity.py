@@ -2,7 +2,7 @@
 
 The CNIL asks that personal data be kept no longer than needed; for a volunteer who neither signs
 in nor logs an hour, we keep the account INACTIVITY_MONTHS (models.py) after their last activity
-(VolunteerQuerySet.with_last_activity). follow_up.py warns them a month, then a week, before the
+(VolunteerQuerySet.with_last_activity). follow_up/ warns them a month, then a week, before the
 date; signing in or « Garder mon compte » in a warning counts as activity and moves the date two
 years on. Past the date, the nightly task anonymises the account through the same path as
 « Supprimer mon compte »: the hours stay, anonymous, so the programme's counters do not change.
@@ -16,7 +16,7 @@ from django.db import transaction
 
 from heurecivique.personal_data import delete_account
 
-from .follow_up import WARNINGS
+from .follow_up.rules import WARNINGS
 from .models import Delivery, Volunteer, inactivity_warning, start_of_day
 
 logger = logging.getLogger(__name__)

@@ -1,4 +1,3 @@
-import calendar
 import datetime
 
 from django.conf import settings
@@ -10,29 +9,11 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from gestes.models import Geste, Theme
+from heurecivique.months import add_months, first_of_month, next_month, previous_month
 from territories.models import Commune
 
 MIN_MINUTES = 5
 MAX_MINUTES = 480
-
-
-def first_of_month(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def previous_month(month: datetime.date) -> datetime.date:
-    return first_of_month(month - datetime.timedelta(days=1))
-
-
-def next_month(month: datetime.date) -> datetime.date:
-    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later (earlier if negative); past the month's end, its last day."""
-    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
-    last_day = calendar.monthrange(year, month + 1)[1]
-    return datetime.date(year, month + 1, min(day.day, last_day))
 
 
 def start_of_day(day: datetime.date) -> datetime.datetime:
@@ -42,7 +23,7 @@ def start_of_day(day: datetime.date) -> datetime.datetime:
 
 # --- Accounts nobody uses any more (the CNIL's retention rule) -----------------------------------
 # A volunteer's account is kept INACTIVITY_MONTHS after the person's last activity (see
-# VolunteerQuerySet.with_last_activity), then anonymised: warned first by email (follow_up.py),
+# VolunteerQuerySet.with_last_activity), then anonymised: warned first by email (follow_up/),
 # then anonymised by a nightly task (inactivity.py).
 INACTIVITY_MONTHS = 24
 # What counts as activity, besides logging an hour: signing in, the creation of the account and
@@ -106,10 +87,6 @@ class VolunteerQuerySet(models.QuerySet):
     def with_active_pledge(self):
         """Volunteers whose pledge is running: neither paused nor stopped."""
         return self.with_pledge_state().filter(has_open_pledge=True, is_paused=False)
-
-    def to_remind(self):
-        """Who may get the monthly reminder: an active pledge and reminders switched on."""
-        return self.with_active_pledge().filter(reminders_enabled=True, user__isnull=False)
 
     def with_last_activity(self):
         """Annotate `last_activity`, « dernière activité »: the latest of the person's last
@@ -228,6 +205,10 @@ class Volunteer(models.Model):
     @property
     def availability_labels(self) -> list[str]:
         return [Availability(code).label for code in self.availability]
+
+    def wants(self, kind: str) -> bool:
+        """Whether this volunteer left this kind of follow-up email on (EMAIL_PREFERENCES)."""
+        return getattr(self, EMAIL_PREFERENCES[kind])
 
     @property
     def current_pledge(self) -> "Pledge | None":
@@ -500,3 +481,12 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} de {self.month:%m/%Y}"
+
+
+# The switch on the volunteer for each kind of follow-up email they may turn off (the staff's
+# summary is switched on their memberships, the inactivity warnings cannot be).
+EMAIL_PREFERENCES = {
+    Delivery.Kind.REMINDER: "reminders_enabled",
+    Delivery.Kind.NUDGE: "nudges_enabled",
+    Delivery.Kind.COMEBACK: "reengagement_enabled",
+}

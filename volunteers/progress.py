@@ -7,7 +7,9 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from .models import CivicHour, Volunteer, first_of_month, next_month, previous_month
+from heurecivique.months import first_of_month, next_month, previous_month
+
+from .models import CivicHour, Volunteer
 
 YEAR_OF_MINUTES = 12 * 60
 

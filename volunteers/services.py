@@ -6,18 +6,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from heurecivique.months import first_of_month, last_of_month
 from territories.models import Membership
 
-from .follow_up import spread_reminder_day
+from .follow_up.rules import spread_reminder_day
 from .models import (
+    EMAIL_PREFERENCES,
     CivicHour,
     Delivery,
     GesteChoice,
     Pledge,
     PledgePause,
     Volunteer,
-    first_of_month,
-    next_month,
 )
 
 
@@ -220,7 +220,7 @@ def log_hour_from_email(*, volunteer: Volunteer, month: datetime.date) -> CivicH
     today = timezone.localdate()
     if month > first_of_month(today):
         raise ValidationError("Ce mois n'a pas encore commencé.")
-    done_on = min(today, next_month(month) - datetime.timedelta(days=1))
+    done_on = min(today, last_of_month(month))
     # The geste chosen for the month (« Je le fais ce mois-ci »), when there was just one.
     chosen = [c.geste for c in GesteChoice.objects.filter(volunteer=volunteer, month=month)]
     return log_civic_hour(
@@ -248,25 +248,18 @@ def keep_account(*, volunteer: Volunteer) -> None:
     Volunteer.objects.filter(pk=volunteer.pk).update(kept_at=timezone.now())
 
 
-PREFERENCE_FIELDS = {
-    Delivery.Kind.REMINDER: "reminders_enabled",
-    Delivery.Kind.NUDGE: "nudges_enabled",
-    Delivery.Kind.COMEBACK: "reengagement_enabled",
-}
-
-
 def unsubscribe(*, user, kind: str) -> None:
     """Stop one kind of follow-up email for this person. Doing it twice changes nothing."""
     if kind == Delivery.Kind.SUMMARY:
         Membership.objects.filter(user=user).update(summary_enabled=False)
     else:
-        Volunteer.objects.filter(user=user).update(**{PREFERENCE_FIELDS[kind]: False})
+        Volunteer.objects.filter(user=user).update(**{EMAIL_PREFERENCES[kind]: False})
 
 
 @transaction.atomic
 def set_email_preferences(*, user, enabled: set[str]) -> None:
     """The kinds of follow-up email this person wants (the others are stopped)."""
     Volunteer.objects.filter(user=user).update(
-        **{field: kind in enabled for kind, field in PREFERENCE_FIELDS.items()}
+        **{field: kind in enabled for kind, field in EMAIL_PREFERENCES.items()}
     )
     Membership.objects.filter(user=user).update(summary_enabled=Delivery.Kind.SUMMARY in enabled)

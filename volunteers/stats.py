@@ -10,7 +10,9 @@ from django.core.cache import cache
 from django.db.models import Sum
 from django.utils import timezone
 
-from .models import CivicHour, Volunteer, first_of_month
+from heurecivique.months import first_of_month
+
+from .models import CivicHour, Volunteer
 
 CACHE_SECONDS = 300
 CACHE_MINUTES = CACHE_SECONDS // 60

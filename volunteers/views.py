@@ -15,12 +15,13 @@ from accounts.middleware import is_staff_member
 from accounts.models import User
 from gestes.models import Geste
 from heurecivique import ratelimits
+from heurecivique.months import add_months, first_of_month
 from heurecivique.text import long_date
 from territories.models import Membership
 
 from . import services
 from .attestation import BadReference, Facts, attestation_pdf
-from .follow_up import Composer, spread_reminder_day
+from .follow_up.rules import spread_reminder_day
 from .forms import (
     AttestationForm,
     CivicHourForm,
@@ -30,15 +31,15 @@ from .forms import (
 )
 from .links import Action, BadLink, read_action, read_keep, read_unsubscribe
 from .models import (
+    EMAIL_PREFERENCES,
     CivicHour,
     Delivery,
     Volunteer,
     anonymisation_date,
-    first_of_month,
     inactivity_warning,
-    previous_month,
 )
 from .progress import progress_for
+from .suggestions import suggested_gestes
 
 
 def _volunteer_or_none(request) -> Volunteer | None:
@@ -149,10 +150,7 @@ def profile(request, volunteer):
 def _default_period() -> dict:
     """The last twelve months, this one included, as the attestation form receives them."""
     end = first_of_month(timezone.localdate())
-    start = end
-    for _month in range(11):
-        start = previous_month(start)
-    return AttestationForm.initial_for(start, end)
+    return AttestationForm.initial_for(add_months(end, -11), end)
 
 
 @require_safe
@@ -393,7 +391,7 @@ def email_action(request, token):
     if link.action == Action.SUGGEST:
         if request.method == "POST":
             return HttpResponse(status=405, headers={"Allow": "GET, HEAD"})
-        context["gestes"] = Composer().suggestions(volunteer, request.territory, link.month)
+        context["gestes"] = suggested_gestes(volunteer, request.territory, link.month)
         return render(request, "volunteers/email_suggest.html", context)
     already_done = volunteer.hours.in_month(link.month).exists()
     if request.method == "POST":
@@ -478,11 +476,7 @@ def email_preferences(request):
     is_staff_member = memberships.exists()
     initial = dict.fromkeys(Delivery.Kind.values, True)
     if volunteer:
-        initial |= {
-            Delivery.Kind.REMINDER: volunteer.reminders_enabled,
-            Delivery.Kind.NUDGE: volunteer.nudges_enabled,
-            Delivery.Kind.COMEBACK: volunteer.reengagement_enabled,
-        }
+        initial |= {kind: volunteer.wants(kind) for kind in EMAIL_PREFERENCES}
     if is_staff_member:
         initial[Delivery.Kind.SUMMARY] = memberships.filter(summary_enabled=True).exists()
     form = EmailPreferencesForm(

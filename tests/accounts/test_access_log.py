@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from accounts.models import AccessRecord
 from accounts.tasks import forget_old_access_records
-from volunteers.models import Delivery, first_of_month
+from heurecivique.months import first_of_month
+from volunteers.models import Delivery
 
 from ..factories import UserFactory, VolunteerFactory
 

@@ -8,14 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from heurecivique.months import first_of_month
 from mobilisation.models import Signature
 from mobilisation.services import confirm_url, withdraw_url
 from tests.factories import PASSWORD, SignatureFactory, VolunteerFactory
 from tests.public_pages import public_paths
 from volunteers.attestation import Facts
-from volunteers.follow_up import preview
+from volunteers.follow_up.emails import preview
 from volunteers.links import Action, action_path, unsubscribe_path
-from volunteers.models import first_of_month
 
 AXE = Axe()
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]

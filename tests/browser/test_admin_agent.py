@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from heurecivique.months import first_of_month
 from initiatives.models import Initiative
 from mobilisation.models import Signature
 from tests.factories import (
@@ -19,7 +20,7 @@ from tests.factories import (
     VolunteerFactory,
     totp_code,
 )
-from volunteers.models import Delivery, first_of_month
+from volunteers.models import Delivery
 
 from .test_accessibility import AXE, WCAG
 

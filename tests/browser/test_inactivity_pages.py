@@ -6,7 +6,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from tests.factories import UserFactory, VolunteerFactory
-from volunteers.follow_up import Composer
+from volunteers.follow_up.emails import Composer
 from volunteers.links import keep_path
 from volunteers.models import Delivery
 

@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from heurecivique.months import first_of_month
 from territories.admin import NO_CONSENT
-from volunteers.models import Delivery, first_of_month
+from volunteers.models import Delivery
 
 from ..factories import CivicHourFactory, UserFactory, VolunteerFactory
 

@@ -12,9 +12,9 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
+from heurecivique.months import first_of_month, next_month, previous_month
 from territories.models import Territory
 from volunteers.attestation import REFERENCE_SALT, Facts
-from volunteers.models import first_of_month, previous_month
 
 from ..factories import CivicHourFactory
 
@@ -73,9 +73,8 @@ def test_a_wrong_period_is_explained_in_french(volunteer_client, fields, message
 def test_a_period_ending_in_the_future_is_refused(volunteer_client):
     this_month = first_of_month(TODAY())
     # The years offered stop at this one: in December, no later month can be chosen at all.
-    later = this_month.replace(month=this_month.month % 12 + 1)
-    if later < this_month:
-        later = later.replace(year=later.year + 1)
+    later = next_month(this_month)
+    if later.year > this_month.year:
         message = "Choisissez une année de la liste."
     else:
         message = "La période ne peut pas finir dans le futur."

@@ -17,12 +17,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from heurecivique.celery import app as celery_app
+from heurecivique.months import first_of_month, previous_month
 from heurecivique.text import long_date
 from territories.models import Membership
 from volunteers import services
-from volunteers.follow_up import COMEBACK_GAPS, Composer, nudge_day
+from volunteers.follow_up.emails import Composer
+from volunteers.follow_up.rules import COMEBACK_GAPS, nudge_day
 from volunteers.links import Action, action_path, read_action, unsubscribe_path
-from volunteers.models import CivicHour, Delivery, GesteChoice, first_of_month, previous_month
+from volunteers.models import CivicHour, Delivery, GesteChoice
 from volunteers.tasks import dispatch, send_deliveries
 
 from ..factories import CivicHourFactory, GesteFactory, UserFactory, VolunteerFactory

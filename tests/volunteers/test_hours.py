@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gestes.models import Geste
+from heurecivique.months import first_of_month, previous_month
 from volunteers.links import Action, action_path
-from volunteers.models import CivicHour, GesteChoice, first_of_month, previous_month
+from volunteers.models import CivicHour, GesteChoice
 
 from ..factories import CivicHourFactory, GesteFactory, VolunteerFactory
 

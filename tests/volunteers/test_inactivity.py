@@ -22,6 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from heurecivique.months import add_months
 from heurecivique.text import long_date
 from territories.models import Membership
 from volunteers.links import Action, action_path, keep_path
@@ -31,7 +32,6 @@ from volunteers.models import (
     Delivery,
     Pledge,
     Volunteer,
-    add_months,
     anonymisation_date,
     start_of_day,
 )

@@ -4,7 +4,8 @@ import datetime
 
 from django.utils import timezone
 
-from volunteers.models import PledgePause, first_of_month, previous_month
+from heurecivique.months import first_of_month, previous_month
+from volunteers.models import PledgePause
 from volunteers.progress import Month, progress_for, streaks
 
 from ..factories import CivicHourFactory, VolunteerFactory

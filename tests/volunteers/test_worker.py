@@ -15,16 +15,14 @@ from django.db import connection
 from django.utils import timezone
 
 from heurecivique.celery import app as celery_app
+from heurecivique.months import add_months, first_of_month, previous_month
 from volunteers.models import (
     INACTIVITY_MONTHS,
     CivicHour,
     Delivery,
     Pledge,
     Volunteer,
-    add_months,
     anonymisation_date,
-    first_of_month,
-    previous_month,
     start_of_day,
 )
 from volunteers.tasks import dispatch

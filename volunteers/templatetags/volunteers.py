@@ -1,8 +1,9 @@
 from django import template
 from django.utils import timezone
 
+from heurecivique.months import first_of_month
 from volunteers import stats
-from volunteers.models import GesteChoice, first_of_month
+from volunteers.models import GesteChoice
 from volunteers.progress import format_duration
 
 register = template.Library()

@@ -1,0 +1,293 @@
+"""What each follow-up email says: its subject, its templates under volunteers/email/ and the
+context they read, one entry of `EMAILS` per kind; `Composer` writes the messages of a batch."""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.utils import parseaddr
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import Case, Count, IntegerField, Sum, When
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from gestes.models import MonthTheme
+from heurecivique.months import first_of_month, next_month
+from heurecivique.text import long_date, of_month
+from initiatives.models import Initiative
+from territories.models import Territory
+
+from ..links import Action, action_path, keep_path, unsubscribe_path
+from ..models import CivicHour, Delivery, Volunteer
+from ..progress import format_duration, progress_for
+from ..suggestions import Candidate, candidates, suggested_gestes
+from .rules import announced_date, last_activity
+
+Kind = Delivery.Kind
+
+# In a preview, the buttons lead nowhere: a working link would act for the volunteer.
+PREVIEW_LINK = "#apercu"
+
+
+class Composer:
+    """Writes the emails of one batch. What the emails of a portal share (the month's theme,
+    its gestes, the initiatives of a commune) is read once for the whole batch."""
+
+    def __init__(self):
+        self._themes, self._candidates, self._initiatives = {}, {}, {}
+        self._national = None
+
+    def portal(self, territory) -> Territory:
+        if territory is not None:
+            return territory
+        if self._national is None:
+            self._national = Territory.objects.get(kind=Territory.Kind.NATIONAL)
+        return self._national
+
+    def theme(self, territory, month: datetime.date) -> MonthTheme | None:
+        key = (territory.pk, month.month)
+        if key not in self._themes:
+            self._themes[key] = MonthTheme.objects.for_month(territory, month.month)
+        return self._themes[key]
+
+    def candidates(self, territory, month: datetime.date) -> list[Candidate]:
+        key = (territory.pk, month)
+        if key not in self._candidates:
+            self._candidates[key] = candidates(territory, month, self.theme(territory, month))
+        return self._candidates[key]
+
+    def initiatives(self, volunteer: Volunteer, territory, count: int = 2) -> list[Initiative]:
+        """Published initiatives of the volunteer's commune first, then of their portal."""
+        key = (territory.pk, volunteer.commune_id)
+        if key not in self._initiatives:
+            self._initiatives[key] = list(
+                Initiative.objects.published()
+                .on_portal(territory)
+                .annotate(
+                    elsewhere=Case(
+                        When(commune_id=volunteer.commune_id, then=0),
+                        default=1,
+                        output_field=IntegerField(),
+                    )
+                )
+                .select_related("commune")
+                .order_by("elsewhere", "-published_at")[:count]
+            )
+        return self._initiatives[key]
+
+    def message(
+        self, delivery: Delivery, connection=None, *, live: bool = True, show_name: bool = True
+    ) -> EmailMultiAlternatives:
+        """The email of a delivery, HTML and plain text, with its unsubscribe headers.
+
+        `live=False` makes a preview: the links that act without signing in lead nowhere, and
+        with `show_name=False` the greeting does not name the person."""
+        email = EMAILS[delivery.kind]
+        territory = self.portal(delivery.territory)
+        context = email.context(self, delivery, territory, live)
+        if not show_name:
+            context["first_name"] = ""
+        theme = context.get("theme")
+        unsubscribe_url = ""
+        if email.unsubscribable:
+            unsubscribe_url = (
+                territory.url(unsubscribe_path(delivery.user_id, delivery.kind))
+                if live
+                else PREVIEW_LINK
+            )
+        context |= {
+            "kind": delivery.kind,
+            "month": delivery.month,
+            "territory": territory,
+            "portal_name": "L'Heure Civique"
+            + ("" if territory.is_national else f" · {territory.name}"),
+            "site_url": territory.url("/"),
+            "preferences_url": territory.url(reverse("volunteers:email_preferences")),
+            "unsubscribe_url": unsubscribe_url,
+        }
+        subject = email.subject.format(
+            month=of_month(delivery.month),
+            month_year=of_month(delivery.month, with_year=True),
+            theme=theme.title if theme else "une idée près de chez vous",
+            date=long_date(context["anonymised_on"]) if "anonymised_on" in context else "",
+        )
+        template = f"volunteers/email/{email.template}"
+        headers = {
+            "Message-ID": f"<suivi-{delivery.pk}@{_mail_domain()}>",
+            "Auto-Submitted": "auto-generated",
+        }
+        if unsubscribe_url:
+            # RFC 8058: a mail client unsubscribes with one POST to this address.
+            headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string(f"{template}.txt", context),
+            from_email=_sender(territory),
+            to=[delivery.user.email],
+            connection=connection,
+            headers=headers,
+        )
+        message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+        return message
+
+
+def _sender(territory) -> str:
+    """« "L'Heure Civique · Loiret" <ne-pas-repondre@…> », left unencoded: Django encodes it
+    when it writes the message, and the admin's preview shows it as people read it."""
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    if not territory.is_national:
+        name = f"L'Heure Civique · {territory.name}"
+    quoted = (name or "L'Heure Civique").replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{quoted}" <{address}>'
+
+
+def _mail_domain() -> str:
+    return urlsplit(f"//{settings.PORTAL_DOMAIN}").hostname or "lheurecivique.fr"
+
+
+# --- The context of each kind ------------------------------------------------------------------
+
+
+def _volunteer_context(composer: Composer, delivery, territory, live: bool) -> dict:
+    """The reminder, the nudge and the « vous nous manquez »: the month, ideas, three buttons."""
+    volunteer = delivery.user.volunteer
+    month = delivery.month
+    progress = progress_for(volunteer)
+    this_month = next((m for m in progress.months if m.month == month), None)
+
+    def action(name):
+        if not live:
+            return PREVIEW_LINK
+        return territory.url(action_path(delivery.user_id, name, month))
+
+    gestes = suggested_gestes(
+        volunteer, territory, month, among=composer.candidates(territory, month)
+    )
+    return {
+        "volunteer": volunteer,
+        "first_name": volunteer.user.first_name,
+        "theme": composer.theme(territory, month),
+        "done_this_month": bool(this_month and this_month.done),
+        "given_this_month": format_duration(this_month.minutes) if this_month else "",
+        "streak": progress.current_streak,
+        "gestes": [
+            (geste, territory.url(reverse("gestes:detail", args=[geste.slug]))) for geste in gestes
+        ],
+        "initiatives": [
+            (initiative, territory.url(reverse("initiatives:detail", args=[initiative.slug])))
+            for initiative in composer.initiatives(volunteer, territory)
+        ],
+        "done_url": action(Action.DONE),
+        "skip_url": action(Action.SKIP),
+        "suggest_url": action(Action.SUGGEST),
+        "dashboard_url": territory.url(reverse("volunteers:dashboard")),
+    }
+
+
+@dataclass(frozen=True)
+class TerritorySummary:
+    territory: Territory
+    new_volunteers: int
+    active_volunteers: int
+    hours: str
+    actions: int
+    top_gestes: list
+    admin_url: str
+
+
+def summary_for(territory, month: datetime.date) -> TerritorySummary:
+    volunteers = Volunteer.objects.in_territory(territory).filter(user__isnull=False)
+    hours = CivicHour.objects.in_territory(territory).in_month(month)
+    totals = hours.aggregate(
+        minutes=Sum("minutes"), actions=Count("id"), givers=Count("volunteer", distinct=True)
+    )
+    top = (
+        hours.filter(geste__isnull=False)
+        .values("geste__title")
+        .annotate(times=Count("id"))
+        .order_by("-times", "geste__title")[:3]
+    )
+    return TerritorySummary(
+        territory=territory,
+        new_volunteers=volunteers.filter(
+            created_at__date__gte=month, created_at__date__lt=next_month(month)
+        ).count(),
+        active_volunteers=totals["givers"],
+        hours=format_duration(totals["minutes"] or 0),
+        actions=totals["actions"],
+        top_gestes=[(row["geste__title"], row["times"]) for row in top],
+        admin_url=territory.url(reverse("admin:volunteers_volunteer_changelist")),
+    )
+
+
+def _summary_context(composer: Composer, delivery, territory, live: bool) -> dict:
+    """The staff's summary: one block per territory they belong to."""
+    territories = Territory.objects.filter(memberships__user=delivery.user).distinct()
+    return {
+        "first_name": delivery.user.first_name,
+        "summaries": [summary_for(territory, delivery.month) for territory in territories],
+    }
+
+
+def _warning_context(composer: Composer, delivery, territory, live: bool) -> dict:
+    """« Votre compte sera anonymisé le … », and the button that keeps it."""
+    user = delivery.user
+    activity = last_activity(user)
+    return {
+        "first_name": user.first_name,
+        "last_warning": delivery.kind == Kind.INACTIVE_LAST,
+        "last_activity": activity,
+        "anonymised_on": announced_date(delivery.kind, delivery.created_at, activity),
+        "keep_url": territory.url(keep_path(user.pk)) if live else PREVIEW_LINK,
+        "login_url": territory.url(reverse("account_login")),
+        "personal_data_url": territory.url(reverse("personal_data")),
+    }
+
+
+@dataclass(frozen=True)
+class Email:
+    """One kind of follow-up email. The subject may name {month}, {month_year}, {theme} (the
+    context's) and {date} (the context's `anonymised_on`)."""
+
+    subject: str
+    template: str  # volunteers/email/<template>.txt and .html
+    context: Callable[[Composer, Delivery, Territory, bool], dict]
+    # Nobody unsubscribes from being told their data is about to be erased.
+    unsubscribable: bool = True
+
+
+EMAILS = {
+    Kind.REMINDER: Email("Votre heure {month} : {theme}", "rappel", _volunteer_context),
+    Kind.NUDGE: Email("Avez-vous pu donner votre heure {month} ?", "relance", _volunteer_context),
+    Kind.COMEBACK: Email("Une heure pour vos voisins ce mois-ci ?", "retour", _volunteer_context),
+    Kind.SUMMARY: Email("Le bilan {month_year} de l'Heure Civique", "bilan", _summary_context),
+    Kind.INACTIVE_SOON: Email(
+        "Votre compte de l'Heure Civique sera anonymisé le {date}",
+        "inactif",
+        _warning_context,
+        unsubscribable=False,
+    ),
+    Kind.INACTIVE_LAST: Email(
+        "Dernier rappel : votre compte sera anonymisé le {date}",
+        "inactif",
+        _warning_context,
+        unsubscribable=False,
+    ),
+}
+
+
+def preview(volunteer: Volunteer, *, show_name: bool) -> EmailMultiAlternatives:
+    """This month's reminder of a volunteer as it would go out, without planning or sending
+    it, and with its links disabled."""
+    delivery = Delivery(
+        pk=0,
+        user=volunteer.user,
+        kind=Kind.REMINDER,
+        month=first_of_month(timezone.localdate()),
+        territory=Territory.objects.for_commune(volunteer.commune),
+    )
+    return Composer().message(delivery, live=False, show_name=show_name)
