@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gestes.models import MonthTheme
+from heurecivique.months import first_of_month
 from initiatives.models import GoodPractice, InterestMessage
 from outils.models import Kit
 from territories.admin import TerritoryScopedAdmin
 from territories.models import Membership, Quartier
-from volunteers.models import Delivery, first_of_month
+from volunteers.models import Delivery
 
 from .factories import (
     CivicHourFactory,
