@@ -16,7 +16,7 @@ class InitiativeQuerySet(models.QuerySet):
 
     def on_portal(self, territory):
         """The initiatives of the communes a portal covers (all of them on the national one)."""
-        if territory.is_national or territory.pk is None:
+        if territory.is_national:
             return self
         return self.filter(commune__in=territory.communes())
 

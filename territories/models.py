@@ -317,7 +317,7 @@ class Territory(models.Model):
     def shows(self, field: str = "territory") -> Q:
         """What content this portal shows: national (no territory), its own, and on a commune
         portal its department's. `field` is the path from the content to its territory."""
-        if self.is_national or self.pk is None:
+        if self.is_national:
             return Q(**{f"{field}__isnull": True})
         shown = Q(**{f"{field}__isnull": True}) | Q(**{field: self})
         if self.kind == self.Kind.COMMUNE:

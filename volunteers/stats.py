@@ -48,7 +48,7 @@ def engaged_volunteers():
 
 def counters_for(territory) -> Counters:
     """The counters of a portal, on the communes it covers (see DEFINITIONS)."""
-    key = f"volunteers:counters:{territory.pk or 'national'}"
+    key = f"volunteers:counters:{territory.pk}"
     counters = cache.get(key)
     if counters is None:
         volunteers = engaged_volunteers().in_territory(territory)
