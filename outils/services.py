@@ -61,12 +61,12 @@ def visitor_key(request, day: date) -> str:
 
 def record_downloads(request, resources) -> None:
     """Count a download of these resources on this portal, once per visitor and day."""
-    day = timezone.localdate()
+    portal, day = request.territory, timezone.localdate()
     visitor = visitor_key(request, day)
     # A repeat hits the unique constraint (resource, day, visitor) and is left out, even when
     # two requests of the same visitor race.
     Download.objects.bulk_create(
-        [Download(resource=r, territory=request.territory, day=day, visitor=visitor) for r in resources],
+        [Download(resource=r, territory=portal, day=day, visitor=visitor) for r in resources],
         ignore_conflicts=True,
     )
 
