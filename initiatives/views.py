@@ -10,7 +10,7 @@ from django.views.generic import ListView
 from gestes.models import Theme
 from heurecivique import ratelimits
 from heurecivique.share import share_image, stored_png
-from outils.branding import branding_for
+from territories.branding import branding_for
 from territories.models import Commune, Department, Territory
 from territories.scope import staff_scope
 

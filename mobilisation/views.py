@@ -9,8 +9,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from heurecivique import ratelimits
 from heurecivique.links import BadLink
 from heurecivique.share import share_image, stored_png
-from outils.branding import branding_for
 from territories import places
+from territories.branding import branding_for
 from territories.models import Commune, Territory
 
 from . import services

@@ -1,11 +1,13 @@
-"""The documents of the toolbox, generated in the colours of each portal (see branding.py).
+"""The documents of the toolbox, generated in the colours of each portal (territories/branding.py).
 
-Each function draws one document for a Branding and returns its bytes; @template registers it
-under the key a Resource names.
+Each function draws one document for a Branding and returns its bytes; TEMPLATES, at the end,
+lists them under the key a Resource names.
 """
 
 import io
 import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from django.utils.text import capfirst
@@ -23,25 +25,20 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from heurecivique.pictures import png_bytes, png_font, png_lines, png_logo, png_qr
 from territories import places
+from territories.branding import Branding
 
-from .branding import (
+from .drawing import (
     BOLD,
     FONT,
     INK,
-    Branding,
     draw_header,
     draw_join_footer,
     draw_paragraph,
     draw_qr,
     pdf_bytes,
-    png_bytes,
-    png_font,
-    png_lines,
-    png_logo,
-    png_qr,
     style,
-    template,
 )
 
 
@@ -112,7 +109,6 @@ LAUNCH = {
 }
 
 
-@template("affiche-lancement", "Affiche de lancement (A4)", "pdf")
 def launch_poster(branding: Branding) -> bytes:
     lead = (
         f"L'Heure Civique arrive {_where(branding)}. Chaque habitant est invité à consacrer "
@@ -121,7 +117,6 @@ def launch_poster(branding: Branding) -> bytes:
     return _poster(branding, A4, lead=lead, **LAUNCH)
 
 
-@template("affiche-lancement-a3", "Affiche de lancement (A3)", "pdf")
 def launch_poster_a3(branding: Branding) -> bytes:
     lead = (
         f"L'Heure Civique arrive {_where(branding)}. Chaque habitant est invité à consacrer "
@@ -130,7 +125,6 @@ def launch_poster_a3(branding: Branding) -> bytes:
     return _poster(branding, A3, lead=lead, **LAUNCH)
 
 
-@template("affiche-entraide", "Affiche « Et si on s'organisait entre voisins ? »", "pdf")
 def mutual_aid_poster(branding: Branding) -> bytes:
     return _poster(
         branding,
@@ -149,7 +143,6 @@ def mutual_aid_poster(branding: Branding) -> bytes:
     )
 
 
-@template("affiche-noel", "Affiche du Noël des Voisins", "pdf")
 def christmas_poster(branding: Branding) -> bytes:
     return _poster(
         branding,
@@ -185,7 +178,6 @@ def _two_a5(branding, title, draw_half) -> bytes:
     return pdf_bytes(draw, A4, title, branding)
 
 
-@template("avis-de-porte", "Avis de porte « Besoin d'un coup de main ? »", "pdf")
 def door_notice(branding: Branding) -> bytes:
     def half(canvas, width, height):
         margin = 1.2 * cm
@@ -215,7 +207,6 @@ def door_notice(branding: Branding) -> bytes:
     return _two_a5(branding, "Besoin d'un coup de main ?", half)
 
 
-@template("invitation-noel", "Invitations au Noël des Voisins", "pdf")
 def christmas_invitation(branding: Branding) -> bytes:
     def half(canvas, width, height):
         margin = 1.2 * cm
@@ -244,7 +235,6 @@ def christmas_invitation(branding: Branding) -> bytes:
     return _two_a5(branding, "Invitation au Noël des Voisins", half)
 
 
-@template("annuaire-voisins", "Annuaire des voisins solidaires", "pdf")
 def neighbour_directory(branding: Branding) -> bytes:
     width, height = landscape(A4)
 
@@ -336,7 +326,6 @@ def _document(branding: Branding, title: str, blocks: list) -> bytes:
     return output.getvalue()
 
 
-@template("guide-lancement", "Guide « Lancer l'Heure Civique dans sa commune »", "pdf")
 def launch_guide(branding: Branding) -> bytes:
     return _document(
         branding,
@@ -410,7 +399,6 @@ def _letter(branding: Branding) -> list[str]:
 LETTER_TITLE = "Madame, Monsieur, chers voisins,"
 
 
-@template("lettre-habitants", "Lettre type aux habitants", "pdf")
 def letter_to_residents(branding: Branding) -> bytes:
     return _document(
         branding,
@@ -484,7 +472,6 @@ def odt_bytes(branding: Branding, paragraphs: list[tuple[str, str]]) -> bytes:
     return output.getvalue()
 
 
-@template("lettre-habitants-modifiable", "Lettre aux habitants, à modifier (ODT)", "odt")
 def editable_letter(branding: Branding) -> bytes:
     """The letter to residents for the mairie to adapt in its office suite, with the portal's
     name, colours and address."""
@@ -507,7 +494,6 @@ def _press_contact(branding: Branding) -> list[str]:
     return ["L'équipe nationale de L'Heure Civique", branding.site_label]
 
 
-@template("communique-presse", "Communiqué de presse", "pdf")
 def press_release(branding: Branding) -> bytes:
     if branding.place:
         lead = f"{capfirst(branding.authority)} s'engage dans"
@@ -540,7 +526,6 @@ def press_release(branding: Branding) -> bytes:
     )
 
 
-@template("charte-benevole", "Charte entre la mairie et le volontaire", "pdf")
 def volunteer_charter(branding: Branding) -> bytes:
     return _document(
         branding,
@@ -586,7 +571,7 @@ def _visual(branding: Branding, size: tuple[int, int], title: str, subtitle: str
     band = height // 4
     draw.rectangle((0, height - band, width, height), fill=branding.secondary_color)
 
-    logo = png_logo(branding, band - margin)
+    logo = png_logo(branding.logo_path, band - margin)
     left = margin
     if logo is not None:
         image.paste(logo.convert("RGB"), (margin, margin))
@@ -624,7 +609,6 @@ def _visual(branding: Branding, size: tuple[int, int], title: str, subtitle: str
     return png_bytes(image)
 
 
-@template("visuel-reseaux", "Visuel carré pour les réseaux sociaux", "png")
 def social_square(branding: Branding) -> bytes:
     return _visual(
         branding, (1080, 1080), "Donnez une heure par mois à vos voisins",
@@ -632,9 +616,60 @@ def social_square(branding: Branding) -> bytes:
     )  # fmt: skip
 
 
-@template("banniere", "Bannière pour un site ou une page", "png")
 def banner(branding: Branding) -> bytes:
     return _visual(
         branding, (1500, 500), "Une heure par mois pour vos voisins",
         "Je donne mon heure :",
     )  # fmt: skip
+
+
+# --- The registry ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Template:
+    key: str
+    label: str
+    format: str  # "pdf", "png" or "odt"
+    build: Callable[[Branding], bytes]
+
+
+# The documents a Resource can name (its `template`), in the order the admin offers them.
+TEMPLATES: dict[str, Template] = {
+    spec.key: spec
+    for spec in [
+        Template("affiche-lancement", "Affiche de lancement (A4)", "pdf", launch_poster),
+        Template("affiche-lancement-a3", "Affiche de lancement (A3)", "pdf", launch_poster_a3),
+        Template(
+            "affiche-entraide",
+            "Affiche « Et si on s'organisait entre voisins ? »",
+            "pdf",
+            mutual_aid_poster,
+        ),
+        Template("affiche-noel", "Affiche du Noël des Voisins", "pdf", christmas_poster),
+        Template(
+            "avis-de-porte", "Avis de porte « Besoin d'un coup de main ? »", "pdf", door_notice
+        ),
+        Template("invitation-noel", "Invitations au Noël des Voisins", "pdf", christmas_invitation),
+        Template("annuaire-voisins", "Annuaire des voisins solidaires", "pdf", neighbour_directory),
+        Template(
+            "guide-lancement",
+            "Guide « Lancer l'Heure Civique dans sa commune »",
+            "pdf",
+            launch_guide,
+        ),
+        Template("lettre-habitants", "Lettre type aux habitants", "pdf", letter_to_residents),
+        Template(
+            "lettre-habitants-modifiable",
+            "Lettre aux habitants, à modifier (ODT)",
+            "odt",
+            editable_letter,
+        ),
+        Template("communique-presse", "Communiqué de presse", "pdf", press_release),
+        Template(
+            "charte-benevole", "Charte entre la mairie et le volontaire", "pdf", volunteer_charter
+        ),
+        Template("visuel-reseaux", "Visuel carré pour les réseaux sociaux", "png", social_square),
+        Template("banniere", "Bannière pour un site ou une page", "png", banner),
+    ]
+}

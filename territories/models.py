@@ -140,6 +140,15 @@ def validate_portal_slug(slug: str) -> None:
         raise ValidationError(f"L'identifiant « {slug} » est réservé : choisissez-en un autre.")
 
 
+PROGRAMME = "L'Heure Civique"
+
+
+def portal_name(territory_name: str = "") -> str:
+    """How a portal signs its pages, emails and documents: « L'Heure Civique · Loiret », and
+    the programme's name alone on the national portal."""
+    return f"{PROGRAMME} · {territory_name}" if territory_name else PROGRAMME
+
+
 def portal_domain() -> str:
     """The domain under which portals live (lheurecivique.fr), without a port."""
     return split_domain_port(settings.PORTAL_DOMAIN)[0] or settings.PORTAL_DOMAIN
@@ -279,6 +288,10 @@ class Territory(models.Model):
     @property
     def is_national(self) -> bool:
         return self.kind == self.Kind.NATIONAL
+
+    @property
+    def portal_name(self) -> str:
+        return portal_name("" if self.is_national else self.name)
 
     @property
     def place(self) -> places.Place:

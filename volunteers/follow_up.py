@@ -492,8 +492,7 @@ class Composer:
             "kind": delivery.kind,
             "month": delivery.month,
             "territory": territory,
-            "portal_name": "L'Heure Civique"
-            + ("" if territory.is_national else f" · {territory.name}"),
+            "portal_name": territory.portal_name,
             "site_url": territory.url("/"),
             "preferences_url": territory.url(reverse("volunteers:email_preferences")),
             "unsubscribe_url": unsubscribe_url,
@@ -530,8 +529,8 @@ def _sender(territory) -> str:
     when it writes the message, and the admin's preview shows it as people read it."""
     name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     if not territory.is_national:
-        name = f"L'Heure Civique · {territory.name}"
-    quoted = (name or "L'Heure Civique").replace("\\", "\\\\").replace('"', '\\"')
+        name = territory.portal_name
+    quoted = (name or territory.portal_name).replace("\\", "\\\\").replace('"', '\\"')
     return f'"{quoted}" <{address}>'
 
 
