@@ -117,11 +117,6 @@ class Initiative(models.Model):
         super().save(*args, **kwargs)
 
     @property
-    def territory(self) -> Territory:
-        """The portal whose staff moderate it: the one of its commune."""
-        return Territory.objects.for_commune(self.commune)
-
-    @property
     def cover(self) -> "Photo | None":
         return next(iter(self.photos.all()), None)
 
