@@ -16,9 +16,7 @@ class InitiativeQuerySet(models.QuerySet):
 
     def on_portal(self, territory):
         """The initiatives of the communes a portal covers (all of them on the national one)."""
-        if territory.is_national:
-            return self
-        return self.filter(commune__in=territory.communes())
+        return self.filter(territory.covers())
 
     def search(self, text: str):
         return search(self, text)

@@ -118,12 +118,17 @@ class TerritoryQuerySet(models.QuerySet):
 
     def for_commune(self, commune: Commune) -> "Territory":
         """The portal a commune belongs to: its own, or its department's, or the national one."""
-        candidates = {
-            t.kind: t
-            for t in self.active().filter(
-                Q(commune=commune) | Q(department_id=commune.department_id) | Q(kind="national")
-            )
-        }
+        return self.for_area(department_id=commune.department_id, commune_id=commune.pk)
+
+    def for_area(self, *, department_id: int | None, commune_id: int | None = None) -> "Territory":
+        """The portal of a commune, or of a department alone (an official elected there):
+        the commune's own, else the department's, else the national one."""
+        area = Q(kind=Territory.Kind.NATIONAL)
+        if department_id is not None:
+            area |= Q(kind=Territory.Kind.DEPARTMENT, department_id=department_id)
+        if commune_id is not None:
+            area |= Q(kind=Territory.Kind.COMMUNE, commune_id=commune_id)
+        candidates = {t.kind: t for t in self.active().filter(area)}
         return (
             candidates.get(Territory.Kind.COMMUNE)
             or candidates.get(Territory.Kind.DEPARTMENT)
@@ -341,6 +346,13 @@ class Territory(models.Model):
                 }
             )
         return shown
+
+    def covers(self, commune_field: str = "commune") -> Q:
+        """The rows on the communes this portal covers (every row on the national portal);
+        `commune_field` is the path from the row to its commune. QuerySets name it on_portal."""
+        if self.is_national:
+            return Q()
+        return Q(**{f"{commune_field}__in": self.communes()})
 
     def communes(self):
         """The communes this portal covers."""

@@ -329,12 +329,7 @@ def reason_not_to_send(delivery: Delivery) -> str:
     pledge = volunteer.current_pledge
     if pledge is None or pledge.is_paused:
         return "Engagement en pause ou arrêté."
-    wanted = {
-        Kind.REMINDER: volunteer.reminders_enabled,
-        Kind.NUDGE: volunteer.nudges_enabled,
-        Kind.COMEBACK: volunteer.reengagement_enabled,
-    }[delivery.kind]
-    if not wanted:
+    if not volunteer.wants(delivery.kind):
         return "Désinscrit de ce courriel."
     if delivery.kind == Kind.NUDGE and volunteer.hours.in_month(delivery.month).exists():
         return "Heure déjà notée ce mois-ci."
@@ -365,7 +360,7 @@ class Composer:
         if territory is not None:
             return territory
         if self._national is None:
-            self._national = Territory.objects.get(kind=Territory.Kind.NATIONAL)
+            self._national = Territory.objects.national()
         return self._national
 
     def theme(self, territory, month: datetime.date) -> MonthTheme | None:
@@ -546,8 +541,8 @@ class TerritorySummary:
 
 
 def summary_for(territory, month: datetime.date) -> TerritorySummary:
-    volunteers = Volunteer.objects.in_territory(territory).filter(user__isnull=False)
-    hours = CivicHour.objects.in_territory(territory).in_month(month)
+    volunteers = Volunteer.objects.on_portal(territory).filter(user__isnull=False)
+    hours = CivicHour.objects.on_portal(territory).in_month(month)
     totals = hours.aggregate(
         minutes=Sum("minutes"), actions=Count("id"), givers=Count("volunteer", distinct=True)
     )

@@ -89,11 +89,9 @@ class Availability(models.TextChoices):
 
 
 class VolunteerQuerySet(models.QuerySet):
-    def in_territory(self, territory):
+    def on_portal(self, territory):
         """The volunteers living in the communes a portal covers."""
-        if territory.is_national:
-            return self
-        return self.filter(commune__in=territory.communes())
+        return self.filter(territory.covers())
 
     def with_pledge_state(self):
         """Annotate `has_open_pledge` and `is_paused` (one query, no loop)."""
@@ -234,6 +232,10 @@ class Volunteer(models.Model):
         """The pledge not yet stopped, if any (from the prefetched pledges when there are some)."""
         return next((p for p in self.pledges.all() if p.ended_on is None), None)
 
+    def wants(self, kind: str) -> bool:
+        """Whether this volunteer still receives this kind of follow-up email."""
+        return getattr(self, Delivery.VOLUNTEER_PREFERENCES[kind])
+
 
 class Pledge(models.Model):
     """« Je m'engage à donner une heure par mois », from a start to an optional stop."""
@@ -326,10 +328,8 @@ class PledgePause(models.Model):
 
 
 class CivicHourQuerySet(models.QuerySet):
-    def in_territory(self, territory):
-        if territory.is_national:
-            return self
-        return self.filter(volunteer__commune__in=territory.communes())
+    def on_portal(self, territory):
+        return self.filter(territory.covers("volunteer__commune"))
 
     def in_month(self, month: datetime.date):
         return self.filter(done_on__gte=month, done_on__lt=next_month(month))
@@ -457,6 +457,13 @@ class Delivery(models.Model):
         FAILED = "echec", "Échec après plusieurs essais"
         BOUNCED = "refuse", "Adresse refusée"
         SKIPPED = "sans-objet", "Pas envoyé"
+
+    # The Volunteer field with which a person stops each kind (the summary is a Membership's).
+    VOLUNTEER_PREFERENCES = {
+        Kind.REMINDER: "reminders_enabled",
+        Kind.NUDGE: "nudges_enabled",
+        Kind.COMEBACK: "reengagement_enabled",
+    }
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -248,25 +248,18 @@ def keep_account(*, volunteer: Volunteer) -> None:
     Volunteer.objects.filter(pk=volunteer.pk).update(kept_at=timezone.now())
 
 
-PREFERENCE_FIELDS = {
-    Delivery.Kind.REMINDER: "reminders_enabled",
-    Delivery.Kind.NUDGE: "nudges_enabled",
-    Delivery.Kind.COMEBACK: "reengagement_enabled",
-}
-
-
 def unsubscribe(*, user, kind: str) -> None:
     """Stop one kind of follow-up email for this person. Doing it twice changes nothing."""
     if kind == Delivery.Kind.SUMMARY:
         Membership.objects.filter(user=user).update(summary_enabled=False)
     else:
-        Volunteer.objects.filter(user=user).update(**{PREFERENCE_FIELDS[kind]: False})
+        Volunteer.objects.filter(user=user).update(**{Delivery.VOLUNTEER_PREFERENCES[kind]: False})
 
 
 @transaction.atomic
 def set_email_preferences(*, user, enabled: set[str]) -> None:
     """The kinds of follow-up email this person wants (the others are stopped)."""
     Volunteer.objects.filter(user=user).update(
-        **{field: kind in enabled for kind, field in PREFERENCE_FIELDS.items()}
+        **{field: kind in enabled for kind, field in Delivery.VOLUNTEER_PREFERENCES.items()}
     )
     Membership.objects.filter(user=user).update(summary_enabled=Delivery.Kind.SUMMARY in enabled)

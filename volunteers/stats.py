@@ -51,8 +51,8 @@ def counters_for(territory) -> Counters:
     key = f"volunteers:counters:{territory.pk}"
     counters = cache.get(key)
     if counters is None:
-        volunteers = engaged_volunteers().in_territory(territory)
-        hours = CivicHour.objects.in_territory(territory)
+        volunteers = engaged_volunteers().on_portal(territory)
+        hours = CivicHour.objects.on_portal(territory)
         counters = Counters(
             volunteers=volunteers.count(),
             communes=volunteers.values("commune").distinct().count(),

@@ -485,11 +485,7 @@ def email_preferences(request):
     is_staff_member = memberships.exists()
     initial = dict.fromkeys(Delivery.Kind.values, True)
     if volunteer:
-        initial |= {
-            Delivery.Kind.REMINDER: volunteer.reminders_enabled,
-            Delivery.Kind.NUDGE: volunteer.nudges_enabled,
-            Delivery.Kind.COMEBACK: volunteer.reengagement_enabled,
-        }
+        initial |= {kind: volunteer.wants(kind) for kind in Delivery.VOLUNTEER_PREFERENCES}
     if is_staff_member:
         initial[Delivery.Kind.SUMMARY] = memberships.filter(summary_enabled=True).exists()
     form = EmailPreferencesForm(
