@@ -33,9 +33,9 @@ from .drawing import (
     BOLD,
     FONT,
     INK,
+    Column,
     draw_header,
     draw_join_footer,
-    draw_paragraph,
     draw_qr,
     pdf_bytes,
     style,
@@ -59,30 +59,25 @@ def _poster(branding, pagesize, kicker, title, lead, points, invitation, write_i
 
     def draw(canvas):
         draw_header(canvas, branding, width, height, 3.2 * cm * scale)
-        top = height - 4.4 * cm * scale
-        top = draw_paragraph(
-            canvas, kicker, margin, top, width - 2 * margin,
-            style(14 * scale, bold=True, color=branding.primary),
-        )  # fmt: skip
-        top = draw_paragraph(
-            canvas, title, margin, top - 0.3 * cm * scale, width - 2 * margin,
-            style(34 * scale, bold=True, leading=38 * scale),
-        )  # fmt: skip
-        top = draw_paragraph(
-            canvas, lead, margin, top - 0.5 * cm * scale, width - 2 * margin,
-            style(16 * scale, leading=21 * scale),
-        )  # fmt: skip
-        top -= 0.5 * cm * scale
+        column = Column(canvas, margin, height - 4.4 * cm * scale, width - 2 * margin)
+        column.write(kicker, style(14 * scale, bold=True, color=branding.primary))
+        column.write(title, style(34 * scale, bold=True, leading=38 * scale), gap=0.3 * cm * scale)
+        column.write(lead, style(16 * scale, leading=21 * scale), gap=0.5 * cm * scale)
+        column.top -= 0.5 * cm * scale
         for point in points:
             canvas.setFillColor(branding.primary)
-            canvas.circle(margin + 0.2 * cm * scale, top - 0.3 * cm * scale, 0.12 * cm * scale,
-                          stroke=0, fill=1)  # fmt: skip
-            top = draw_paragraph(
-                canvas, point, margin + 0.7 * cm * scale, top, width - 2.7 * margin,
+            bullet_y = column.top - 0.3 * cm * scale
+            canvas.circle(margin + 0.2 * cm * scale, bullet_y, 0.12 * cm * scale, stroke=0, fill=1)
+            column.write(
+                point,
                 style(15 * scale, leading=20 * scale),
-            ) - 0.3 * cm * scale  # fmt: skip
+                indent=0.7 * cm * scale,
+                width=width - 2.7 * margin,
+            )
+            column.top -= 0.3 * cm * scale
         canvas.setStrokeColor(colors.HexColor("#767676"))
         canvas.setFillColor(INK)
+        top = column.top
         for label in write_in:
             top -= 1.1 * cm * scale
             canvas.setFont(FONT, 12 * scale)
@@ -182,18 +177,18 @@ def door_notice(branding: Branding) -> bytes:
     def half(canvas, width, height):
         margin = 1.2 * cm
         draw_header(canvas, branding, width, height, 2.2 * cm)
-        top = draw_paragraph(
-            canvas, "Besoin d'un coup de main ?", margin, height - 2.9 * cm, width - 2 * margin,
-            style(22, bold=True),
-        )  # fmt: skip
-        top = draw_paragraph(
-            canvas,
+        column = Column(canvas, margin, height - 2.9 * cm, width - 2 * margin)
+        column.write("Besoin d'un coup de main ?", style(22, bold=True))
+        column.write(
             "J'habite tout près et je peux vous aider : courses, pharmacie, courrier, "
             "un appel pour prendre des nouvelles. N'hésitez pas à me contacter, avec plaisir.",
-            margin, top - 0.3 * cm, width - 2 * margin - 3.6 * cm, style(11.5, leading=15),
-        )  # fmt: skip
+            style(11.5, leading=15),
+            gap=0.3 * cm,
+            width=width - 2 * margin - 3.6 * cm,
+        )
         canvas.setFont(FONT, 11)
         canvas.setFillColor(INK)
+        top = column.top
         for label in ("Prénom :", "Logement :", "Téléphone :"):
             top -= 0.9 * cm
             canvas.drawString(margin, top, label)
@@ -213,18 +208,17 @@ def christmas_invitation(branding: Branding) -> bytes:
         canvas.setFillColor(branding.secondary)
         canvas.rect(0, 0, width, height, stroke=0, fill=1)
         draw_header(canvas, branding, width, height, 2.2 * cm)
-        top = draw_paragraph(
-            canvas, "Vous êtes invités au Noël des Voisins !", margin, height - 3 * cm,
-            width - 2 * margin, style(22, bold=True),
-        )  # fmt: skip
-        top = draw_paragraph(
-            canvas,
+        column = Column(canvas, margin, height - 3 * cm, width - 2 * margin)
+        column.write("Vous êtes invités au Noël des Voisins !", style(22, bold=True))
+        column.write(
             "Un moment chaleureux pour se retrouver entre voisins avant les fêtes. "
             "Venez comme vous êtes ; si vous le souhaitez, apportez un gâteau ou une boisson.",
-            margin, top - 0.3 * cm, width - 2 * margin, style(12, leading=16),
-        )  # fmt: skip
+            style(12, leading=16),
+            gap=0.3 * cm,
+        )
         canvas.setFont(FONT, 12)
         canvas.setFillColor(INK)
+        top = column.top
         for label in ("Le :", "À :", "Où :"):
             top -= 1 * cm
             canvas.drawString(margin, top, label)
@@ -241,16 +235,14 @@ def neighbour_directory(branding: Branding) -> bytes:
     def draw(canvas):
         margin = 1.2 * cm
         draw_header(canvas, branding, width, height, 2.4 * cm)
-        top = draw_paragraph(
-            canvas, "Annuaire des voisins solidaires", margin, height - 3.1 * cm,
-            width - 2 * margin, style(20, bold=True),
-        )  # fmt: skip
-        top = draw_paragraph(
-            canvas,
+        column = Column(canvas, margin, height - 3.1 * cm, width - 2 * margin)
+        column.write("Annuaire des voisins solidaires", style(20, bold=True))
+        column.write(
             "Chacun inscrit ce qu'il peut offrir, s'il le souhaite, et peut rayer sa ligne à tout "
             "moment. Cette feuille reste dans l'immeuble : ne la diffusez pas ailleurs.",
-            margin, top - 0.2 * cm, width - 2 * margin, style(10.5),
-        )  # fmt: skip
+            style(10.5),
+            gap=0.2 * cm,
+        )
         header = ["Prénom", "Logement", "Je peux aider pour…", "Me joindre"]
         table = Table(
             [header] + [[""] * 4 for _ in range(11)],
@@ -269,7 +261,7 @@ def neighbour_directory(branding: Branding) -> bytes:
             )
         )
         _w, table_height = table.wrapOn(canvas, width, height)
-        table.drawOn(canvas, margin, top - 0.4 * cm - table_height)
+        table.drawOn(canvas, margin, column.top - 0.4 * cm - table_height)
         canvas.setFont(FONT, 8)
         canvas.setFillColor(INK)
         canvas.drawString(margin, 0.7 * cm, f"{branding.portal_name} · {branding.join_url}")
@@ -604,23 +596,22 @@ def _visual(branding: Branding, size: tuple[int, int], title: str, subtitle: str
     for line in png_lines(draw, subtitle, small, width - 3 * margin - qr_size):
         draw.text((margin, text_top), line, font=small, fill="#161616")
         text_top += int(small.size * 1.25)
-    draw.text((margin, text_top + small.size // 3), branding.site_label,
-              font=png_font(max(12, height // 30)), fill="#161616")  # fmt: skip
+    site_font = png_font(max(12, height // 30))
+    draw.text(
+        (margin, text_top + small.size // 3), branding.site_label, font=site_font, fill="#161616"
+    )
     return png_bytes(image)
 
 
 def social_square(branding: Branding) -> bytes:
-    return _visual(
-        branding, (1080, 1080), "Donnez une heure par mois à vos voisins",
-        "Inscription en une minute :",
-    )  # fmt: skip
+    title = "Donnez une heure par mois à vos voisins"
+    return _visual(branding, (1080, 1080), title, "Inscription en une minute :")
 
 
 def banner(branding: Branding) -> bytes:
     return _visual(
-        branding, (1500, 500), "Une heure par mois pour vos voisins",
-        "Je donne mon heure :",
-    )  # fmt: skip
+        branding, (1500, 500), "Une heure par mois pour vos voisins", "Je donne mon heure :"
+    )
 
 
 # --- The registry ------------------------------------------------------------------------------

@@ -42,6 +42,20 @@ def draw_paragraph(canvas, text, x, top, width, style) -> float:
     return top - height
 
 
+class Column:
+    """Paragraphs drawn one under the other from a top edge, at one left edge and width;
+    `top` follows the bottom of the last one."""
+
+    def __init__(self, canvas, x: float, top: float, width: float):
+        self.canvas, self.x, self.top, self.width = canvas, x, top, width
+
+    def write(self, text, style, *, gap: float = 0, indent: float = 0, width=None) -> None:
+        """A paragraph `gap` under the previous one (`indent` further right, `width` wide)."""
+        self.top = draw_paragraph(
+            self.canvas, text, self.x + indent, self.top - gap, width or self.width, style
+        )
+
+
 def style(size: float, bold: bool = False, color=INK, leading: float | None = None, **kwargs):
     return ParagraphStyle(
         f"s{size}{bold}",
@@ -121,18 +135,9 @@ def draw_join_footer(canvas, branding: Branding, width: float, band: float, invi
     margin = band * 0.12
     qr_size = band - 2 * margin
     draw_qr(canvas, branding.join_url, width - margin - qr_size, margin, qr_size)
-    text_width = width - 3 * margin - qr_size
-    bottom = draw_paragraph(
-        canvas, invitation, margin, band - margin, text_width, style(band * 0.13, bold=True)
-    )
-    draw_paragraph(
-        canvas,
-        branding.join_url,
-        margin,
-        bottom - band * 0.05,
-        text_width,
-        style(band * 0.085, wordWrap="CJK"),
-    )
+    column = Column(canvas, margin, band - margin, width - 3 * margin - qr_size)
+    column.write(invitation, style(band * 0.13, bold=True))
+    column.write(branding.join_url, style(band * 0.085, wordWrap="CJK"), gap=band * 0.05)
 
 
 def pdf_bytes(draw, pagesize, title: str, branding: Branding) -> bytes:
