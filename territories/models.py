@@ -287,6 +287,9 @@ class Territory(models.Model):
         else:
             self.department = None
             self.commune = None
+            if not self.is_active:
+                # Every other address falls back to it: without it no page can be served.
+                errors["is_active"] = "Le portail national reste en ligne."
         if errors:
             raise ValidationError(errors)
 
