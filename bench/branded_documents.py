@@ -24,8 +24,10 @@ django.setup()
 from django.test import override_settings  # noqa: E402
 
 from outils import documents  # noqa: E402, F401  (registers the documents)
-from outils.branding import TEMPLATES, Branding, generated_file  # noqa: E402
+from outils.documents import TEMPLATES  # noqa: E402
+from outils.services import generated_file  # noqa: E402
 from territories import places  # noqa: E402
+from territories.branding import Branding  # noqa: E402
 
 RUNS = 10
 TARGET_MS = 1000

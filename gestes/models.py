@@ -61,8 +61,7 @@ class GesteQuerySet(models.QuerySet):
 
     def visible_in(self, territory):
         """What the portal shows (see Territory.shows), minus the gestes it chose to hide."""
-        visible = self.filter(territory.shows())
-        return visible if territory.pk is None else visible.exclude(hidden_in=territory)
+        return self.filter(territory.shows()).exclude(hidden_in=territory)
 
     def for_months(self, months):
         """Gestes marked for at least one of these months (all-year gestes are not): the ones

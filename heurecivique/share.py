@@ -8,7 +8,9 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse
 from PIL import Image, ImageDraw
 
-from outils.branding import Branding, png_bytes, png_font, png_lines, png_logo
+from territories.branding import Branding
+
+from .pictures import png_bytes, png_font, png_lines, png_logo
 
 SIZE = (1200, 630)  # what Open Graph and Twitter cards expect
 VERSION = 1
@@ -39,7 +41,7 @@ def _draw(title: str, place: str, branding: Branding) -> bytes:
     margin = 64
     band = 150
     draw.rectangle((0, height - band, width, height), fill=branding.secondary_color)
-    logo = png_logo(branding, 96)
+    logo = png_logo(branding.logo_path, 96)
     left = margin
     if logo is not None:
         image.paste(logo.convert("RGB"), (margin, margin))

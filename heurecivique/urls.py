@@ -5,11 +5,23 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path, re_path
 
+from gestes.sitemaps import GestesSitemap
+from initiatives.sitemaps import InitiativesSitemap, PracticesSitemap
+from outils.sitemaps import KitsSitemap
 from volunteers import views as volunteer_views
 
 from . import views
 from .admin import refusing_empty_to_field, with_what_waits
-from .sitemaps import SITEMAPS
+from .sitemaps import PagesSitemap
+
+# The sections of sitemap.xml, each app giving the sitemap of its objects (see sitemaps.py).
+SITEMAPS = {
+    "pages": PagesSitemap,
+    "gestes": GestesSitemap,
+    "outils": KitsSitemap,
+    "initiatives": InitiativesSitemap,
+    "bonnes-pratiques": PracticesSitemap,
+}
 
 # The admin signs in through allauth's login: rate-limited, with the same rules as the site.
 admin.site.login = secure_admin_login(admin.site.login)

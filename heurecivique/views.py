@@ -22,8 +22,8 @@ from django.views.generic import TemplateView
 from gestes.models import Geste, MonthTheme
 from initiatives.models import Initiative
 from mobilisation.models import Signature
-from outils.branding import branding_for
 from outils.models import Kit
+from territories.branding import branding_for
 from volunteers import stats
 from volunteers.stats import counters_for
 

@@ -17,9 +17,7 @@ class InitiativeQuerySet(models.QuerySet):
 
     def on_portal(self, territory):
         """The initiatives of the communes a portal covers (all of them on the national one)."""
-        if territory.is_national or territory.pk is None:
-            return self
-        return self.filter(commune__in=territory.communes())
+        return self.filter(territory.covers())
 
     def search(self, text: str):
         return search(self, text)
@@ -116,11 +114,6 @@ class Initiative(moderated(feminine=True)):
         if not self.slug:
             self.slug = unique_slug(Initiative, self.title, self.pk)
         super().save(*args, **kwargs)
-
-    @property
-    def territory(self) -> Territory:
-        """The portal whose staff moderate it: the one of its commune."""
-        return Territory.objects.for_commune(self.commune)
 
     @property
     def cover(self) -> "Photo | None":

@@ -10,7 +10,7 @@ from django.views.generic import ListView
 from gestes.models import Theme
 from heurecivique import ratelimits
 from heurecivique.share import share_image, stored_png
-from outils.branding import branding_for
+from territories.branding import branding_for
 from territories.models import Commune, Department, Territory
 from territories.scope import staff_scope
 
@@ -227,7 +227,7 @@ def copy_practice(request, slug):
     if not scope.roles:
         raise Http404
     territory = request.territory if scope.manages(request.territory) else None
-    if territory is None or territory.pk is None:
+    if territory is None:
         territory = scope.territories().order_by("kind").first()
     copy = services.copy_good_practice(practice=practice, territory=territory)
     messages.success(

@@ -7,7 +7,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, ImageDraw
 
-from outils.branding import Branding, png_bytes, png_font, png_lines
+from heurecivique.pictures import png_bytes, png_font, png_lines
+from territories.branding import Branding
 
 # Drawn at twice the size it is shown (300×100), for sharp screens.
 SIZE = (600, 200)

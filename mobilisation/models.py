@@ -73,9 +73,6 @@ class SignatureQuerySet(models.QuerySet):
         """The signatures on the Appel page and in its counts: confirmed and verified."""
         return self.filter(status=Signature.Status.VERIFIED)
 
-    def in_department(self, department_id):
-        return self.filter(department_id=department_id)
-
 
 class Signature(models.Model):
     """An elected official's signature: confirmed by email, then verified by staff before it
@@ -169,10 +166,6 @@ class Signature(models.Model):
             self.department_id = self.commune.department_id
         if self.department_id:
             self.place_code = self.commune.insee_code if self.commune_id else self.department.code
-
-    @property
-    def is_communal(self) -> bool:
-        return self.mandate in COMMUNAL_MANDATES
 
     @property
     def mandate_label(self) -> str:

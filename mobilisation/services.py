@@ -32,14 +32,9 @@ Status = Signature.Status
 
 def _portal_url(signature: Signature, path: str) -> str:
     """An address on the portal the signature belongs to (its commune's, or its department's)."""
-    if signature.commune_id:
-        portal = Territory.objects.for_commune(signature.commune)
-    else:
-        portal = (
-            Territory.objects.active()
-            .filter(kind=Territory.Kind.DEPARTMENT, department_id=signature.department_id)
-            .first()
-        ) or Territory.objects.get(kind=Territory.Kind.NATIONAL)
+    portal = Territory.objects.for_area(
+        department_id=signature.department_id, commune_id=signature.commune_id
+    )
     return portal.url(path)
 
 

@@ -1,7 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Value, When
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -10,8 +9,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from heurecivique import ratelimits
 from heurecivique.links import BadLink
 from heurecivique.share import share_image, stored_png
-from outils.branding import branding_for
 from territories import places
+from territories.branding import branding_for
 from territories.models import Commune, Territory
 
 from . import services
@@ -216,6 +215,4 @@ def badge(request, insee_code):
 def badge_png(request, insee_code):
     commune = _signatory_commune(insee_code)
     portal = Territory.objects.for_commune(commune)
-    if portal.pk is None:
-        raise Http404
     return stored_png(badge_image(commune.name, branding_for(request, portal)))

@@ -8,7 +8,7 @@ from territories.admin import TerritoryScopedAdmin, TerritoryScopedInline
 from territories.scope import staff_scope
 
 from . import services
-from .branding import TEMPLATES
+from .documents import TEMPLATES
 from .files import accepted_file
 from .models import Download, Kit, Resource
 

@@ -1,11 +1,13 @@
-"""The documents of the toolbox, generated in the colours of each portal (see branding.py).
+"""The documents of the toolbox, generated in the colours of each portal (territories/branding.py).
 
-Each function draws one document for a Branding and returns its bytes; @template registers it
-under the key a Resource names.
+Each function draws one document for a Branding and returns its bytes; TEMPLATES, at the end,
+lists them under the key a Resource names.
 """
 
 import io
 import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from django.utils.text import capfirst
@@ -23,25 +25,20 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from heurecivique.pictures import png_bytes, png_font, png_lines, png_logo, png_qr
 from territories import places
+from territories.branding import Branding
 
-from .branding import (
+from .drawing import (
     BOLD,
     FONT,
     INK,
-    Branding,
+    Column,
     draw_header,
     draw_join_footer,
-    draw_paragraph,
     draw_qr,
     pdf_bytes,
-    png_bytes,
-    png_font,
-    png_lines,
-    png_logo,
-    png_qr,
     style,
-    template,
 )
 
 
@@ -62,30 +59,25 @@ def _poster(branding, pagesize, kicker, title, lead, points, invitation, write_i
 
     def draw(canvas):
         draw_header(canvas, branding, width, height, 3.2 * cm * scale)
-        top = height - 4.4 * cm * scale
-        top = draw_paragraph(
-            canvas, kicker, margin, top, width - 2 * margin,
-            style(14 * scale, bold=True, color=branding.primary),
-        )  # fmt: skip
-        top = draw_paragraph(
-            canvas, title, margin, top - 0.3 * cm * scale, width - 2 * margin,
-            style(34 * scale, bold=True, leading=38 * scale),
-        )  # fmt: skip
-        top = draw_paragraph(
-            canvas, lead, margin, top - 0.5 * cm * scale, width - 2 * margin,
-            style(16 * scale, leading=21 * scale),
-        )  # fmt: skip
-        top -= 0.5 * cm * scale
+        column = Column(canvas, margin, height - 4.4 * cm * scale, width - 2 * margin)
+        column.write(kicker, style(14 * scale, bold=True, color=branding.primary))
+        column.write(title, style(34 * scale, bold=True, leading=38 * scale), gap=0.3 * cm * scale)
+        column.write(lead, style(16 * scale, leading=21 * scale), gap=0.5 * cm * scale)
+        column.top -= 0.5 * cm * scale
         for point in points:
             canvas.setFillColor(branding.primary)
-            canvas.circle(margin + 0.2 * cm * scale, top - 0.3 * cm * scale, 0.12 * cm * scale,
-                          stroke=0, fill=1)  # fmt: skip
-            top = draw_paragraph(
-                canvas, point, margin + 0.7 * cm * scale, top, width - 2.7 * margin,
+            bullet_y = column.top - 0.3 * cm * scale
+            canvas.circle(margin + 0.2 * cm * scale, bullet_y, 0.12 * cm * scale, stroke=0, fill=1)
+            column.write(
+                point,
                 style(15 * scale, leading=20 * scale),
-            ) - 0.3 * cm * scale  # fmt: skip
+                indent=0.7 * cm * scale,
+                width=width - 2.7 * margin,
+            )
+            column.top -= 0.3 * cm * scale
         canvas.setStrokeColor(colors.HexColor("#767676"))
         canvas.setFillColor(INK)
+        top = column.top
         for label in write_in:
             top -= 1.1 * cm * scale
             canvas.setFont(FONT, 12 * scale)
@@ -112,7 +104,6 @@ LAUNCH = {
 }
 
 
-@template("affiche-lancement", "Affiche de lancement (A4)", "pdf")
 def launch_poster(branding: Branding) -> bytes:
     lead = (
         f"L'Heure Civique arrive {_where(branding)}. Chaque habitant est invité à consacrer "
@@ -121,7 +112,6 @@ def launch_poster(branding: Branding) -> bytes:
     return _poster(branding, A4, lead=lead, **LAUNCH)
 
 
-@template("affiche-lancement-a3", "Affiche de lancement (A3)", "pdf")
 def launch_poster_a3(branding: Branding) -> bytes:
     lead = (
         f"L'Heure Civique arrive {_where(branding)}. Chaque habitant est invité à consacrer "
@@ -130,7 +120,6 @@ def launch_poster_a3(branding: Branding) -> bytes:
     return _poster(branding, A3, lead=lead, **LAUNCH)
 
 
-@template("affiche-entraide", "Affiche « Et si on s'organisait entre voisins ? »", "pdf")
 def mutual_aid_poster(branding: Branding) -> bytes:
     return _poster(
         branding,
@@ -149,7 +138,6 @@ def mutual_aid_poster(branding: Branding) -> bytes:
     )
 
 
-@template("affiche-noel", "Affiche du Noël des Voisins", "pdf")
 def christmas_poster(branding: Branding) -> bytes:
     return _poster(
         branding,
@@ -185,23 +173,22 @@ def _two_a5(branding, title, draw_half) -> bytes:
     return pdf_bytes(draw, A4, title, branding)
 
 
-@template("avis-de-porte", "Avis de porte « Besoin d'un coup de main ? »", "pdf")
 def door_notice(branding: Branding) -> bytes:
     def half(canvas, width, height):
         margin = 1.2 * cm
         draw_header(canvas, branding, width, height, 2.2 * cm)
-        top = draw_paragraph(
-            canvas, "Besoin d'un coup de main ?", margin, height - 2.9 * cm, width - 2 * margin,
-            style(22, bold=True),
-        )  # fmt: skip
-        top = draw_paragraph(
-            canvas,
+        column = Column(canvas, margin, height - 2.9 * cm, width - 2 * margin)
+        column.write("Besoin d'un coup de main ?", style(22, bold=True))
+        column.write(
             "J'habite tout près et je peux vous aider : courses, pharmacie, courrier, "
             "un appel pour prendre des nouvelles. N'hésitez pas à me contacter, avec plaisir.",
-            margin, top - 0.3 * cm, width - 2 * margin - 3.6 * cm, style(11.5, leading=15),
-        )  # fmt: skip
+            style(11.5, leading=15),
+            gap=0.3 * cm,
+            width=width - 2 * margin - 3.6 * cm,
+        )
         canvas.setFont(FONT, 11)
         canvas.setFillColor(INK)
+        top = column.top
         for label in ("Prénom :", "Logement :", "Téléphone :"):
             top -= 0.9 * cm
             canvas.drawString(margin, top, label)
@@ -215,25 +202,23 @@ def door_notice(branding: Branding) -> bytes:
     return _two_a5(branding, "Besoin d'un coup de main ?", half)
 
 
-@template("invitation-noel", "Invitations au Noël des Voisins", "pdf")
 def christmas_invitation(branding: Branding) -> bytes:
     def half(canvas, width, height):
         margin = 1.2 * cm
         canvas.setFillColor(branding.secondary)
         canvas.rect(0, 0, width, height, stroke=0, fill=1)
         draw_header(canvas, branding, width, height, 2.2 * cm)
-        top = draw_paragraph(
-            canvas, "Vous êtes invités au Noël des Voisins !", margin, height - 3 * cm,
-            width - 2 * margin, style(22, bold=True),
-        )  # fmt: skip
-        top = draw_paragraph(
-            canvas,
+        column = Column(canvas, margin, height - 3 * cm, width - 2 * margin)
+        column.write("Vous êtes invités au Noël des Voisins !", style(22, bold=True))
+        column.write(
             "Un moment chaleureux pour se retrouver entre voisins avant les fêtes. "
             "Venez comme vous êtes ; si vous le souhaitez, apportez un gâteau ou une boisson.",
-            margin, top - 0.3 * cm, width - 2 * margin, style(12, leading=16),
-        )  # fmt: skip
+            style(12, leading=16),
+            gap=0.3 * cm,
+        )
         canvas.setFont(FONT, 12)
         canvas.setFillColor(INK)
+        top = column.top
         for label in ("Le :", "À :", "Où :"):
             top -= 1 * cm
             canvas.drawString(margin, top, label)
@@ -244,23 +229,20 @@ def christmas_invitation(branding: Branding) -> bytes:
     return _two_a5(branding, "Invitation au Noël des Voisins", half)
 
 
-@template("annuaire-voisins", "Annuaire des voisins solidaires", "pdf")
 def neighbour_directory(branding: Branding) -> bytes:
     width, height = landscape(A4)
 
     def draw(canvas):
         margin = 1.2 * cm
         draw_header(canvas, branding, width, height, 2.4 * cm)
-        top = draw_paragraph(
-            canvas, "Annuaire des voisins solidaires", margin, height - 3.1 * cm,
-            width - 2 * margin, style(20, bold=True),
-        )  # fmt: skip
-        top = draw_paragraph(
-            canvas,
+        column = Column(canvas, margin, height - 3.1 * cm, width - 2 * margin)
+        column.write("Annuaire des voisins solidaires", style(20, bold=True))
+        column.write(
             "Chacun inscrit ce qu'il peut offrir, s'il le souhaite, et peut rayer sa ligne à tout "
             "moment. Cette feuille reste dans l'immeuble : ne la diffusez pas ailleurs.",
-            margin, top - 0.2 * cm, width - 2 * margin, style(10.5),
-        )  # fmt: skip
+            style(10.5),
+            gap=0.2 * cm,
+        )
         header = ["Prénom", "Logement", "Je peux aider pour…", "Me joindre"]
         table = Table(
             [header] + [[""] * 4 for _ in range(11)],
@@ -279,7 +261,7 @@ def neighbour_directory(branding: Branding) -> bytes:
             )
         )
         _w, table_height = table.wrapOn(canvas, width, height)
-        table.drawOn(canvas, margin, top - 0.4 * cm - table_height)
+        table.drawOn(canvas, margin, column.top - 0.4 * cm - table_height)
         canvas.setFont(FONT, 8)
         canvas.setFillColor(INK)
         canvas.drawString(margin, 0.7 * cm, f"{branding.portal_name} · {branding.join_url}")
@@ -336,7 +318,6 @@ def _document(branding: Branding, title: str, blocks: list) -> bytes:
     return output.getvalue()
 
 
-@template("guide-lancement", "Guide « Lancer l'Heure Civique dans sa commune »", "pdf")
 def launch_guide(branding: Branding) -> bytes:
     return _document(
         branding,
@@ -410,7 +391,6 @@ def _letter(branding: Branding) -> list[str]:
 LETTER_TITLE = "Madame, Monsieur, chers voisins,"
 
 
-@template("lettre-habitants", "Lettre type aux habitants", "pdf")
 def letter_to_residents(branding: Branding) -> bytes:
     return _document(
         branding,
@@ -484,7 +464,6 @@ def odt_bytes(branding: Branding, paragraphs: list[tuple[str, str]]) -> bytes:
     return output.getvalue()
 
 
-@template("lettre-habitants-modifiable", "Lettre aux habitants, à modifier (ODT)", "odt")
 def editable_letter(branding: Branding) -> bytes:
     """The letter to residents for the mairie to adapt in its office suite, with the portal's
     name, colours and address."""
@@ -507,7 +486,6 @@ def _press_contact(branding: Branding) -> list[str]:
     return ["L'équipe nationale de L'Heure Civique", branding.site_label]
 
 
-@template("communique-presse", "Communiqué de presse", "pdf")
 def press_release(branding: Branding) -> bytes:
     if branding.place:
         lead = f"{capfirst(branding.authority)} s'engage dans"
@@ -540,7 +518,6 @@ def press_release(branding: Branding) -> bytes:
     )
 
 
-@template("charte-benevole", "Charte entre la mairie et le volontaire", "pdf")
 def volunteer_charter(branding: Branding) -> bytes:
     return _document(
         branding,
@@ -586,7 +563,7 @@ def _visual(branding: Branding, size: tuple[int, int], title: str, subtitle: str
     band = height // 4
     draw.rectangle((0, height - band, width, height), fill=branding.secondary_color)
 
-    logo = png_logo(branding, band - margin)
+    logo = png_logo(branding.logo_path, band - margin)
     left = margin
     if logo is not None:
         image.paste(logo.convert("RGB"), (margin, margin))
@@ -619,22 +596,71 @@ def _visual(branding: Branding, size: tuple[int, int], title: str, subtitle: str
     for line in png_lines(draw, subtitle, small, width - 3 * margin - qr_size):
         draw.text((margin, text_top), line, font=small, fill="#161616")
         text_top += int(small.size * 1.25)
-    draw.text((margin, text_top + small.size // 3), branding.site_label,
-              font=png_font(max(12, height // 30)), fill="#161616")  # fmt: skip
+    site_font = png_font(max(12, height // 30))
+    draw.text(
+        (margin, text_top + small.size // 3), branding.site_label, font=site_font, fill="#161616"
+    )
     return png_bytes(image)
 
 
-@template("visuel-reseaux", "Visuel carré pour les réseaux sociaux", "png")
 def social_square(branding: Branding) -> bytes:
-    return _visual(
-        branding, (1080, 1080), "Donnez une heure par mois à vos voisins",
-        "Inscription en une minute :",
-    )  # fmt: skip
+    title = "Donnez une heure par mois à vos voisins"
+    return _visual(branding, (1080, 1080), title, "Inscription en une minute :")
 
 
-@template("banniere", "Bannière pour un site ou une page", "png")
 def banner(branding: Branding) -> bytes:
     return _visual(
-        branding, (1500, 500), "Une heure par mois pour vos voisins",
-        "Je donne mon heure :",
-    )  # fmt: skip
+        branding, (1500, 500), "Une heure par mois pour vos voisins", "Je donne mon heure :"
+    )
+
+
+# --- The registry ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Template:
+    key: str
+    label: str
+    format: str  # "pdf", "png" or "odt"
+    build: Callable[[Branding], bytes]
+
+
+# The documents a Resource can name (its `template`), in the order the admin offers them.
+TEMPLATES: dict[str, Template] = {
+    spec.key: spec
+    for spec in [
+        Template("affiche-lancement", "Affiche de lancement (A4)", "pdf", launch_poster),
+        Template("affiche-lancement-a3", "Affiche de lancement (A3)", "pdf", launch_poster_a3),
+        Template(
+            "affiche-entraide",
+            "Affiche « Et si on s'organisait entre voisins ? »",
+            "pdf",
+            mutual_aid_poster,
+        ),
+        Template("affiche-noel", "Affiche du Noël des Voisins", "pdf", christmas_poster),
+        Template(
+            "avis-de-porte", "Avis de porte « Besoin d'un coup de main ? »", "pdf", door_notice
+        ),
+        Template("invitation-noel", "Invitations au Noël des Voisins", "pdf", christmas_invitation),
+        Template("annuaire-voisins", "Annuaire des voisins solidaires", "pdf", neighbour_directory),
+        Template(
+            "guide-lancement",
+            "Guide « Lancer l'Heure Civique dans sa commune »",
+            "pdf",
+            launch_guide,
+        ),
+        Template("lettre-habitants", "Lettre type aux habitants", "pdf", letter_to_residents),
+        Template(
+            "lettre-habitants-modifiable",
+            "Lettre aux habitants, à modifier (ODT)",
+            "odt",
+            editable_letter,
+        ),
+        Template("communique-presse", "Communiqué de presse", "pdf", press_release),
+        Template(
+            "charte-benevole", "Charte entre la mairie et le volontaire", "pdf", volunteer_charter
+        ),
+        Template("visuel-reseaux", "Visuel carré pour les réseaux sociaux", "png", social_square),
+        Template("banniere", "Bannière pour un site ou une page", "png", banner),
+    ]
+}

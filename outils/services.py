@@ -12,10 +12,24 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
 
-from . import documents  # noqa: F401  (registers the branded documents)
-from .branding import TEMPLATE_VERSION, Branding, generated_file
+from territories.branding import Branding
+
+from .documents import TEMPLATES
 from .files import preview_png
 from .models import Download, Resource
+
+# Bump when a document's layout or words change: every cached file is then generated again.
+TEMPLATE_VERSION = 2
+CACHE_DIR = "outils/generes"
+
+
+def generated_file(template_key: str, branding: Branding) -> str:
+    """The storage name of a branded document, generated once per branding and kept."""
+    spec = TEMPLATES[template_key]
+    name = f"{CACHE_DIR}/{template_key}-{branding.key}-v{TEMPLATE_VERSION}.{spec.format}"
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(spec.build(branding)))
+    return name
 
 
 def stored_file(resource: Resource, branding: Branding) -> str:
@@ -61,8 +75,7 @@ def visitor_key(request, day: date) -> str:
 
 def record_downloads(request, resources) -> None:
     """Count a download of these resources on this portal, once per visitor and day."""
-    portal = request.territory if request.territory.pk else None
-    day = timezone.localdate()
+    portal, day = request.territory, timezone.localdate()
     visitor = visitor_key(request, day)
     # A repeat hits the unique constraint (resource, day, visitor) and is left out, even when
     # two requests of the same visitor race.

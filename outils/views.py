@@ -6,10 +6,10 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from territories.branding import branding_for
 from territories.scope import staff_scope
 
 from . import services
-from .branding import branding_for
 from .models import Kit
 
 

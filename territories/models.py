@@ -118,12 +118,17 @@ class TerritoryQuerySet(models.QuerySet):
 
     def for_commune(self, commune: Commune) -> "Territory":
         """The portal a commune belongs to: its own, or its department's, or the national one."""
-        candidates = {
-            t.kind: t
-            for t in self.active().filter(
-                Q(commune=commune) | Q(department_id=commune.department_id) | Q(kind="national")
-            )
-        }
+        return self.for_area(department_id=commune.department_id, commune_id=commune.pk)
+
+    def for_area(self, *, department_id: int | None, commune_id: int | None = None) -> "Territory":
+        """The portal of a commune, or of a department alone (an official elected there):
+        the commune's own, else the department's, else the national one."""
+        area = Q(kind=Territory.Kind.NATIONAL)
+        if department_id is not None:
+            area |= Q(kind=Territory.Kind.DEPARTMENT, department_id=department_id)
+        if commune_id is not None:
+            area |= Q(kind=Territory.Kind.COMMUNE, commune_id=commune_id)
+        candidates = {t.kind: t for t in self.active().filter(area)}
         return (
             candidates.get(Territory.Kind.COMMUNE)
             or candidates.get(Territory.Kind.DEPARTMENT)
@@ -138,6 +143,15 @@ RESERVED_SLUGS = frozenset({"www", "admin", "api", "mail", "static", "media"})
 def validate_portal_slug(slug: str) -> None:
     if slug in RESERVED_SLUGS:
         raise ValidationError(f"L'identifiant « {slug} » est réservé : choisissez-en un autre.")
+
+
+PROGRAMME = "L'Heure Civique"
+
+
+def portal_name(territory_name: str = "") -> str:
+    """How a portal signs its pages, emails and documents: « L'Heure Civique · Loiret », and
+    the programme's name alone on the national portal."""
+    return f"{PROGRAMME} · {territory_name}" if territory_name else PROGRAMME
 
 
 def portal_domain() -> str:
@@ -273,12 +287,19 @@ class Territory(models.Model):
         else:
             self.department = None
             self.commune = None
+            if not self.is_active:
+                # Every other address falls back to it: without it no page can be served.
+                errors["is_active"] = "Le portail national reste en ligne."
         if errors:
             raise ValidationError(errors)
 
     @property
     def is_national(self) -> bool:
         return self.kind == self.Kind.NATIONAL
+
+    @property
+    def portal_name(self) -> str:
+        return portal_name("" if self.is_national else self.name)
 
     @property
     def place(self) -> places.Place:
@@ -317,7 +338,7 @@ class Territory(models.Model):
     def shows(self, field: str = "territory") -> Q:
         """What content this portal shows: national (no territory), its own, and on a commune
         portal its department's. `field` is the path from the content to its territory."""
-        if self.is_national or self.pk is None:
+        if self.is_national:
             return Q(**{f"{field}__isnull": True})
         shown = Q(**{f"{field}__isnull": True}) | Q(**{field: self})
         if self.kind == self.Kind.COMMUNE:
@@ -328,6 +349,13 @@ class Territory(models.Model):
                 }
             )
         return shown
+
+    def covers(self, commune_field: str = "commune") -> Q:
+        """The rows on the communes this portal covers (every row on the national portal);
+        `commune_field` is the path from the row to its commune. QuerySets name it on_portal."""
+        if self.is_national:
+            return Q()
+        return Q(**{f"{commune_field}__in": self.communes()})
 
     def communes(self):
         """The communes this portal covers."""

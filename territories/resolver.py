@@ -1,6 +1,7 @@
 """Which portal a request is for, from its host name."""
 
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import F
 from django.http.request import split_domain_port
 
@@ -9,6 +10,10 @@ from .models import Territory
 CACHE_KEY = "territories:by-host"
 CACHE_SECONDS = 300
 FALLBACK = "*"
+NO_NATIONAL_PORTAL = (
+    "No active national portal: run `manage.py migrate` (its data migration creates it) "
+    "and keep it online in the administration."
+)
 
 
 def _host_map() -> dict[str, Territory]:
@@ -45,5 +50,8 @@ def territory_for_host(host: str) -> Territory:
     domain, _port = split_domain_port(host)
     hosts = _host_map()
     territory = hosts.get(domain) or hosts.get(FALLBACK)
-    # Before the first migration there is no national row yet: show an unsaved default.
-    return territory or Territory(kind=Territory.Kind.NATIONAL, slug="national", name="France")
+    if territory is None:
+        # As django.contrib.sites does without its Site: no page can be served without the
+        # portal it belongs to, so say at once what is missing rather than invent one.
+        raise ImproperlyConfigured(NO_NATIONAL_PORTAL)
+    return territory

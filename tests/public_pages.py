@@ -4,7 +4,7 @@ import re
 
 from django.urls import reverse
 
-from heurecivique.sitemaps import SITEMAPS
+from heurecivique.urls import SITEMAPS
 
 # Pages of one sitemap section share a template: a few of each are enough to test them all.
 PER_SECTION = 3

@@ -131,7 +131,7 @@ def attestation_pdf(
     title = ParagraphStyle("title", parent=styles["Title"], textColor=primary, fontSize=20)
     small = ParagraphStyle("small", parent=body, fontSize=9, leading=12, textColor=colors.grey)
 
-    portal = "L'Heure Civique" + ("" if territory.is_national else f" · {territory.name}")
+    portal = territory.portal_name
     heading = [Paragraph(f"<b>{portal}</b><br/>Une heure par mois pour ses voisins", body)]
     logo = _logo(territory)
     header = Table(

@@ -70,11 +70,9 @@ class Availability(models.TextChoices):
 
 
 class VolunteerQuerySet(models.QuerySet):
-    def in_territory(self, territory):
+    def on_portal(self, territory):
         """The volunteers living in the communes a portal covers."""
-        if territory.is_national:
-            return self
-        return self.filter(commune__in=territory.communes())
+        return self.filter(territory.covers())
 
     def with_pledge_state(self):
         """Annotate `has_open_pledge` and `is_paused` (one query, no loop)."""
@@ -307,10 +305,8 @@ class PledgePause(models.Model):
 
 
 class CivicHourQuerySet(models.QuerySet):
-    def in_territory(self, territory):
-        if territory.is_national:
-            return self
-        return self.filter(volunteer__commune__in=territory.communes())
+    def on_portal(self, territory):
+        return self.filter(territory.covers("volunteer__commune"))
 
     def in_month(self, month: datetime.date):
         return self.filter(done_on__gte=month, done_on__lt=next_month(month))

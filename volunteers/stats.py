@@ -50,11 +50,11 @@ def engaged_volunteers():
 
 def counters_for(territory) -> Counters:
     """The counters of a portal, on the communes it covers (see DEFINITIONS)."""
-    key = f"volunteers:counters:{territory.pk or 'national'}"
+    key = f"volunteers:counters:{territory.pk}"
     counters = cache.get(key)
     if counters is None:
-        volunteers = engaged_volunteers().in_territory(territory)
-        hours = CivicHour.objects.in_territory(territory)
+        volunteers = engaged_volunteers().on_portal(territory)
+        hours = CivicHour.objects.on_portal(territory)
         counters = Counters(
             volunteers=volunteers.count(),
             communes=volunteers.values("commune").distinct().count(),

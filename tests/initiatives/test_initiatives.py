@@ -50,7 +50,6 @@ def test_submit_moderate_and_show_on_the_right_portals(
     assert response.status_code == 302
     initiative = Initiative.objects.get(organiser=resident)
     assert initiative.status == Initiative.Status.PROPOSED
-    assert initiative.territory == gironde
     detail = reverse("initiatives:detail", args=[initiative.slug])
     assert client.get(detail, HTTP_HOST="gironde.localhost").status_code == 404
 

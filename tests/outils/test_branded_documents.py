@@ -11,8 +11,9 @@ from django.urls import reverse
 from PIL import Image
 from pypdf import PdfReader
 
-from outils.branding import TEMPLATES, Template, branding_for
+from outils.documents import TEMPLATES, Template
 from outils.models import Kit
+from territories.branding import branding_for
 
 from ..factories import TerritoryFactory
 

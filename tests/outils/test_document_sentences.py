@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from outils.branding import TEMPLATES, branding_for
+from outils.documents import TEMPLATES
 from outils.models import Kit
+from territories.branding import branding_for
 from territories.models import Territory
 
 from ..factories import CommuneFactory, DepartmentFactory, TerritoryFactory, VolunteerFactory

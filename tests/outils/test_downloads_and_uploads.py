@@ -13,10 +13,10 @@ from django.utils import timezone
 from PIL import Image
 from reportlab.pdfgen.canvas import Canvas
 
-from outils.branding import Branding
 from outils.documents import editable_letter as branded_letter
 from outils.models import Download, Kit, Resource
 from outils.tasks import forget_visitors
+from territories.branding import Branding
 
 ADD_KIT = reverse("admin:outils_kit_add")
 

@@ -1,4 +1,5 @@
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from territories.models import PortalHost, Territory
 from territories.resolver import territory_for_host
@@ -61,6 +62,7 @@ def test_a_host_outside_allowed_hosts_is_refused_in_french(client, settings):
     assert "Requête incorrecte" in response.content.decode()
 
 
-def test_without_any_row_the_site_still_answers(db):
+def test_without_the_national_portal_the_operator_is_told_to_migrate(db):
     Territory.objects.all().delete()
-    assert territory_for_host("localhost").is_national
+    with pytest.raises(ImproperlyConfigured, match="manage.py migrate"):
+        territory_for_host("localhost")

@@ -177,3 +177,14 @@ def test_in_development_links_point_to_the_address_served_not_production():
     )
     production = _link_written_by_a_command(DJANGO_DEBUG="false", DJANGO_SECRET_KEY="x" * 50)
     assert production == "https://loiret.lheurecivique.fr/mon-heure/"
+
+
+def test_the_national_portal_cannot_be_taken_offline(client, national_admin, national):
+    # Every other address falls back to it: the site cannot serve a page without it.
+    client.force_login(national_admin)
+    data = {"kind": national.kind, "slug": national.slug, **_change_form(national)}
+    del data["is_active"]
+    response = client.post(reverse("admin:territories_territory_change", args=[national.pk]), data)
+    assert "Le portail national reste en ligne." in unescape(response.content.decode())
+    national.refresh_from_db()
+    assert national.is_active

@@ -44,7 +44,7 @@ class Composer:
         if territory is not None:
             return territory
         if self._national is None:
-            self._national = Territory.objects.get(kind=Territory.Kind.NATIONAL)
+            self._national = Territory.objects.national()
         return self._national
 
     def theme(self, territory, month: datetime.date) -> MonthTheme | None:
@@ -102,8 +102,7 @@ class Composer:
             "kind": delivery.kind,
             "month": delivery.month,
             "territory": territory,
-            "portal_name": "L'Heure Civique"
-            + ("" if territory.is_national else f" · {territory.name}"),
+            "portal_name": territory.portal_name,
             "site_url": territory.url("/"),
             "preferences_url": territory.url(reverse("volunteers:email_preferences")),
             "unsubscribe_url": unsubscribe_url,
@@ -140,8 +139,8 @@ def _sender(territory) -> str:
     when it writes the message, and the admin's preview shows it as people read it."""
     name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     if not territory.is_national:
-        name = f"L'Heure Civique · {territory.name}"
-    quoted = (name or "L'Heure Civique").replace("\\", "\\\\").replace('"', '\\"')
+        name = territory.portal_name
+    quoted = (name or territory.portal_name).replace("\\", "\\\\").replace('"', '\\"')
     return f'"{quoted}" <{address}>'
 
 
@@ -200,8 +199,8 @@ class TerritorySummary:
 
 
 def summary_for(territory, month: datetime.date) -> TerritorySummary:
-    volunteers = Volunteer.objects.in_territory(territory).filter(user__isnull=False)
-    hours = CivicHour.objects.in_territory(territory).in_month(month)
+    volunteers = Volunteer.objects.on_portal(territory).filter(user__isnull=False)
+    hours = CivicHour.objects.on_portal(territory).in_month(month)
     totals = hours.aggregate(
         minutes=Sum("minutes"), actions=Count("id"), givers=Count("volunteer", distinct=True)
     )
