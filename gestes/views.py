@@ -37,9 +37,6 @@ class GesteListView(ListView):
                 .prefetch_related("themes")
                 .order_by("title")[:6]
             )
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["query_string"] = query.urlencode()
         return context
 
 

@@ -49,8 +49,6 @@ class InitiativeListView(ListView):
 
     def get_context_data(self, **kwargs):
         on_portal = Initiative.objects.published().on_portal(self.request.territory)
-        query = self.request.GET.copy()
-        query.pop("page", None)
         return super().get_context_data(
             themes=Theme.objects.all(),
             communes=Commune.objects.filter(pk__in=on_portal.values("commune")).order_by("name"),
@@ -58,7 +56,6 @@ class InitiativeListView(ListView):
                 pk__in=on_portal.values("commune__department")
             ).order_by("code"),
             home=self.home,
-            query_string=query.urlencode(),
             **kwargs,
         )
 

@@ -79,8 +79,6 @@ def appeal(request):
         None,
     )
     page = Paginator(signatures, PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "appeal": text,
         "by_department": by_department,
@@ -97,7 +95,6 @@ def appeal(request):
         "paginator": page.paginator,
         "is_paginated": page.has_other_pages(),
         "president": president,
-        "query_string": query.urlencode(),
         **_share_context(
             request,
             "Appel à la Mobilisation Solidaire",
