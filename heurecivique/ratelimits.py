@@ -21,22 +21,17 @@ from django.shortcuts import render
 APP = "allauth.account"
 
 
-def wait_seconds(request, action: str, *, user=None) -> int:
+def wait_seconds(request, action: str) -> int:
     """How long before one more submission of `action` is accepted: 0 when it is now."""
     wait = 0.0
     now = time.time()
     for rate in get_rates(app=APP, action=action):
-        key = get_cache_key(request, app=APP, action=action, rate=rate, user=user)
+        key = get_cache_key(request, app=APP, action=action, rate=rate)
         # Newest first, as allauth keeps them; the ones older than the window no longer count.
         history = [at for at in cache.get(key, []) if at > now - rate.duration]
         if len(history) >= rate.amount:
             wait = max(wait, history[rate.amount - 1] + rate.duration - now)
     return math.ceil(wait)
-
-
-def record(request, action: str, *, user=None) -> None:
-    """Count one submission of `action` that went through."""
-    ratelimit.consume(request, action=action, user=user)
 
 
 def in_words(seconds: int) -> str:
@@ -55,14 +50,14 @@ def in_words(seconds: int) -> str:
 class Limit:
     """The limit of one action for one request: asked before acting, told after."""
 
-    def __init__(self, request, action: str, *, user=None):
-        self.request, self.action, self.user = request, action, user
+    def __init__(self, request, action: str):
+        self.request, self.action = request, action
         self.refused = False
 
     def refuses(self, form) -> bool:
         """True, with a French error on the form (which keeps what was typed), when this valid
         submission is one too many; False when it may go ahead."""
-        seconds = wait_seconds(self.request, self.action, user=self.user)
+        seconds = wait_seconds(self.request, self.action)
         if seconds:
             self.refused = True
             form.add_error(
@@ -75,30 +70,30 @@ class Limit:
 
     def record(self) -> None:
         """Count this submission: it went through."""
-        record(self.request, self.action, user=self.user)
+        ratelimit.consume(self.request, action=self.action)
 
 
-def too_many(request, action: str, *, user=None):
+def too_many(request, action: str):
     """The 429 page of an action counted before it is tried, with the true waiting time."""
-    seconds = wait_seconds(request, action, user=user)
+    seconds = wait_seconds(request, action)
     return render(request, "429.html", {"wait": in_words(seconds) if seconds else ""}, status=429)
 
 
-def rate_limited(action: str, *, per_user: bool = False, every_attempt: bool = False):
-    """Limit a view's submissions of `action` (per signed-in account with per_user, otherwise
-    per client). The view receives `limit` (see Limit) and renders its form as usual: when it
-    refused the submission, the page answers 429. With every_attempt, each request is counted
-    before the view runs, and one too many gets the 429 page instead."""
+def rate_limited(action: str, *, every_attempt: bool = False):
+    """Limit a view's submissions of `action`, per account or per client address as its rate
+    says (allauth counts a per-user rate on the signed-in user). The view receives `limit` (see
+    Limit) and renders its form as usual: when it refused the submission, the page answers 429.
+    With every_attempt, each request is counted before the view runs, and one too many gets the
+    429 page instead."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            user = request.user if per_user else None
             if every_attempt:
-                if not ratelimit.consume(request, action=action, user=user):
-                    return too_many(request, action, user=user)
+                if not ratelimit.consume(request, action=action):
+                    return too_many(request, action)
                 return view(request, *args, **kwargs)
-            limit = Limit(request, action, user=user)
+            limit = Limit(request, action)
             response = view(request, *args, limit=limit, **kwargs)
             if limit.refused:
                 response.status_code = 429

@@ -156,7 +156,7 @@ def personal_data(request):
 
 @require_POST
 @reauthentication_required
-@rate_limited("personal_data_export", per_user=True, every_attempt=True)
+@rate_limited("personal_data_export", every_attempt=True)
 def personal_data_export(request, fmt):
     """Everything about me, downloaded, after the password is asked again."""
     data = personal_data_module.collect(request.user)

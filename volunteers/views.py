@@ -67,7 +67,7 @@ def _volunteer_or_join(view):
     return wrapper
 
 
-@rate_limited("volunteer_profile", per_user=True)
+@rate_limited("volunteer_profile")
 def join(request, limit):
     """« Je donne mon heure »: an account first, then who I am and where I live."""
     if not request.user.is_authenticated:
@@ -108,7 +108,7 @@ def _status(form) -> int:
     return 400 if form.is_bound and form.errors else 200
 
 
-@rate_limited("volunteer_profile", per_user=True)
+@rate_limited("volunteer_profile")
 @_volunteer_or_join
 def profile(request, volunteer, limit):
     initial = {
@@ -174,7 +174,7 @@ def _render_dashboard(request, volunteer, hour_form=None, status=200):
 
 
 @require_POST
-@rate_limited("log_hour", per_user=True)
+@rate_limited("log_hour")
 @_volunteer_or_join
 def log_hour(request, volunteer, limit):
     form = CivicHourForm(request.POST, volunteer=volunteer, territory=request.territory)
@@ -191,7 +191,7 @@ def _own_hour(volunteer, pk) -> CivicHour:
     return get_object_or_404(CivicHour, pk=pk, volunteer=volunteer)
 
 
-@rate_limited("log_hour", per_user=True)
+@rate_limited("log_hour")
 @_volunteer_or_join
 def edit_hour(request, volunteer, pk, limit):
     hour = _own_hour(volunteer, pk)
