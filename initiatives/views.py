@@ -7,11 +7,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import ListView
 
-from gestes.models import Theme
 from heurecivique.ratelimits import rate_limited
 from heurecivique.share import share_image, stored_png
 from outils.branding import branding_for
-from territories.models import Commune, Department, Territory
+from territories.models import Territory
 from territories.scope import staff_scope
 
 from . import services
@@ -44,20 +43,13 @@ class InitiativeListView(ListView):
 
     def get_queryset(self):
         self.home = _home_commune(self.request)
-        filters = InitiativeFilterForm(self.request.GET or None)
-        return filters.filter(_published_on_portal(self.request), self.home).distinct()
+        self.filters = InitiativeFilterForm(
+            self.request.GET or None, territory=self.request.territory
+        )
+        return self.filters.filter(_published_on_portal(self.request), self.home).distinct()
 
     def get_context_data(self, **kwargs):
-        on_portal = Initiative.objects.published().on_portal(self.request.territory)
-        return super().get_context_data(
-            themes=Theme.objects.all(),
-            communes=Commune.objects.filter(pk__in=on_portal.values("commune")).order_by("name"),
-            departments=Department.objects.filter(
-                pk__in=on_portal.values("commune__department")
-            ).order_by("code"),
-            home=self.home,
-            **kwargs,
-        )
+        return super().get_context_data(filters=self.filters, home=self.home, **kwargs)
 
 
 @require_safe
