@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import ListView
 
-from heurecivique import ratelimits
+from heurecivique.ratelimits import rate_limited
 from territories.scope import staff_scope
 
 from . import services
@@ -37,9 +37,6 @@ class GesteListView(ListView):
                 .prefetch_related("themes")
                 .order_by("title")[:6]
             )
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["query_string"] = query.urlencode()
         return context
 
 
@@ -98,12 +95,11 @@ def toggle_hidden(request, slug):
 
 
 @login_required
-def propose(request):
+@rate_limited("geste_proposal")
+def propose(request, limit):
     """The idea box: a signed-in resident proposes a geste to the staff of this portal."""
     form = GesteProposalForm(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
-        if ratelimits.refuse(form, request, "geste_proposal"):
-            return render(request, "gestes/propose.html", {"form": form}, status=429)
+    if form.is_bound and form.is_valid() and not limit.refuses(form):
         data = form.cleaned_data
         services.propose_geste(
             author=request.user,
@@ -111,7 +107,7 @@ def propose(request):
             themes=data.pop("themes"),
             **data,
         )
-        ratelimits.record(request, "geste_proposal")
+        limit.record()
         messages.success(
             request,
             "Merci ! Votre idée est transmise à l'équipe qui anime ce portail. Nous vous "

@@ -1,13 +1,16 @@
 """The rate limits of the portal's own forms, on allauth's limiter (its cache-backed history of
 each client's submissions, rates in settings.ACCOUNT_RATE_LIMITS).
 
-A form counts what it *sent* (record(), after the action), not what was tried: a resident who
-makes five mistakes is not locked out. Before acting, a view asks wait_seconds(); when it is not
-zero, the form is shown again with what was typed and the true waiting time (refuse()).
+A form counts what it *sent* (limit.record(), after the action), not what was tried: a resident
+who makes five mistakes is not locked out. Before acting, the view asks limit.refuses(form); when
+it is one too many, the form is shown again with what was typed and the true waiting time, and
+the page answers 429. Views get their `limit` from the rate_limited decorator, which also serves
+the actions counted before they are tried (every_attempt).
 """
 
 import math
 import time
+from functools import wraps
 
 from allauth.core import ratelimit
 from allauth.core.internal.ratelimit import get_cache_key, get_rates
@@ -18,22 +21,17 @@ from django.shortcuts import render
 APP = "allauth.account"
 
 
-def wait_seconds(request, action: str, *, user=None) -> int:
+def wait_seconds(request, action: str) -> int:
     """How long before one more submission of `action` is accepted: 0 when it is now."""
     wait = 0.0
     now = time.time()
     for rate in get_rates(app=APP, action=action):
-        key = get_cache_key(request, app=APP, action=action, rate=rate, user=user)
+        key = get_cache_key(request, app=APP, action=action, rate=rate)
         # Newest first, as allauth keeps them; the ones older than the window no longer count.
         history = [at for at in cache.get(key, []) if at > now - rate.duration]
         if len(history) >= rate.amount:
             wait = max(wait, history[rate.amount - 1] + rate.duration - now)
     return math.ceil(wait)
-
-
-def record(request, action: str, *, user=None) -> None:
-    """Count one submission of `action` that went through."""
-    ratelimit.consume(request, action=action, user=user)
 
 
 def in_words(seconds: int) -> str:
@@ -49,22 +47,58 @@ def in_words(seconds: int) -> str:
     return "dans " + " et ".join(parts)
 
 
-def refuse(form, request, action: str, *, user=None) -> bool:
-    """True, with a French error on the form (which keeps what was typed), when this valid
-    submission is one too many; False when it may go ahead."""
-    seconds = wait_seconds(request, action, user=user)
-    if not seconds:
-        return False
-    form.add_error(
-        None,
-        "Vous avez fait beaucoup d'envois en peu de temps : pour protéger le site, celui-ci "
-        f"n'est pas encore accepté. Vous pourrez l'envoyer {in_words(seconds)}, sans rien "
-        "retaper : ce que vous avez saisi est resté dans le formulaire.",
-    )
-    return True
+class Limit:
+    """The limit of one action for one request: asked before acting, told after."""
+
+    def __init__(self, request, action: str):
+        self.request, self.action = request, action
+        self.refused = False
+
+    def refuses(self, form) -> bool:
+        """True, with a French error on the form (which keeps what was typed), when this valid
+        submission is one too many; False when it may go ahead."""
+        seconds = wait_seconds(self.request, self.action)
+        if seconds:
+            self.refused = True
+            form.add_error(
+                None,
+                "Vous avez fait beaucoup d'envois en peu de temps : pour protéger le site, "
+                f"celui-ci n'est pas encore accepté. Vous pourrez l'envoyer {in_words(seconds)}, "
+                "sans rien retaper : ce que vous avez saisi est resté dans le formulaire.",
+            )
+        return self.refused
+
+    def record(self) -> None:
+        """Count this submission: it went through."""
+        ratelimit.consume(self.request, action=self.action)
 
 
-def too_many(request, action: str, *, user=None):
+def too_many(request, action: str):
     """The 429 page of an action counted before it is tried, with the true waiting time."""
-    seconds = wait_seconds(request, action, user=user)
+    seconds = wait_seconds(request, action)
     return render(request, "429.html", {"wait": in_words(seconds) if seconds else ""}, status=429)
+
+
+def rate_limited(action: str, *, every_attempt: bool = False):
+    """Limit a view's submissions of `action`, per account or per client address as its rate
+    says (allauth counts a per-user rate on the signed-in user). The view receives `limit` (see
+    Limit) and renders its form as usual: when it refused the submission, the page answers 429.
+    With every_attempt, each request is counted before the view runs, and one too many gets the
+    429 page instead."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if every_attempt:
+                if not ratelimit.consume(request, action=action):
+                    return too_many(request, action)
+                return view(request, *args, **kwargs)
+            limit = Limit(request, action)
+            response = view(request, *args, limit=limit, **kwargs)
+            if limit.refused:
+                response.status_code = 429
+            return response
+
+        return wrapper
+
+    return decorator

@@ -244,9 +244,9 @@ ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 # Rate limits are allauth's defaults (cache-backed); behind a reverse proxy the client address
 # comes from X-Forwarded-For, so the proxy itself is not rate limited as one big client.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
-# Our own forms use the same limiter (allauth.core.ratelimit), with these rates. The public forms
-# (gestes, initiatives, interest messages, Appel) count what they sent, not what was tried
-# (heurecivique/ratelimits.py); the others count each attempt.
+# Our own forms use the same limiter (allauth.core.ratelimit), with these rates. The forms of the
+# public views count what they sent, not what was tried (ratelimits.rate_limited); the data export
+# and the admin's resending count each attempt.
 ACCOUNT_RATE_LIMITS = {
     "volunteer_profile": "10/m/user",
     "log_hour": "30/h/user",

@@ -2,7 +2,6 @@ import json
 import sys
 
 from allauth.account.decorators import reauthentication_required
-from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -28,7 +27,7 @@ from volunteers import stats
 from volunteers.stats import counters_for
 
 from . import personal_data as personal_data_module
-from . import ratelimits
+from .ratelimits import rate_limited
 from .share import share_image, stored_png
 from .sitemaps import public_pages
 
@@ -157,10 +156,9 @@ def personal_data(request):
 
 @require_POST
 @reauthentication_required
+@rate_limited("personal_data_export", every_attempt=True)
 def personal_data_export(request, fmt):
     """Everything about me, downloaded, after the password is asked again."""
-    if not ratelimit.consume(request, action="personal_data_export", user=request.user):
-        return ratelimits.too_many(request, "personal_data_export")
     data = personal_data_module.collect(request.user)
     filename = f"mes-donnees-heure-civique-{timezone.localdate():%Y-%m-%d}.{fmt}"
     if fmt == "json":

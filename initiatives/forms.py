@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from gestes.models import Theme
 from heurecivique.images import MAX_PIXELS, photo_pixels, photo_variants
 from territories.forms import commune_field, commune_query_field, quartier_field, resolve_commune
+from territories.models import Commune, Department
 
 from .models import MAX_PHOTOS, Initiative
 
@@ -200,14 +201,54 @@ class InterestForm(forms.Form):
 
 
 class InitiativeFilterForm(forms.Form):
-    """The search and filters of the showcase: a GET form, shareable as a link. Read without
-    a query of its own (the list is filtered by the values, never by a lookup of them)."""
+    """The search and filters of the showcase: a GET form, shareable as a link. Its lists offer
+    the portal's themes, departments and communes, but the list is filtered by the values given,
+    never by a lookup of them: a commune this portal does not show finds no initiative."""
 
-    q = forms.CharField(max_length=100, required=False)
-    theme = forms.SlugField(required=False)
-    commune = forms.IntegerField(min_value=1, required=False)
-    departement = forms.CharField(max_length=3, required=False)
+    q = forms.CharField(label="Rechercher", max_length=100, required=False)
+    theme = forms.SlugField(
+        label="Thème", required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    departement = forms.CharField(
+        label="Département",
+        max_length=3,
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    commune = forms.IntegerField(
+        label="Commune",
+        min_value=1,
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     pres = forms.BooleanField(required=False)
+
+    def __init__(self, data=None, *, territory):
+        super().__init__(data)
+        del self.fields["departement"].widget.attrs["maxlength"]  # a list, not a text box
+        on_portal = Initiative.objects.published().on_portal(territory)
+        # Callables: a list is read only when the page shows it.
+        self.fields["theme"].widget.choices = lambda: (
+            [("", "Tous les thèmes")] + [(theme.slug, theme.name) for theme in Theme.objects.all()]
+        )
+        self.fields["departement"].widget.choices = lambda: (
+            [("", "Tous")]
+            + [
+                (department.code, str(department))
+                for department in Department.objects.filter(
+                    pk__in=on_portal.values("commune__department")
+                ).order_by("code")
+            ]
+        )
+        self.fields["commune"].widget.choices = lambda: (
+            [("", "Toutes")]
+            + [
+                (commune.pk, commune.name)
+                for commune in Commune.objects.filter(pk__in=on_portal.values("commune")).order_by(
+                    "name"
+                )
+            ]
+        )
 
     def filter(self, queryset, home_commune=None):
         """The initiatives matching the valid filters; an invalid one is ignored, never an

@@ -7,11 +7,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import ListView
 
-from gestes.models import Theme
-from heurecivique import ratelimits
+from heurecivique.ratelimits import rate_limited
 from heurecivique.share import share_image, stored_png
 from territories.branding import branding_for
-from territories.models import Commune, Department, Territory
+from territories.models import Territory
 from territories.scope import staff_scope
 
 from . import services
@@ -44,23 +43,13 @@ class InitiativeListView(ListView):
 
     def get_queryset(self):
         self.home = _home_commune(self.request)
-        filters = InitiativeFilterForm(self.request.GET or None)
-        return filters.filter(_published_on_portal(self.request), self.home).distinct()
+        self.filters = InitiativeFilterForm(
+            self.request.GET or None, territory=self.request.territory
+        )
+        return self.filters.filter(_published_on_portal(self.request), self.home).distinct()
 
     def get_context_data(self, **kwargs):
-        on_portal = Initiative.objects.published().on_portal(self.request.territory)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        return super().get_context_data(
-            themes=Theme.objects.all(),
-            communes=Commune.objects.filter(pk__in=on_portal.values("commune")).order_by("name"),
-            departments=Department.objects.filter(
-                pk__in=on_portal.values("commune__department")
-            ).order_by("code"),
-            home=self.home,
-            query_string=query.urlencode(),
-            **kwargs,
-        )
+        return super().get_context_data(filters=self.filters, home=self.home, **kwargs)
 
 
 @require_safe
@@ -86,22 +75,22 @@ def _sharing(request, initiative) -> dict:
 
 @require_POST
 @login_required
-def interest(request, slug):
+@rate_limited("initiative_interest")
+def interest(request, slug, limit):
     """« Je suis intéressé(e) »: a short message relayed to the organiser by email."""
     initiative = get_object_or_404(
         _published_on_portal(request).filter(organiser__isnull=False), slug=slug
     )
     form = InterestForm(request.POST)
-    # A refusal adds its error to the form: is_valid() is then False, and the message stays.
-    refused = form.is_valid() and ratelimits.refuse(form, request, "initiative_interest")
-    if form.is_valid():
+    # A refusal adds its error to the form, which keeps the message.
+    if form.is_valid() and not limit.refuses(form):
         services.send_interest(
             initiative=initiative,
             sender=request.user,
             message=form.cleaned_data["message"],
             site_url=request.build_absolute_uri("/"),
         )
-        ratelimits.record(request, "initiative_interest")
+        limit.record()
         messages.success(
             request,
             "Votre message est transmis à l'organisateur. Il vous répondra à votre adresse "
@@ -109,8 +98,7 @@ def interest(request, slug):
         )
         return redirect("initiatives:detail", slug=slug)
     context = {"initiative": initiative, "form": form, **_sharing(request, initiative)}
-    status = 429 if refused else 400
-    return render(request, "initiatives/initiative_detail.html", context, status=status)
+    return render(request, "initiatives/initiative_detail.html", context, status=400)
 
 
 @require_safe
@@ -124,43 +112,43 @@ def initiative_share_image(request, slug):
 
 
 @login_required
-def propose(request):
+@rate_limited("initiative_proposal")
+def propose(request, limit):
     """Present an initiative: it waits for the moderators of its commune's portal."""
     posted = request.method == "POST"
     form = InitiativeForm(request.POST if posted else None)
     photos = PhotoFormSet(
         request.POST if posted else None, request.FILES if posted else None, user=request.user
     )
-    refused = False
     # Both checked, whatever the first says: the photos are kept across the errors of the form.
     checked = [form.is_valid(), photos.is_valid()] if posted else [False]
-    if all(checked):
-        refused = ratelimits.refuse(form, request, "initiative_proposal")
-        if not refused:
-            data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-            services.propose_initiative(
-                organiser=request.user,
-                commune=form.cleaned_data["commune"],
-                themes=data.pop("themes"),
-                photos=[
-                    (photo["variants"], photo["alt_text"])
-                    for photo in photos.cleaned_data
-                    if photo.get("variants")
-                ],
-                **data,
-            )
-            ratelimits.record(request, "initiative_proposal")
-            messages.success(
-                request,
-                "Merci ! Votre initiative est transmise à l'équipe du portail de sa commune, qui "
-                "la relira avant de la publier. Nous vous écrirons ensuite.",
-            )
-            return redirect("initiatives:mine")
+    if all(checked) and not limit.refuses(form):
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        services.propose_initiative(
+            organiser=request.user,
+            commune=form.cleaned_data["commune"],
+            themes=data.pop("themes"),
+            photos=[
+                (photo["variants"], photo["alt_text"])
+                for photo in photos.cleaned_data
+                if photo.get("variants")
+            ],
+            **data,
+        )
+        limit.record()
+        messages.success(
+            request,
+            "Merci ! Votre initiative est transmise à l'équipe du portail de sa commune, qui "
+            "la relira avant de la publier. Nous vous écrirons ensuite.",
+        )
+        return redirect("initiatives:mine")
     if posted:
         photos.keep()
-    status = 429 if refused else 400 if posted else 200
     return render(
-        request, "initiatives/propose.html", {"form": form, "photos": photos}, status=status
+        request,
+        "initiatives/propose.html",
+        {"form": form, "photos": photos},
+        status=400 if posted else 200,
     )
 
 

@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from heurecivique import ratelimits
 from heurecivique.links import BadLink
+from heurecivique.ratelimits import rate_limited
 from heurecivique.share import share_image, stored_png
 from territories import places
 from territories.branding import branding_for
@@ -78,8 +78,6 @@ def appeal(request):
         None,
     )
     page = Paginator(signatures, PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "appeal": text,
         "by_department": by_department,
@@ -96,7 +94,6 @@ def appeal(request):
         "paginator": page.paginator,
         "is_paginated": page.has_other_pages(),
         "president": president,
-        "query_string": query.urlencode(),
         **_share_context(
             request,
             "Appel à la Mobilisation Solidaire",
@@ -118,24 +115,22 @@ def appeal_share_image(request):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def sign(request):
+@rate_limited("appeal_signature")
+def sign(request, limit):
     form = SignatureForm(request.POST if request.method == "POST" else None)
-    refused = (
-        form.is_bound and form.is_valid() and ratelimits.refuse(form, request, "appeal_signature")
-    )
-    if form.is_bound and form.is_valid():
+    if form.is_bound and form.is_valid() and not limit.refuses(form):
         try:
             services.sign(**form.signature_fields())
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            ratelimits.record(request, "appeal_signature")
+            limit.record()
             return redirect("mobilisation:sign_sent")
     return render(
         request,
         "mobilisation/sign.html",
         {"form": form, "communal_mandates": sorted(COMMUNAL_MANDATES)},
-        status=429 if refused else 400 if form.is_bound and form.errors else 200,
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 

@@ -6,6 +6,7 @@ import shutil
 import tempfile
 import threading
 from email import message_from_bytes, policy
+from functools import partial
 from types import SimpleNamespace
 from urllib.parse import urlsplit, urlunsplit
 
@@ -290,6 +291,33 @@ class SignInClient(Client):
 @pytest.fixture
 def client():
     return SignInClient()
+
+
+class PortalClient:
+    """A client's requests sent to one portal's host; everything else, its session included, is
+    the wrapped client's (a login through either holds for both)."""
+
+    REQUESTS = frozenset({"get", "post", "head", "options", "put", "patch", "delete", "trace"})
+
+    def __init__(self, client, host):
+        self._client, self._host = client, host
+
+    def __getattr__(self, name):
+        attribute = getattr(self._client, name)
+        if name in self.REQUESTS:
+            return partial(attribute, HTTP_HOST=self._host)
+        return attribute
+
+
+@pytest.fixture
+def portal_client(client):
+    """portal_client("loiret"): the test's client, on the Loiret portal; another client (a
+    persona's) can be given as the second argument."""
+
+    def on(slug: str, base=None) -> PortalClient:
+        return PortalClient(base or client, f"{slug}.localhost")
+
+    return on
 
 
 @pytest.fixture

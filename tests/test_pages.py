@@ -42,12 +42,12 @@ def test_every_public_page_answers_in_french(client, loiret):
             assert '<html lang="fr">' in response.content.decode(), path
 
 
-def test_the_sitemap_uses_the_address_of_the_portal(client, loiret):
-    index = client.get(reverse("sitemap"), HTTP_HOST="loiret.localhost").content.decode()
+def test_the_sitemap_uses_the_address_of_the_portal(loiret, portal_client):
+    index = portal_client("loiret").get(reverse("sitemap")).content.decode()
     assert "<loc>http://loiret.localhost/sitemap-gestes.xml</loc>" in index
-    pages = client.get("/sitemap-pages.xml", HTTP_HOST="loiret.localhost").content.decode()
+    pages = portal_client("loiret").get("/sitemap-pages.xml").content.decode()
     assert "<loc>http://loiret.localhost/mentions-legales/</loc>" in pages
-    gestes = client.get("/sitemap-gestes.xml", HTTP_HOST="loiret.localhost").content.decode()
+    gestes = portal_client("loiret").get("/sitemap-gestes.xml").content.decode()
     assert gestes.count("<loc>") == 100
 
 

@@ -37,18 +37,20 @@ def test_every_public_page_sends_the_security_headers(client, loiret):
             assert "geolocation=()" in response["Permissions-Policy"]
 
 
-def test_a_signed_in_persons_pages_are_kept_by_no_shared_cache(client, resident, loiret):
+def test_a_signed_in_persons_pages_are_kept_by_no_shared_cache(
+    client, resident, loiret, portal_client
+):
     assert "private" not in client.get("/").get("Cache-Control", "")
     client.force_login(resident)
     for path in ("/", reverse("personal_data"), reverse("account_email"), "/gestes/"):
-        cache_control = client.get(path, HTTP_HOST="loiret.localhost").get("Cache-Control", "")
+        cache_control = portal_client("loiret").get(path).get("Cache-Control", "")
         assert "private" in cache_control and "public" not in cache_control, path
 
 
-def test_no_public_page_needs_inline_script_or_style(client, loiret):
+def test_no_public_page_needs_inline_script_or_style(client, loiret, portal_client):
     # The CSP forbids them: an inline script or style attribute would silently break.
     for path in public_paths(client, host="loiret.localhost"):
-        page = client.get(path, HTTP_HOST="loiret.localhost").content.decode()
+        page = portal_client("loiret").get(path).content.decode()
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), path
         assert not re.search(r"\sstyle=", page), path
         assert "<style" not in page, path

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.middleware import is_staff_member
 from accounts.models import User
 from gestes.models import Geste
-from heurecivique import ratelimits
 from heurecivique.months import add_months, first_of_month
+from heurecivique.ratelimits import rate_limited
 from heurecivique.text import long_date
 from territories.models import Membership
 
@@ -68,14 +68,8 @@ def _volunteer_or_join(view):
     return wrapper
 
 
-def _refused(form, request, action) -> bool:
-    """True when this valid submission is one too many (the form says when to send it again).
-    Only what went through is counted (ratelimits.record), never a mistake."""
-    form.rate_limited = ratelimits.refuse(form, request, action, user=request.user)
-    return form.rate_limited
-
-
-def join(request):
+@rate_limited("volunteer_profile")
+def join(request, limit):
     """« Je donne mon heure »: an account first, then who I am and where I live."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), reverse("account_signup"))
@@ -90,13 +84,13 @@ def join(request):
             "reminder_day": spread_reminder_day(request.user.pk),
         },
     )
-    if form.is_bound and form.is_valid() and not _refused(form, request, "volunteer_profile"):
+    if form.is_bound and form.is_valid() and not limit.refuses(form):
         try:
             services.onboard_volunteer(user=request.user, **_profile_fields(form))
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            ratelimits.record(request, "volunteer_profile", user=request.user)
+            limit.record()
             messages.success(
                 request,
                 "Bienvenue ! Votre engagement à donner une heure par mois commence. "
@@ -112,13 +106,12 @@ def _profile_fields(form) -> dict:
 
 
 def _status(form) -> int:
-    if form.is_bound and form.errors:
-        return 429 if getattr(form, "rate_limited", False) else 400
-    return 200
+    return 400 if form.is_bound and form.errors else 200
 
 
+@rate_limited("volunteer_profile")
 @_volunteer_or_join
-def profile(request, volunteer):
+def profile(request, volunteer, limit):
     initial = {
         "first_name": volunteer.user.first_name,
         "last_name": volunteer.user.last_name,
@@ -131,9 +124,9 @@ def profile(request, volunteer):
         "contact_consent": volunteer.contact_consent_at is not None,
     }
     form = VolunteerForm(request.POST if request.method == "POST" else None, initial=initial)
-    if form.is_bound and form.is_valid() and not _refused(form, request, "volunteer_profile"):
+    if form.is_bound and form.is_valid() and not limit.refuses(form):
         services.update_volunteer(volunteer=volunteer, **_profile_fields(form))
-        ratelimits.record(request, "volunteer_profile", user=request.user)
+        limit.record()
         messages.success(request, "Votre profil est enregistré.")
         return redirect("volunteers:dashboard")
     quartiers = list(volunteer.commune.quartiers.values_list("name", flat=True))
@@ -179,12 +172,13 @@ def _render_dashboard(request, volunteer, hour_form=None, status=200):
 
 
 @require_POST
+@rate_limited("log_hour")
 @_volunteer_or_join
-def log_hour(request, volunteer):
+def log_hour(request, volunteer, limit):
     form = CivicHourForm(request.POST, volunteer=volunteer, territory=request.territory)
-    if form.is_valid() and not _refused(form, request, "log_hour"):
+    if form.is_valid() and not limit.refuses(form):
         services.log_civic_hour(volunteer=volunteer, **form.cleaned_data)
-        ratelimits.record(request, "log_hour", user=request.user)
+        limit.record()
         messages.success(request, "Merci ! Votre heure civique est enregistrée.")
         return redirect("volunteers:dashboard")
     return _render_dashboard(request, volunteer, hour_form=form, status=_status(form))
@@ -195,8 +189,9 @@ def _own_hour(volunteer, pk) -> CivicHour:
     return get_object_or_404(CivicHour, pk=pk, volunteer=volunteer)
 
 
+@rate_limited("log_hour")
 @_volunteer_or_join
-def edit_hour(request, volunteer, pk):
+def edit_hour(request, volunteer, pk, limit):
     hour = _own_hour(volunteer, pk)
     if not hour.is_editable:
         messages.error(request, "Cette heure est trop ancienne pour être modifiée.")
@@ -207,13 +202,13 @@ def edit_hour(request, volunteer, pk):
         volunteer=volunteer,
         territory=request.territory,
     )
-    if form.is_bound and form.is_valid() and not _refused(form, request, "log_hour"):
+    if form.is_bound and form.is_valid() and not limit.refuses(form):
         try:
             services.update_civic_hour(hour=hour, **form.cleaned_data)
         except ValidationError as error:
             form.add_error("done_on", error)
         else:
-            ratelimits.record(request, "log_hour", user=request.user)
+            limit.record()
             messages.success(request, "Votre heure est modifiée.")
             return redirect("volunteers:history")
     return render(

@@ -101,13 +101,13 @@ def test_the_list_is_paginated(client, db):
 
 
 def test_the_list_costs_the_same_with_100_or_1000_gestes(
-    client, loiret, django_assert_max_num_queries
+    loiret, django_assert_max_num_queries, portal_client
 ):
     def queries():
         cache.clear()
         with django_assert_max_num_queries(50) as captured:
-            client.get(LIST, {"kind": "personne"}, HTTP_HOST="loiret.localhost")
-            client.get(LIST, HTTP_HOST="loiret.localhost")
+            portal_client("loiret").get(LIST, {"kind": "personne"})
+            portal_client("loiret").get(LIST)
         return len(captured)
 
     with_100 = queries()
@@ -144,15 +144,17 @@ def test_an_unknown_or_unpublished_geste_is_not_found(client, db):
     assert client.get(reverse("gestes:detail", args=[proposal.slug])).status_code == 404
 
 
-def test_a_territorys_gestes_show_on_its_portals_only(client, loiret, gironde, orleans, national):
+def test_a_territorys_gestes_show_on_its_portals_only(
+    client, loiret, gironde, orleans, national, portal_client
+):
     local = GesteFactory(title="Le marché de la Loire", territory=loiret)
     url = reverse("gestes:detail", args=[local.slug])
-    assert client.get(url, HTTP_HOST="loiret.localhost").status_code == 200
-    assert client.get(url, HTTP_HOST="orleans.localhost").status_code == 200  # its commune
-    assert client.get(url, HTTP_HOST="gironde.localhost").status_code == 404
+    assert portal_client("loiret").get(url).status_code == 200
+    assert portal_client("orleans").get(url).status_code == 200  # its commune
+    assert portal_client("gironde").get(url).status_code == 404
     assert client.get(url).status_code == 404
     assert "Le marché de la Loire" in _titles(
-        client.get(LIST, {"q": "marche loire"}, HTTP_HOST="loiret.localhost")
+        portal_client("loiret").get(LIST, {"q": "marche loire"})
     )
 
 
@@ -162,30 +164,34 @@ def loiret_staff_client(client, loiret_agent):
     return client
 
 
-def test_a_portal_hides_a_national_geste_and_shows_it_again(loiret_staff_client, loiret, client):
+def test_a_portal_hides_a_national_geste_and_shows_it_again(
+    loiret_staff_client, loiret, client, portal_client
+):
     geste = Geste.objects.get(title="Nourrir les oiseaux en hiver")
     url = reverse("gestes:detail", args=[geste.slug])
     toggle = reverse("gestes:toggle_hidden", args=[geste.slug])
-    loiret_staff_client.post(toggle, HTTP_HOST="loiret.localhost")
+    portal_client("loiret", loiret_staff_client).post(toggle)
     assert loiret in geste.hidden_in.all()
     # Staff still reach it to undo; residents of the portal no longer see it.
-    staff_page = loiret_staff_client.get(url, HTTP_HOST="loiret.localhost").content.decode()
+    staff_page = portal_client("loiret", loiret_staff_client).get(url).content.decode()
     assert "masqué" in staff_page
     loiret_staff_client.logout()
-    assert client.get(url, HTTP_HOST="loiret.localhost").status_code == 404
+    assert portal_client("loiret").get(url).status_code == 404
     assert client.get(url).status_code == 200  # elsewhere, untouched
-    count = client.get(LIST, HTTP_HOST="loiret.localhost").context["paginator"].count
+    count = portal_client("loiret").get(LIST).context["paginator"].count
     assert count == 99
 
 
-def test_only_the_portals_staff_can_hide_a_geste(client, resident, gironde_agent, loiret):
+def test_only_the_portals_staff_can_hide_a_geste(
+    client, resident, gironde_agent, loiret, portal_client
+):
     geste = Geste.objects.get(title="Nourrir les oiseaux en hiver")
     toggle = reverse("gestes:toggle_hidden", args=[geste.slug])
-    assert client.post(toggle, HTTP_HOST="loiret.localhost").status_code == 404
+    assert portal_client("loiret").post(toggle).status_code == 404
     client.force_login(resident)
-    assert client.post(toggle, HTTP_HOST="loiret.localhost").status_code == 404
+    assert portal_client("loiret").post(toggle).status_code == 404
     client.force_login(gironde_agent)
-    assert client.post(toggle, HTTP_HOST="loiret.localhost").status_code == 404
+    assert portal_client("loiret").post(toggle).status_code == 404
     assert not geste.hidden_in.exists()
 
 
@@ -212,7 +218,7 @@ def test_a_volunteer_chooses_a_geste_and_names_it_when_logging(
 
 
 def test_a_geste_hidden_by_the_portal_cannot_be_named_on_an_hour(
-    client, resident, orleans_commune, loiret
+    client, resident, orleans_commune, loiret, portal_client
 ):
     # Any geste the portal shows can be named, chosen this month or not (tests/volunteers/
     # test_hours.py); one the portal hides cannot.
@@ -222,10 +228,9 @@ def test_a_geste_hidden_by_the_portal_cannot_be_named_on_an_hour(
     client.force_login(resident)
     geste = Geste.objects.get(title="Téléphoner à une personne seule")
     geste.hidden_in.add(loiret)
-    response = client.post(
+    response = portal_client("loiret").post(
         reverse("volunteers:log_hour"),
         {"done_on": timezone.localdate().isoformat(), "minutes": "60", "geste": geste.pk},
-        HTTP_HOST="loiret.localhost",
     )
     assert response.status_code == 400
     assert not geste.hours.exists()

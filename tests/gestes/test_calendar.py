@@ -31,15 +31,17 @@ def test_the_home_page_shows_the_theme_of_the_month(client, db):
     assert reverse("gestes:detail", args=[first.slug]) in page
 
 
-def test_a_territory_writes_its_own_month_and_its_communes_inherit_it(client, loiret, orleans):
+def test_a_territory_writes_its_own_month_and_its_communes_inherit_it(
+    client, loiret, orleans, portal_client
+):
     MonthTheme.objects.create(
         territory=loiret,
         month=this_month(),
         title="Le mois des jardins loirétains",
         message="Les jardins partagés du Loiret ouvrent leurs portes.",
     )
-    assert "Le mois des jardins loirétains" in client.get("/", HTTP_HOST="loiret.localhost").text
-    assert "Le mois des jardins loirétains" in client.get("/", HTTP_HOST="orleans.localhost").text
+    assert "Le mois des jardins loirétains" in portal_client("loiret").get("/").text
+    assert "Le mois des jardins loirétains" in portal_client("orleans").get("/").text
     national = MonthTheme.objects.get(territory=None, month=this_month()).title
     assert national in client.get("/").content.decode().replace("&#x27;", "'")
 

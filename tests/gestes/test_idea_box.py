@@ -122,16 +122,16 @@ def loiret_moderator(loiret):
 
 def test_a_proposal_is_moderated_by_its_portal_and_shown_there_only(
     client, resident, loiret, gironde, national, loiret_moderator, smtp_server,
-    django_capture_on_commit_callbacks,
+    django_capture_on_commit_callbacks, portal_client,
 ):  # fmt: skip
     client.force_login(resident)
-    client.post(PROPOSE, _proposal(), HTTP_HOST="loiret.localhost")
+    portal_client("loiret").post(PROPOSE, _proposal())
     geste = Geste.objects.get(proposed_by=resident)
     assert (geste.territory, geste.status) == (loiret, Geste.Status.PROPOSED)
     mine = client.get(reverse("gestes:my_proposals")).content.decode()
     assert "En attente de modération" in mine
     detail = reverse("gestes:detail", args=[geste.slug])
-    assert client.get(detail, HTTP_HOST="loiret.localhost").status_code == 404
+    assert portal_client("loiret").get(detail).status_code == 404
 
     client.force_login(loiret_moderator)
     queue = client.get(CHANGELIST, {"status__exact": "propose"}).content.decode()
@@ -142,8 +142,8 @@ def test_a_proposal_is_moderated_by_its_portal_and_shown_there_only(
     assert geste.status == Geste.Status.PUBLISHED
     assert geste.moderated_by == loiret_moderator
 
-    assert client.get(detail, HTTP_HOST="loiret.localhost").status_code == 200
-    assert client.get(detail, HTTP_HOST="gironde.localhost").status_code == 404
+    assert portal_client("loiret").get(detail).status_code == 200
+    assert portal_client("gironde").get(detail).status_code == 404
     assert client.get(detail).status_code == 404
     [message] = smtp_server.messages
     assert message["To"] == resident.email

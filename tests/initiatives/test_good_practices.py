@@ -31,28 +31,28 @@ def test_markdown_gives_headings_and_lists_and_nothing_dangerous(client, gironde
     assert "<h2>Titre</h2>" in page and "alert(1)</script>" not in page
 
 
-def test_practices_are_shared_with_every_portal_once_published(client, gironde, loiret, national):
+def test_practices_are_shared_with_every_portal_once_published(
+    client, gironde, loiret, national, portal_client
+):
     shared = _practice(territory=gironde)
     draft = _practice(title="Brouillon", territory=gironde, status=GoodPractice.Status.DRAFT)
-    listing = client.get(reverse("initiatives:practices"), HTTP_HOST="loiret.localhost")
+    listing = portal_client("loiret").get(reverse("initiatives:practices"))
     assert shared.title in listing.content.decode()
     assert client.get(reverse("initiatives:practice", args=[draft.slug])).status_code == 404
 
 
 def test_a_mairie_copies_another_territorys_practice_into_its_own(
-    client, gironde, loiret, loiret_agent, resident
+    client, gironde, loiret, loiret_agent, resident, portal_client
 ):
     practice = _practice(territory=gironde)
     practice.gestes.set(Geste.objects.filter(title="Aider à faire une démarche en ligne"))
     url = reverse("initiatives:copy_practice", args=[practice.slug])
     client.force_login(resident)
-    assert client.post(url, HTTP_HOST="loiret.localhost").status_code == 404
+    assert portal_client("loiret").post(url).status_code == 404
     client.force_login(loiret_agent)
-    page = client.get(
-        reverse("initiatives:practice", args=[practice.slug]), HTTP_HOST="loiret.localhost"
-    )
+    page = portal_client("loiret").get(reverse("initiatives:practice", args=[practice.slug]))
     assert "Copier dans mon territoire" in page.content.decode()
-    response = client.post(url, HTTP_HOST="loiret.localhost")
+    response = portal_client("loiret").post(url)
     copy = GoodPractice.objects.get(copied_from=practice)
     assert response.url == reverse("admin:initiatives_goodpractice_change", args=[copy.pk])
     assert (copy.territory, copy.status) == (loiret, GoodPractice.Status.DRAFT)

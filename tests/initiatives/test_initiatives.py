@@ -42,16 +42,16 @@ def gironde_moderator(gironde):
 
 def test_submit_moderate_and_show_on_the_right_portals(
     client, resident, loiret, gironde, national, bordeaux_commune, loiret_agent,
-    gironde_moderator, smtp_server, django_capture_on_commit_callbacks,
+    gironde_moderator, smtp_server, django_capture_on_commit_callbacks, portal_client,
 ):  # fmt: skip
     # A resident on the Loiret portal presents an initiative in Bordeaux…
     client.force_login(resident)
-    response = client.post(PROPOSE, _form(), HTTP_HOST="loiret.localhost")
+    response = portal_client("loiret").post(PROPOSE, _form())
     assert response.status_code == 302
     initiative = Initiative.objects.get(organiser=resident)
     assert initiative.status == Initiative.Status.PROPOSED
     detail = reverse("initiatives:detail", args=[initiative.slug])
-    assert client.get(detail, HTTP_HOST="gironde.localhost").status_code == 404
+    assert portal_client("gironde").get(detail).status_code == 404
 
     # …it waits for the Gironde moderators, not the Loiret ones.
     client.force_login(loiret_agent)
@@ -68,10 +68,10 @@ def test_submit_moderate_and_show_on_the_right_portals(
     assert initiative.status == Initiative.Status.PUBLISHED
     assert smtp_server.messages[0]["To"] == resident.email
 
-    assert client.get(detail, HTTP_HOST="gironde.localhost").status_code == 200
+    assert portal_client("gironde").get(detail).status_code == 200
     assert client.get(detail).status_code == 200  # the national portal shows all
-    assert client.get(detail, HTTP_HOST="loiret.localhost").status_code == 404
-    listing = client.get(reverse("initiatives:list"), HTTP_HOST="loiret.localhost")
+    assert portal_client("loiret").get(detail).status_code == 404
+    listing = portal_client("loiret").get(reverse("initiatives:list"))
     assert initiative not in listing.context["initiatives"]
 
 

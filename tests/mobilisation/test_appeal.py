@@ -252,7 +252,7 @@ def test_counts_and_filter_by_department(client, orleans_commune, bordeaux_commu
 
 
 def test_a_department_portal_shows_its_signatories_first_and_its_presidents_word(
-    client, orleans_commune, bordeaux_commune, loiret, gironde
+    orleans_commune, bordeaux_commune, loiret, gironde, portal_client
 ):
     SignatureFactory(commune=bordeaux_commune, last_name="Aaron")  # first in alphabetical order
     SignatureFactory(commune=orleans_commune, last_name="Zola")
@@ -263,11 +263,11 @@ def test_a_department_portal_shows_its_signatories_first_and_its_presidents_word
         last_name="Gaudet",
         word="Le Loiret s'engage.",
     )
-    names, page = names_on_page(client, HTTP_HOST="loiret.localhost")
+    names, page = names_on_page(portal_client("loiret"))
     assert names == ["Marc Gaudet", "Claire Zola", "Claire Aaron"]
     assert '<figure class="president-word' in page and "Le Loiret s&#x27;engage." in page
     assert "dont 2 dans le Loiret." in page and "ceux du Loiret d'abord" in page
-    names, page = names_on_page(client, HTTP_HOST="gironde.localhost")
+    names, page = names_on_page(portal_client("gironde"))
     assert names[0] == "Claire Aaron" and "president-word" not in page
 
 
@@ -371,14 +371,14 @@ def test_the_badge_of_a_signatory_commune(client, orleans_commune, orleans, loir
         ).getpixel((0, 0))
 
 
-def test_share_tags_and_images_of_the_appeal_and_the_home_page(client, loiret, national):
+def test_share_tags_and_images_of_the_appeal_and_the_home_page(loiret, national, portal_client):
     for path in (APPEAL, "/"):
-        page = client.get(path, HTTP_HOST="loiret.localhost").content.decode()
+        page = portal_client("loiret").get(path).content.decode()
         assert '<meta property="og:type" content="website">' in page
         image = re.search(
             r'<meta property="og:image" content="http://loiret.localhost([^"]+)">', page
         )
-        response = client.get(image[1], HTTP_HOST="loiret.localhost")
+        response = portal_client("loiret").get(image[1])
         with Image.open(io.BytesIO(b"".join(response.streaming_content))) as picture:
             assert picture.size == (1200, 630)
             assert picture.getpixel((10, 10)) == (0, 88, 124)  # the Loiret's colour
@@ -397,9 +397,11 @@ def test_nothing_unneeded_is_kept(orleans_commune, loiret):
     assert set(Signature.objects.all()) == {recent, published}
 
 
-def test_the_press_page_has_the_kits_the_figures_and_a_contact(client, orleans_commune, loiret):
+def test_the_press_page_has_the_kits_the_figures_and_a_contact(
+    orleans_commune, loiret, portal_client
+):
     SignatureFactory(commune=orleans_commune)
-    page = client.get(reverse("press"), HTTP_HOST="loiret.localhost").content.decode()
+    page = portal_client("loiret").get(reverse("press")).content.decode()
     assert "Kit communication" in page and "Kit de lancement" in page
     assert "Kit des équipes" not in page  # reserved to staff
     assert "élu signataire de l'Appel" in page
@@ -414,7 +416,7 @@ def test_the_personal_data_export_includes_signatures(resident, orleans_commune)
 
 
 def test_signatories_get_their_real_title_with_the_place_and_its_article(
-    client, orleans_commune, bordeaux_commune, loiret
+    orleans_commune, bordeaux_commune, loiret, portal_client
 ):
     saint_denis = CommuneFactory(
         insee_code="45274", name="Saint-Denis-en-Val", department=orleans_commune.department
@@ -428,7 +430,7 @@ def test_signatories_get_their_real_title_with_the_place_and_its_article(
         word="Le Loiret s'engage.",
     )
     SignatureFactory(commune=orleans_commune, mandate=Mandate.DEPUTY_MAYOR, feminine=True)
-    _names, page = names_on_page(client, HTTP_HOST="loiret.localhost")
+    _names, page = names_on_page(portal_client("loiret"))
     page = page.replace("&#x27;", "'")
     assert "Maire de Saint-Denis-en-Val" in page
     assert "Sénatrice de la Gironde" in page

@@ -158,17 +158,19 @@ def test_the_editable_letter_carries_the_portal_address_and_colours(rf, territor
     assert f'fo:background-color="{request.territory.secondary_color}"' in content
 
 
-def test_the_attestation_names_the_commune_with_its_article(client, territories):
+def test_the_attestation_names_the_commune_with_its_article(client, territories, portal_client):
     lilas = Territory.objects.get(slug="les-lilas").commune
     volunteer = VolunteerFactory(commune=lilas, user__first_name="Aïcha", user__last_name="Diallo")
     client.force_login(volunteer.user)
-    response = client.get(reverse("volunteers:attestation"), HTTP_HOST="les-lilas.localhost")
+    response = portal_client("les-lilas").get(reverse("volunteers:attestation"))
     text = " ".join(PdfReader(io.BytesIO(response.content)).pages[0].extract_text().split())
     assert "Aïcha Diallo, habitant aux Lilas (93), a pris l'engagement" in text
     assert not WRONG.search(text)
 
 
-def test_the_departments_staff_set_who_signs_and_the_press_contact(client, loiret_agent, loiret):
+def test_the_departments_staff_set_who_signs_and_the_press_contact(
+    client, loiret_agent, loiret, portal_client
+):
     client.force_login(loiret_agent)
     response = client.post(
         reverse("admin:territories_territory_change", args=[loiret.pk]),
@@ -189,8 +191,8 @@ def test_the_departments_staff_set_who_signs_and_the_press_contact(client, loire
     texts = {}
     for key in ("lettre-habitants", "communique-presse"):
         resource = kit.resources.get(template=key)
-        download = client.get(
-            reverse("outils:download", args=[kit.slug, resource.pk]), HTTP_HOST="loiret.localhost"
+        download = portal_client("loiret").get(
+            reverse("outils:download", args=[kit.slug, resource.pk])
         )
         texts[key] = _text(TEMPLATES[key], b"".join(download.streaming_content))
     assert "Marc Gaudet Président du Département du Loiret" in texts["lettre-habitants"]

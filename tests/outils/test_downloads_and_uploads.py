@@ -41,11 +41,9 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-def test_a_whole_kit_comes_as_a_zip_with_safe_names(client, loiret):
+def test_a_whole_kit_comes_as_a_zip_with_safe_names(loiret, portal_client):
     kit = Kit.objects.get(slug="kit-de-lancement")
-    response = client.get(
-        reverse("outils:download_kit", args=[kit.slug]), HTTP_HOST="loiret.localhost"
-    )
+    response = portal_client("loiret").get(reverse("outils:download_kit", args=[kit.slug]))
     assert response["Content-Type"] == "application/zip"
     assert response["Content-Disposition"] == 'attachment; filename="kit-de-lancement.zip"'
     archive = zipfile.ZipFile(io.BytesIO(response.content))
@@ -132,12 +130,12 @@ def test_visitors_behind_the_proxy_are_told_apart_by_their_own_address(
     assert Download.objects.count() == 2
 
 
-def test_a_kit_archive_counts_each_resource_once_a_day(client, loiret):
+def test_a_kit_archive_counts_each_resource_once_a_day(client, loiret, portal_client):
     kit = Kit.objects.get(slug="kit-de-lancement")
     url = reverse("outils:download_kit", args=[kit.slug])
     for _repeat in range(3):
-        assert client.get(url, HTTP_HOST="loiret.localhost").status_code == 200
-    client.head(url, HTTP_HOST="loiret.localhost")
+        assert portal_client("loiret").get(url).status_code == 200
+    portal_client("loiret").head(url)
     # And a resource of the kit downloaded alone the same day is already counted.
     client.get(reverse("outils:download", args=[kit.slug, kit.resources.first().pk]))
     assert Download.objects.count() == kit.resources.count() == 7
@@ -164,45 +162,47 @@ def reserved(loiret):
 
 
 def test_a_reserved_kit_refuses_anonymous_and_foreign_users(
-    client, reserved, resident, gironde_agent, loiret_agent
+    client, reserved, resident, gironde_agent, loiret_agent, portal_client
 ):
     detail = reverse("outils:detail", args=[reserved.slug])
     archive = reverse("outils:download_kit", args=[reserved.slug])
-    response = client.get(archive, HTTP_HOST="loiret.localhost")
+    response = portal_client("loiret").get(archive)
     assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
     for person in (resident, gironde_agent):
         client.force_login(person)
-        assert client.get(detail, HTTP_HOST="loiret.localhost").status_code == 403
-        assert client.get(archive, HTTP_HOST="loiret.localhost").status_code == 403
+        assert portal_client("loiret").get(detail).status_code == 403
+        assert portal_client("loiret").get(archive).status_code == 403
     assert not Download.objects.exists()
     client.force_login(loiret_agent)
-    assert client.get(archive, HTTP_HOST="loiret.localhost").status_code == 200
+    assert portal_client("loiret").get(archive).status_code == 200
 
 
-def test_reserved_kits_are_listed_for_the_teams_only(client, reserved, resident, loiret_agent):
+def test_reserved_kits_are_listed_for_the_teams_only(
+    client, reserved, resident, loiret_agent, portal_client
+):
     listing = reverse("outils:list")
-    public = client.get(listing, HTTP_HOST="loiret.localhost").content.decode()
+    public = portal_client("loiret").get(listing).content.decode()
     assert "Réunion des maires" not in public
     assert "Kit des équipes départementales" not in public
     client.force_login(loiret_agent)
-    staff = client.get(listing, HTTP_HOST="loiret.localhost").content.decode()
+    staff = portal_client("loiret").get(listing).content.decode()
     assert "Réunion des maires" in staff and "Kit des équipes départementales" in staff
 
 
-def test_a_kit_of_another_territory_is_not_shown(client, reserved, gironde):
+def test_a_kit_of_another_territory_is_not_shown(reserved, gironde, portal_client):
     assert (
-        client.get(
-            reverse("outils:detail", args=[reserved.slug]), HTTP_HOST="gironde.localhost"
-        ).status_code
+        portal_client("gironde").get(reverse("outils:detail", args=[reserved.slug])).status_code
         == 404
     )
 
 
-def test_the_kit_list_costs_the_same_with_more_kits(client, loiret, django_assert_max_num_queries):
+def test_the_kit_list_costs_the_same_with_more_kits(
+    loiret, django_assert_max_num_queries, portal_client
+):
     def queries():
         cache.clear()
         with django_assert_max_num_queries(30) as captured:
-            client.get(reverse("outils:list"), HTTP_HOST="loiret.localhost")
+            portal_client("loiret").get(reverse("outils:list"))
         return len(captured)
 
     few = queries()

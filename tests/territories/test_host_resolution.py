@@ -36,17 +36,17 @@ def test_an_offline_portal_falls_back_to_the_national_one(loiret, national):
     assert territory_for_host("loiret.localhost") == national
 
 
-def test_a_renamed_portal_shows_its_new_name_at_once(client, loiret):
-    client.get("/", HTTP_HOST="loiret.localhost")  # fills the host cache
+def test_a_renamed_portal_shows_its_new_name_at_once(loiret, portal_client):
+    portal_client("loiret").get("/")  # fills the host cache
     loiret.name = "Département du Loiret"
     loiret.save()
-    response = client.get("/", HTTP_HOST="loiret.localhost")
+    response = portal_client("loiret").get("/")
     assert "Département du Loiret" in response.content.decode()
 
 
-def test_the_portal_of_the_host_names_the_page(client, loiret, gironde):
-    loiret_page = client.get("/", HTTP_HOST="loiret.localhost").content.decode()
-    gironde_page = client.get("/", HTTP_HOST="gironde.localhost").content.decode()
+def test_the_portal_of_the_host_names_the_page(client, loiret, gironde, portal_client):
+    loiret_page = portal_client("loiret").get("/").content.decode()
+    gironde_page = portal_client("gironde").get("/").content.decode()
     national_page = client.get("/").content.decode()
     assert (
         "<title>Une heure par mois pour ses voisins · L'Heure Civique Loiret</title>" in loiret_page

@@ -47,7 +47,7 @@ def _counter(page: str, label: str) -> str:
 
 
 def test_each_counter_matches_a_hand_count_of_a_known_population(
-    client, loiret, orleans_commune, bordeaux_commune, django_assert_max_num_queries
+    loiret, orleans_commune, bordeaux_commune, django_assert_max_num_queries, portal_client
 ):
     """Active, paused, stopped, deleted and pledge-less volunteers; hours this month and
     before. Counted by hand below, as the words under the counters define them."""
@@ -73,7 +73,7 @@ def test_each_counter_matches_a_hand_count_of_a_known_population(
     cache.clear()
 
     with django_assert_max_num_queries(30):
-        page = client.get("/", HTTP_HOST="loiret.localhost").content.decode()
+        page = portal_client("loiret").get("/").content.decode()
     # Engaged: the active two. Communes: theirs. This month: 60 + 90 + 60 minutes, whole hours.
     # In all: 60 + 120 + 90 + 60 + 60 minutes (the deleted account's hour is still an hour given).
     assert _counter(page, "volontaires engagés") == "2"
@@ -87,14 +87,14 @@ def test_each_counter_matches_a_hand_count_of_a_known_population(
 
 
 def test_a_deleted_account_leaves_the_count_of_volunteers(
-    client, loiret, orleans_commune, resident
+    loiret, orleans_commune, resident, portal_client
 ):
     volunteer = VolunteerFactory(commune=orleans_commune, user=resident)
     VolunteerFactory(commune=orleans_commune)
     assert counters_for(loiret).volunteers == 2
     anonymise_volunteer(volunteer=volunteer)
     cache.clear()  # what the documented 5 minutes do
-    page = client.get("/", HTTP_HOST="loiret.localhost").content.decode()
+    page = portal_client("loiret").get("/").content.decode()
     assert _counter(page, "volontaire engagé") == "1"
 
 
@@ -107,9 +107,9 @@ def test_the_counters_are_computed_when_the_cache_is_empty(
         assert counters_for(loiret).volunteers == 1
 
 
-def test_the_home_page_shows_its_portals_counters(client, loiret, orleans_commune):
+def test_the_home_page_shows_its_portals_counters(loiret, orleans_commune, portal_client):
     CivicHourFactory(volunteer=VolunteerFactory(commune=orleans_commune), minutes=120)
-    page = client.get("/", HTTP_HOST="loiret.localhost").content.decode()
+    page = portal_client("loiret").get("/").content.decode()
     assert "<dt>volontaire engagé</dt><dd>1</dd>" in page
     assert "<dt>heures données en tout</dt><dd>2</dd>" in page
 
@@ -127,12 +127,12 @@ def _hours(volunteer, count):
 
 
 def test_dashboard_and_home_cost_the_same_with_ten_or_two_hundred_hours(
-    volunteer_client, orleans_volunteer, django_assert_max_num_queries
+    volunteer_client, orleans_volunteer, django_assert_max_num_queries, portal_client
 ):
     def queries(path):
         cache.clear()
         with django_assert_max_num_queries(100) as captured:
-            assert volunteer_client.get(path, HTTP_HOST="loiret.localhost").status_code == 200
+            assert portal_client("loiret", volunteer_client).get(path).status_code == 200
         return len(captured)
 
     _hours(orleans_volunteer, 10)

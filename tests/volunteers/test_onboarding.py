@@ -74,14 +74,13 @@ def test_the_mairies_spelling_of_a_quartier_is_kept(client, resident, orleans_co
 
 
 def test_a_volunteer_belongs_to_the_portal_of_their_commune(
-    client, resident, orleans_commune, loiret, gironde
+    client, resident, orleans_commune, loiret, gironde, portal_client
 ):
     client.force_login(resident)
     # Signed up on the Gironde portal, living in Orléans: a Loiret volunteer.
-    client.post(
+    portal_client("gironde").post(
         reverse("volunteers:join"),
         {**FORM, "commune_query": "45000"},
-        HTTP_HOST="gironde.localhost",
     )
     assert counters_for(loiret).volunteers == 1
     assert counters_for(gironde).volunteers == 0
