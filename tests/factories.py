@@ -13,6 +13,7 @@ from gestes.models import Geste
 from initiatives.models import Initiative
 from mobilisation.models import Mandate, Signature
 from territories.models import Commune, Department, Territory
+from volunteers.attestation import Facts
 from volunteers.models import CivicHour, Pledge, Volunteer
 
 PASSWORD = "une-heure-par-mois"
@@ -163,3 +164,16 @@ class SignatureFactory(factory.django.DjangoModelFactory):
     verified_at = factory.LazyFunction(timezone.now)
     commune = None
     department = factory.LazyAttribute(lambda s: s.commune.department if s.commune else None)
+
+
+def attestation_facts(**changes) -> Facts:
+    """What an attestation of four months states, as its reference carries it."""
+    facts = {
+        "name": "Hélène M.",
+        "start": datetime.date(2026, 1, 1),
+        "end": datetime.date(2026, 4, 1),
+        "minutes": 270,
+        "actions": 4,
+        "issued_on": datetime.date(2026, 5, 2),
+    }
+    return Facts(**(facts | changes))

@@ -1,7 +1,6 @@
 """Every page is valid HTML (RGAA 8.2), as the W3C Nu HTML checker (vnu.jar) reads it: the
 public pages of two portals, a volunteer's own pages and the error pages."""
 
-import datetime
 import io
 import json
 import subprocess
@@ -14,9 +13,7 @@ from django.template import loader
 from django.urls import reverse
 from PIL import Image
 
-from volunteers.attestation import Facts
-
-from .factories import PASSWORD, VolunteerFactory
+from .factories import PASSWORD, VolunteerFactory, attestation_facts
 from .public_pages import public_paths
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,14 +74,7 @@ def test_every_page_is_valid_html(client, loiret, orleans, national, orleans_com
         pages[template] = loader.get_template(template).render({"wait": "dans 12 minutes"}).encode()
     volunteer = VolunteerFactory(commune=orleans_commune)
     pages |= _volunteer_pages(client, volunteer.user)
-    facts = Facts(
-        name="Hélène M.",
-        start=datetime.date(2026, 1, 1),
-        end=datetime.date(2026, 4, 1),
-        minutes=270,
-        actions=4,
-        issued_on=datetime.date(2026, 5, 2),
-    )
+    facts = attestation_facts()
     for reference in (facts.reference, "inventee"):
         pages[f"attestation {reference}"] = client.get(
             reverse("attestation_check", args=[reference])

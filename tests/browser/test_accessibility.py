@@ -1,6 +1,5 @@
 """Every public page, on the national and a department portal: zero axe-core violations."""
 
-import datetime
 import io
 
 from axe_playwright_python.sync_playwright import Axe
@@ -11,9 +10,8 @@ from PIL import Image
 from heurecivique.months import first_of_month
 from mobilisation.models import Signature
 from mobilisation.services import confirm_url, withdraw_url
-from tests.factories import PASSWORD, SignatureFactory, VolunteerFactory
+from tests.factories import PASSWORD, SignatureFactory, VolunteerFactory, attestation_facts
 from tests.public_pages import public_paths
-from volunteers.attestation import Facts
 from volunteers.follow_up.emails import preview
 from volunteers.links import Action, action_path, unsubscribe_path
 
@@ -159,14 +157,7 @@ def test_the_pages_of_the_email_links_have_no_axe_violation(
 
 
 def test_the_page_checking_an_attestation_has_no_axe_violation(page, portal_url, national):
-    facts = Facts(
-        name="Hélène M.",
-        start=datetime.date(2026, 1, 1),
-        end=datetime.date(2026, 4, 1),
-        minutes=270,
-        actions=4,
-        issued_on=datetime.date(2026, 5, 2),
-    )
+    facts = attestation_facts()
     _assert_accessible(page, portal_url(None, reverse("attestation_check", args=[facts.reference])))
     bad = reverse("attestation_check", args=["inventee"])
     _assert_accessible(page, portal_url(None, bad), status=404)

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from heurecivique.months import first_of_month, next_month, previous_month
 from territories.models import Territory
-from volunteers.attestation import REFERENCE_SALT, Facts
+from volunteers.attestation import REFERENCE_SALT
 
-from ..factories import CivicHourFactory
+from ..factories import CivicHourFactory, attestation_facts
 
 TODAY = timezone.localdate
 
@@ -116,13 +116,8 @@ def test_the_qr_code_leads_to_a_page_confirming_the_attestation(
 
 
 def test_a_made_up_or_altered_reference_is_refused(client, national, django_assert_max_num_queries):
-    facts = Facts(
-        name="Hélène M.",
-        start=datetime.date(2026, 1, 1),
-        end=datetime.date(2026, 6, 1),
-        minutes=360,
-        actions=6,
-        issued_on=datetime.date(2026, 7, 2),
+    facts = attestation_facts(
+        end=datetime.date(2026, 6, 1), minutes=360, actions=6, issued_on=datetime.date(2026, 7, 2)
     )
     good = facts.reference
     with django_assert_max_num_queries(3):
