@@ -126,6 +126,7 @@ def test_the_profile_is_rate_limited_on_what_was_saved(volunteer_client, orleans
     assert refused.status_code == 429
     page = refused.content.decode()
     assert "Vous pourrez l&#x27;envoyer dans 1 minute" in page
+    assert page.count("Vous pourrez l&#x27;envoyer") == 1  # in the error summary, once
     assert 'value="Saint-Marceau"' in page  # what was typed is still there
     orleans_volunteer.refresh_from_db()
     assert orleans_volunteer.quartier == "La Source"
