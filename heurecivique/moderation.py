@@ -78,14 +78,16 @@ class ModerationButtons:
     refused_message = "« {obj} » est refusé ; son auteur reçoit le motif par courriel."
     preview_template = None
 
+    # What each moderated admin must say for itself (ModeratedAdmin says it for the models built
+    # on heurecivique.models.moderated(); SignatureAdmin for signatures).
     def publish_queryset(self, request, queryset) -> int:
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must say how it publishes")
 
     def refuse_one(self, request, obj, reason: str) -> None:
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must say how it refuses")
 
     def preview_context(self, request, obj) -> dict:
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must say how the public sees it")
 
     def is_waiting(self, obj) -> bool:
         return obj is not None and obj.status == self.waiting_status
