@@ -128,13 +128,14 @@ def test_with_redis_killed_the_site_serves_and_loses_nothing(site, redis_server,
         finally:
             celery_app.conf.task_always_eager = True
         wait_for(lambda: smtp_server.messages, 60, "the confirmation email goes out")
+        # Sent, then deleted by the worker: its commit follows the server's « 250 », so the
+        # worker must still be running while we wait for it.
+        wait_for(lambda: not OutgoingEmail.objects.exists(), 30, "the sent email's row is deleted")
     finally:
         worker.stop()
     [message] = smtp_server.messages
     assert message["To"] == "jeanne@example.org"
     assert re.search(r"/compte/", message.get_body(preferencelist=("plain",)).get_content())
-    # Sent, then deleted by the worker (its commit follows the server's « 250 »).
-    wait_for(lambda: not OutgoingEmail.objects.exists(), 30, "the sent email's row is deleted")
 
 
 def test_with_redis_killed_failed_logins_are_still_limited(site, redis_server):
