@@ -22,6 +22,8 @@ class OutgoingEmail(models.Model):
     subject = models.CharField("objet", max_length=300)
     body = models.TextField("texte")
     html = models.TextField("version HTML", blank=True)
+    # Small text files only (an invitation .ics): [filename, content, mimetype].
+    attachments = models.JSONField("pièces jointes", default=list, blank=True)
     status = models.CharField("état", max_length=8, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField("essais", default=0)
     detail = models.CharField("détail", max_length=200, blank=True)
@@ -52,6 +54,10 @@ class OutgoingEmail(models.Model):
             subject=message.subject,
             body=message.body,
             html=html,
+            attachments=[
+                [name, content if isinstance(content, str) else content.decode(), mimetype]
+                for name, content, mimetype in message.attachments
+            ],
         )
 
     def message(self, connection=None) -> EmailMultiAlternatives:
@@ -66,6 +72,8 @@ class OutgoingEmail(models.Model):
         )
         if self.html:
             message.attach_alternative(self.html, "text/html")
+        for name, content, mimetype in self.attachments:
+            message.attach(name, content, mimetype)
         return message
 
 

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "outils",
     "initiatives",
     "volunteers",
+    "missions",
     "mobilisation",
 ]
 

@@ -17,7 +17,9 @@ from .services import give_role
 
 NO_CONSENT = "— contact non autorisé par la personne"
 
-ALL_ROLES = frozenset(Membership.Role.values)
+# Every role that works on a territory's content; an association's referent sees only the
+# missions of their association (missions/admin.py).
+ALL_ROLES = frozenset(Membership.Role.values) - {Membership.Role.ASSOCIATION_REFERENT}
 NATIONAL_ONLY = frozenset({Membership.Role.NATIONAL_ADMIN})
 MANAGERS = frozenset({Membership.Role.NATIONAL_ADMIN, Membership.Role.DEPARTMENT_OFFICER})
 

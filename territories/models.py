@@ -478,6 +478,9 @@ class Membership(models.Model):
         DEPARTMENT_OFFICER = "departement", "Référent départemental"
         COMMUNE_AGENT = "commune", "Agent de mairie ou de CCAS"
         MODERATOR = "moderateur", "Modérateur"
+        # Posts and follows the missions of their own association (missions.Association's
+        # referents), in its commune, and nothing else.
+        ASSOCIATION_REFERENT = "association", "Référent d'association"
 
     # Which kind of territory each role is held on; a moderator can serve at any level.
     ROLE_KINDS = {
@@ -485,6 +488,7 @@ class Membership(models.Model):
         Role.DEPARTMENT_OFFICER: {Territory.Kind.DEPARTMENT},
         Role.COMMUNE_AGENT: {Territory.Kind.COMMUNE},
         Role.MODERATOR: set(Territory.Kind.values),
+        Role.ASSOCIATION_REFERENT: {Territory.Kind.COMMUNE},
     }
 
     user = models.ForeignKey(

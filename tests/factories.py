@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from gestes.models import Geste
 from initiatives.models import Initiative
+from missions.models import Association, Beneficiary, Mission, Participation
 from mobilisation.models import Mandate, Signature
 from territories.models import Commune, Department, Territory
 from volunteers.attestation import Facts
@@ -107,6 +108,52 @@ class CivicHourFactory(factory.django.DjangoModelFactory):
     volunteer = factory.SubFactory(VolunteerFactory)
     done_on = factory.LazyFunction(timezone.localdate)
     minutes = 60
+
+
+class AssociationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Association
+
+    name = factory.Sequence(lambda n: f"Association solidaire {n}")
+    commune = factory.SubFactory(CommuneFactory)
+
+
+class BeneficiaryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Beneficiary
+
+    commune = factory.SubFactory(CommuneFactory)
+    name = "Marcelle Dupuis"
+    phone = "02 38 00 00 01"
+    address = "12 rue des Tilleuls"
+    needs = "Des courses le jeudi."
+
+
+class MissionFactory(factory.django.DjangoModelFactory):
+    """An « entre voisins » need for one volunteer, in three days at 10 h."""
+
+    class Meta:
+        model = Mission
+        skip_postgeneration_save = True
+
+    kind = Mission.Kind.NEIGHBOURS
+    commune = factory.SubFactory(CommuneFactory)
+    title = factory.Sequence(lambda n: f"Courses pour une voisine {n}")
+    summary = "Porter les courses d'une personne âgée du quartier."
+    starts_at = factory.LazyFunction(
+        lambda: timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
+        + datetime.timedelta(days=3)
+    )
+    places = 1
+
+
+class ParticipationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participation
+
+    mission = factory.SubFactory(MissionFactory)
+    volunteer = factory.SubFactory(VolunteerFactory)
+    status = Participation.Status.ACCEPTED
 
 
 class GesteFactory(factory.django.DjangoModelFactory):

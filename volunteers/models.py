@@ -315,6 +315,11 @@ class CivicHourQuerySet(models.QuerySet):
 class CivicHour(models.Model):
     """An hour (or so) given by a volunteer: « j'ai fait mon heure »."""
 
+    class Source(models.TextChoices):
+        DECLARED = "declaree", "Déclarée par le ou la volontaire"
+        MISSION = "mission", "Validée par une mission"
+        STAFF = "equipe", "Saisie par la mairie"
+
     volunteer = models.ForeignKey(
         Volunteer, on_delete=models.CASCADE, related_name="hours", verbose_name="volontaire"
     )
@@ -338,6 +343,9 @@ class CivicHour(models.Model):
         verbose_name="geste accompli",
     )
     note = models.CharField("ce que j'ai fait", max_length=280, blank=True)
+    source = models.CharField(
+        "origine", max_length=10, choices=Source.choices, default=Source.DECLARED
+    )
     created_at = models.DateTimeField("enregistrée le", default=timezone.now)
 
     objects = CivicHourQuerySet.as_manager()
@@ -368,6 +376,8 @@ class CivicHour(models.Model):
         if (
             self.done_on
             and self.volunteer_id
+            # An hour a mission or the mairie vouches for counts, pledge or not.
+            and self.source == self.Source.DECLARED
             # The first month of a pledge counts from its 1st: the hour given on the 1st by
             # someone who signed up on the 2nd is an hour of that month.
             and not self.volunteer.pledges.filter(
@@ -384,8 +394,11 @@ class CivicHour(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        """Its owner may correct or remove it during the current and the previous month."""
-        return self.done_on >= previous_month(first_of_month(timezone.localdate()))
+        """Its owner may correct or remove it during the current and the previous month;
+        an hour a mission or the mairie vouches for is theirs to change."""
+        return self.source == self.Source.DECLARED and self.done_on >= previous_month(
+            first_of_month(timezone.localdate())
+        )
 
 
 class GesteChoice(models.Model):

@@ -157,9 +157,17 @@ def log_civic_hour(
     minutes: int = 60,
     note: str = "",
     geste=None,
+    source: str = CivicHour.Source.DECLARED,
 ) -> CivicHour:
     """Record an hour given: the month is done, the streak goes on."""
-    hour = CivicHour(volunteer=volunteer, done_on=done_on, minutes=minutes, note=note, geste=geste)
+    hour = CivicHour(
+        volunteer=volunteer,
+        done_on=done_on,
+        minutes=minutes,
+        note=note,
+        geste=geste,
+        source=source,
+    )
     hour.full_clean()
     hour.save()
     return hour
