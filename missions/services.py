@@ -5,15 +5,25 @@ Every change to who holds a place locks the mission's row first: two volunteers 
 place at the same moment are served one after the other, and exactly one gets it.
 """
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from volunteers.models import CivicHour, Volunteer
 from volunteers.services import log_civic_hour
 
-from .models import Beneficiary, DetailsView, HelpRequest, Mission, Participation
+from .models import (
+    MAX_OCCURRENCES,
+    Beneficiary,
+    DetailsView,
+    HelpRequest,
+    Mission,
+    Participation,
+)
 
 Status = Participation.Status
 
@@ -30,6 +40,52 @@ def post_mission(*, posted_by, skills=(), themes=(), **fields) -> Mission:
     mission.skills.set(skills)
     mission.themes.set(themes)
     return mission
+
+
+# The days between two occurrences of a recurring need.
+RECURRENCE_DAYS = {Mission.Recurrence.WEEKLY: 7, Mission.Recurrence.FORTNIGHTLY: 14}
+
+
+@transaction.atomic
+def create_occurrences(*, mission: Mission) -> list[Mission]:
+    """A recurring need (a weekly visit) gets its occurrences up to `repeat_until`, at most
+    MAX_OCCURRENCES, each a mission of its own at the same local time. Running it again after
+    a change of `repeat_until` adds only the missing ones."""
+    if not mission.recurrence or mission.series_id:
+        return []
+    step = datetime.timedelta(days=RECURRENCE_DAYS[mission.recurrence])
+    first = timezone.localtime(mission.starts_at).replace(tzinfo=None)
+    existing = {timezone.localtime(s).replace(tzinfo=None) for s in
+                mission.occurrences.values_list("starts_at", flat=True)}  # fmt: skip
+    skills, themes = list(mission.skills.all()), list(mission.themes.all())
+    created = []
+    for number in range(1, MAX_OCCURRENCES + 1):
+        local = first + number * step
+        if local.date() > mission.repeat_until:
+            break
+        if local in existing:
+            continue
+        occurrence = Mission(
+            kind=mission.kind,
+            commune=mission.commune,
+            quartier=mission.quartier,
+            title=mission.title,
+            summary=mission.summary,
+            details=mission.details,
+            starts_at=timezone.make_aware(local),
+            minutes=mission.minutes,
+            places=mission.places,
+            association=mission.association,
+            beneficiary=mission.beneficiary,
+            posted_by=mission.posted_by,
+            series=mission,
+        )
+        occurrence.full_clean()
+        occurrence.save()
+        occurrence.skills.set(skills)
+        occurrence.themes.set(themes)
+        created.append(occurrence)
+    return created
 
 
 def _locked(mission: Mission) -> Mission:
@@ -117,6 +173,20 @@ def offer_help(*, volunteer: Volunteer, mission: Mission) -> Participation:
         participation.status = Status.OFFERED
         participation.save()
     return participation
+
+
+def offer_help_for_series(*, volunteer: Volunteer, mission: Mission) -> list[Participation]:
+    """« Je m'engage pour la série »: an offer on every occurrence still to come of the
+    mission's series (those the volunteer is already on are left as they are)."""
+    first = mission.series or mission
+    occurrences = Mission.objects.filter(
+        Q(pk=first.pk) | Q(series=first),
+        status__in=[Mission.Status.OPEN, Mission.Status.FILLED],
+        starts_at__gt=timezone.now(),
+    ).exclude(participations__volunteer=volunteer)
+    if not occurrences.exists():
+        raise ValidationError("Il n'y a plus de date à venir dans cette série.")
+    return [offer_help(volunteer=volunteer, mission=m) for m in occurrences.order_by("starts_at")]
 
 
 @transaction.atomic

@@ -189,3 +189,19 @@ def test_two_volunteers_taking_the_last_place_at_once_exactly_one_gets_it():
         thread.join(10)
     assert sorted(results) == sorted([Status.ACCEPTED, Status.WAITING])
     assert Participation.objects.filter(status=Status.ACCEPTED).count() == 1
+
+
+def test_a_weekly_visit_gets_its_occurrences_and_a_volunteer_commits_to_the_series():
+    first = MissionFactory(
+        recurrence=Mission.Recurrence.WEEKLY,
+        repeat_until=(timezone.now() + datetime.timedelta(days=24)).date(),
+    )
+    occurrences = services.create_occurrences(mission=first)
+    assert len(occurrences) == 3  # days 10, 17 and 24 after the first on day 3
+    assert {timezone.localtime(o.starts_at).hour for o in occurrences} == {10}
+    assert services.create_occurrences(mission=first) == []  # run again: nothing doubled
+    volunteer = VolunteerFactory()
+    offers = services.offer_help_for_series(volunteer=volunteer, mission=occurrences[1])
+    assert len(offers) == 4 and {o.status for o in offers} == {Status.OFFERED}
+    with pytest.raises(ValidationError, match="plus de date"):
+        services.offer_help_for_series(volunteer=volunteer, mission=first)
