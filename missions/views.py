@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.generic import ListView
 
@@ -146,6 +147,7 @@ def _series_ahead(mission) -> list[Mission]:
     )
 
 
+@never_cache  # the accepted volunteer's page carries a person's contact: kept by no cache
 @require_safe
 def mission_detail(request, pk):
     missions = _with_what_pages_show(Mission.objects.on_portal(request.territory))

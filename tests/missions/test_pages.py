@@ -214,13 +214,28 @@ def test_the_list_costs_the_same_queries_with_1_or_20_missions(
     assert len(response.context["missions"]) == 12
 
 
+def test_the_sitemap_of_a_portal_lists_its_missions_to_come(
+    portal_client, neighbour_need, bordeaux_commune, loiret, gironde
+):
+    MissionFactory(commune=bordeaux_commune)
+    past = MissionFactory(commune=neighbour_need.commune)
+    move(past, days=-1)
+    xml = portal_client("loiret").get("/sitemap-missions.xml").content.decode()
+    assert xml.count("<loc>") == 1
+    assert f"<loc>http://loiret.localhost{detail(neighbour_need)}</loc>" in xml
+    pages = portal_client("loiret").get("/sitemap-pages.xml").content.decode()
+    assert "<loc>http://loiret.localhost/missions/coup-de-main/</loc>" in pages
+
+
 # --- A mission's page --------------------------------------------------------------------------
 
 
 def test_the_page_of_a_mission_tells_what_is_asked_and_never_who(
     client, portal_client, neighbour_need, loiret, gironde
 ):
-    page = text(portal_client("loiret").get(detail(neighbour_need)))
+    response = portal_client("loiret").get(detail(neighbour_need))
+    assert "no-store" in response["Cache-Control"]
+    page = text(response)
     assert "Courses du jeudi" in page
     assert "Porter les courses d'une dame âgée du quartier." in page
     assert "À Orléans, La Source (Loiret)" in page
