@@ -171,15 +171,20 @@ class HelpRequestForm(forms.ModelForm):
             )
         return phone
 
-    def clean(self):
-        data = super().clean()
-        self.commune_matches = resolve_commune(self, data)
-        if not data.get("phone") and not data.get("email") and "phone" not in self.errors:
+    def clean_email(self):
+        # Checked here, right after the phone, so that the error comes in the page's order.
+        email = self.cleaned_data["email"]
+        if not email and not self.cleaned_data.get("phone") and "phone" not in self.errors:
             self.add_error(
                 "phone",
                 "Laissez un téléphone ou une adresse électronique, pour que la mairie puisse "
                 "vous répondre.",
             )
+        return email
+
+    def clean(self):
+        data = super().clean()
+        self.commune_matches = resolve_commune(self, data)
         return data
 
 
