@@ -257,6 +257,8 @@ ACCOUNT_RATE_LIMITS = {
     "initiative_interest": "10/h/user",
     "appeal_signature": "10/h/ip",
     "resend_emails": "10/h/user",
+    "mission_offer": "30/h/user",
+    "help_request": "5/h/ip",
 }
 
 # Two-factor authentication (allauth.mfa): an authenticator app and recovery codes. Staff must

@@ -16,6 +16,8 @@ PAGES = [
     ("outils:list", "La boîte à outils"),
     ("initiatives:list", "Les initiatives solidaires"),
     ("initiatives:practices", "Les bonnes pratiques"),
+    ("missions:list", "Les missions près de chez vous"),
+    ("missions:help_request", "J'ai besoin d'un coup de main"),
     ("mobilisation:appeal", "L'Appel à la Mobilisation Solidaire"),
     ("mobilisation:sign", "Signer l'Appel"),
     ("press", "Espace presse"),

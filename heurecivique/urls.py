@@ -7,6 +7,7 @@ from django.urls import include, path, re_path
 
 from gestes.sitemaps import GestesSitemap
 from initiatives.sitemaps import InitiativesSitemap, PracticesSitemap
+from missions.sitemaps import MissionsSitemap
 from outils.sitemaps import KitsSitemap
 from volunteers import views as volunteer_views
 
@@ -21,6 +22,7 @@ SITEMAPS = {
     "outils": KitsSitemap,
     "initiatives": InitiativesSitemap,
     "bonnes-pratiques": PracticesSitemap,
+    "missions": MissionsSitemap,
 }
 
 # The admin signs in through allauth's login: rate-limited, with the same rules as the site.
@@ -70,6 +72,8 @@ urlpatterns = [
     path("outils/", include("outils.urls")),
     path("", include("initiatives.urls")),
     path("appel/", include("mobilisation.urls")),
+    # /missions/… and /mon-heure/missions/…, before the rest of « Mon heure ».
+    path("", include("missions.urls")),
     path("mon-heure/", include("volunteers.urls")),
     # One-click unsubscribe from the follow-up emails (RFC 8058), where DESIGN.md puts it.
     path("desinscription/<str:token>/", volunteer_views.unsubscribe, name="unsubscribe"),

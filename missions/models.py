@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, When
 from django.utils import timezone
 
 from gestes.models import Theme
@@ -142,8 +142,29 @@ class MissionQuerySet(models.QuerySet):
         return self.filter(territory.covers())
 
     def public(self):
-        """What the public list shows: open missions still to come."""
-        return self.filter(status=Mission.Status.OPEN, starts_at__gt=timezone.now())
+        """What the public list shows: open missions still to come, and the collective
+        actions already full, whose waiting list is still open."""
+        return self.filter(
+            Q(status=Mission.Status.OPEN)
+            | Q(status=Mission.Status.FILLED, kind=Mission.Kind.COLLECTIVE),
+            starts_at__gt=timezone.now(),
+        )
+
+    def near_first(self, volunteer):
+        """Annotate `closeness` (0 in the volunteer's quartier, 1 in their commune, 2 in their
+        department, 3 elsewhere) and order by it, then by date: « près de chez moi » first."""
+        levels = [
+            When(commune_id=volunteer.commune_id, then=1),
+            When(commune__department_id=volunteer.commune.department_id, then=2),
+        ]
+        if volunteer.quartier:
+            levels.insert(
+                0,
+                When(commune_id=volunteer.commune_id, quartier__iexact=volunteer.quartier, then=0),
+            )
+        return self.annotate(
+            closeness=Case(*levels, default=3, output_field=models.PositiveSmallIntegerField())
+        ).order_by("closeness", "starts_at", "pk")
 
     def with_counts(self):
         """Annotate `accepted_count` and `waiting_count` (one query, no loop)."""

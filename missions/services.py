@@ -7,12 +7,17 @@ place at the same moment are served one after the other, and exactly one gets it
 
 import datetime
 
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
+from heurecivique.email import send_templated_mail
+from territories.models import Membership, Territory
 from volunteers.models import CivicHour, Volunteer
 from volunteers.services import log_civic_hour
 
@@ -166,6 +171,9 @@ def offer_help(*, volunteer: Volunteer, mission: Mission) -> Participation:
         raise ValidationError("L'équipe n'a pas retenu votre proposition pour cette mission.")
     elif participation.status not in (Status.WITHDRAWN, Status.DECLINED):
         raise ValidationError("Vous vous êtes déjà proposé·e pour cette mission.")
+    if mission.status == Mission.Status.FILLED and mission.kind != Mission.Kind.COLLECTIVE:
+        # Only a collective action keeps a waiting list.
+        raise ValidationError("Cette mission a trouvé ses volontaires : merci quand même !")
     participation.answered_at = timezone.now()
     if mission.kind == Mission.Kind.COLLECTIVE:
         _take_place(mission, participation, or_wait=True)
@@ -181,7 +189,8 @@ def offer_help_for_series(*, volunteer: Volunteer, mission: Mission) -> list[Par
     first = mission.series or mission
     occurrences = Mission.objects.filter(
         Q(pk=first.pk) | Q(series=first),
-        status__in=[Mission.Status.OPEN, Mission.Status.FILLED],
+        Q(status=Mission.Status.OPEN)
+        | Q(status=Mission.Status.FILLED, kind=Mission.Kind.COLLECTIVE),
         starts_at__gt=timezone.now(),
     ).exclude(participations__volunteer=volunteer)
     if not occurrences.exists():
@@ -372,6 +381,45 @@ def enter_hour(
     return hour
 
 
+def staff_for_commune(commune) -> list:
+    """Who handles what happens in a commune: the agents of its own portal, else the officers
+    of its department, else the national team."""
+    Role = Membership.Role
+    for holders in (
+        Q(role=Role.COMMUNE_AGENT, territory__commune=commune),
+        Q(role=Role.DEPARTMENT_OFFICER, territory__department_id=commune.department_id),
+        Q(role=Role.NATIONAL_ADMIN),
+    ):
+        memberships = Membership.objects.filter(holders, user__is_active=True)
+        people = list(User.objects.filter(memberships__in=memberships).distinct().order_by("email"))
+        if people:
+            return people
+    return []
+
+
+@transaction.atomic
+def ask_for_help(*, user=None, commune, **fields) -> HelpRequest:
+    """« J'ai besoin d'un coup de main »: the request waits for the staff of the commune, who
+    are told by email that one waits, and nothing about who asks."""
+    help_request = HelpRequest(user=user, commune=commune, **fields)
+    help_request.full_clean()
+    help_request.save()
+    territory = Territory.objects.for_commune(commune)
+    context = {"commune": commune, "admin_url": territory.url(_admin_path(help_request))}
+    for person in staff_for_commune(commune):
+        send_templated_mail(
+            to=person.email, template="missions/email/help_request_waiting", context=context
+        )
+    return help_request
+
+
+def _admin_path(help_request: HelpRequest) -> str:
+    """Where the staff read the request: its page in the admin, once the admin has one."""
+    if admin.site.is_registered(HelpRequest):
+        return reverse("admin:missions_helprequest_change", args=[help_request.pk])
+    return reverse("admin:index")
+
+
 @transaction.atomic
 def turn_request_into_mission(
     *, request: HelpRequest, by, consent_how: str, mission_fields: dict, skills=(), themes=()
@@ -421,6 +469,15 @@ def refuse_request(*, request: HelpRequest, by, answer: str) -> HelpRequest:
 def log_details_view(*, beneficiary: Beneficiary, user, where: str, mission=None) -> None:
     """Keep a trace of one look at a helped person's contact."""
     DetailsView.objects.create(beneficiary=beneficiary, user=user, where=where, mission=mission)
+
+
+def log_details_views(*, missions, user, where: str) -> None:
+    """Keep a trace of each helped person's contact one page shows (one query for all)."""
+    DetailsView.objects.bulk_create(
+        DetailsView(beneficiary_id=m.beneficiary_id, mission=m, user=user, where=where)
+        for m in missions
+        if m.beneficiary_id
+    )
 
 
 def anonymise_beneficiaries(today=None) -> int:

@@ -57,6 +57,7 @@ from heurecivique.middleware import UnacceptableCharactersMiddleware
 from heurecivique.models import OutgoingEmail
 from heurecivique.months import first_of_month
 from initiatives.models import GoodPractice, InterestMessage
+from missions.models import CalendarFeed, Mission, new_calendar_secret
 from mobilisation import services as appeal_services
 from mobilisation.models import Mandate, Signature
 from outils.models import Kit
@@ -69,6 +70,8 @@ from .conftest import SignInClient
 from .factories import (
     CivicHourFactory,
     InitiativeFactory,
+    MissionFactory,
+    ParticipationFactory,
     SignatureFactory,
     VolunteerFactory,
 )
@@ -463,6 +466,9 @@ def world(
     OutgoingEmail.objects.create(
         from_email=settings.DEFAULT_FROM_EMAIL, to=[resident.email], subject="Bonjour", body="…"
     )
+    mission = MissionFactory(commune=orleans_commune, kind=Mission.Kind.COLLECTIVE, places=5)
+    ParticipationFactory(mission=mission, volunteer=volunteer)
+    feed = CalendarFeed.objects.create(volunteer=volunteer, secret=new_calendar_secret())
     month = first_of_month(timezone.localdate())
     made = {
         "volunteers:email_action": (
@@ -507,6 +513,11 @@ def world(
         "unsubscribe": [{"token": _token_in(links.unsubscribe_path(resident.pk, "rappel"))}],
         "volunteers:keep_account": [{"token": _token_in(links.keep_path(resident.pk))}],
         "personal_data_export": [{"fmt": "json"}, {"fmt": "csv"}],
+        **{
+            f"missions:{name}": [{"pk": str(mission.pk)}]
+            for name in ("detail", "offer", "offer_series", "withdraw", "answer", "outcome")
+        },
+        "missions:feed": [{"secret": feed.secret}],
         "django.contrib.sitemaps.views.sitemap": [{"section": "pages"}, {"section": "gestes"}],
         "admin:volunteers_volunteer_email_preview": [{"pk": str(volunteer.pk)}],
         "admin:volunteers_volunteer_email_preview_html": [{"pk": str(volunteer.pk)}],

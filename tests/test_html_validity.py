@@ -1,6 +1,7 @@
 """Every page is valid HTML (RGAA 8.2), as the W3C Nu HTML checker (vnu.jar) reads it: the
 public pages of two portals, a volunteer's own pages and the error pages."""
 
+import datetime
 import io
 import json
 import subprocess
@@ -11,9 +12,19 @@ from allauth.account.utils import user_pk_to_url_str
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import loader
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
-from .factories import PASSWORD, VolunteerFactory, attestation_facts
+from missions.models import Mission, Participation
+
+from .factories import (
+    PASSWORD,
+    BeneficiaryFactory,
+    MissionFactory,
+    ParticipationFactory,
+    VolunteerFactory,
+    attestation_facts,
+)
 from .public_pages import public_paths
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,8 +69,37 @@ def _volunteer_pages(client, user) -> dict[str, bytes]:
     return {path: page.content for path, page in pages.items()}
 
 
+def _mission_pages(client, volunteer) -> dict[str, bytes]:
+    """A volunteer's missions: the details of the person helped, an invitation, the day after,
+    the confirmation of a withdrawal, the personal calendar; the request for help with errors."""
+    commune = volunteer.commune
+    accepted = MissionFactory(commune=commune, details="Code : 12B",
+                              beneficiary=BeneficiaryFactory(commune=commune))  # fmt: skip
+    ParticipationFactory(mission=accepted, volunteer=volunteer)
+    ParticipationFactory(mission=MissionFactory(commune=commune), volunteer=volunteer,
+                         status=Participation.Status.INVITED)  # fmt: skip
+    past = MissionFactory(commune=commune)
+    Mission.objects.filter(pk=past.pk).update(starts_at=timezone.now() - datetime.timedelta(1))
+    ParticipationFactory(mission=past, volunteer=volunteer)
+    client.force_login(volunteer.user)
+    client.post(reverse("missions:calendar"), {"action": "creer"})
+    pages = {
+        "mes missions": client.get(reverse("missions:mine")),
+        "mission retenue": client.get(reverse("missions:detail", args=[accepted.pk])),
+        "me retirer": client.get(reverse("missions:withdraw", args=[accepted.pk])),
+        "le lendemain avec erreur": client.post(
+            reverse("missions:outcome", args=[past.pk]),
+            {f"suite-{past.participations.get().pk}-outcome": "souci"},
+        ),
+        "coup de main avec erreurs": client.post(reverse("missions:help_request"), {}),
+    }
+    client.logout()
+    return {name: page.content for name, page in pages.items()}
+
+
 def test_every_page_is_valid_html(client, loiret, orleans, national, orleans_commune, tmp_path):
     assert VNU, "vnu.jar is missing: `make test` installs it (npm package vnu-jar)"
+    MissionFactory(commune=orleans_commune, kind=Mission.Kind.COLLECTIVE, places=10)
     pages = {}
     for host in ("testserver", "loiret.localhost"):
         for path in public_paths(client, host=host):
@@ -73,6 +113,7 @@ def test_every_page_is_valid_html(client, loiret, orleans, national, orleans_com
     for template in ("500.html", "503.html", "429.html"):
         pages[template] = loader.get_template(template).render({"wait": "dans 12 minutes"}).encode()
     volunteer = VolunteerFactory(commune=orleans_commune)
+    pages |= _mission_pages(client, volunteer)
     pages |= _volunteer_pages(client, volunteer.user)
     facts = attestation_facts()
     for reference in (facts.reference, "inventee"):

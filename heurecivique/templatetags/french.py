@@ -50,3 +50,12 @@ def lieu(where, form="dans") -> str:
     Orléans »; "de" → « du Loiret », « d'Orléans »; "le" → « le Loiret », « Orléans »."""
     place = getattr(where, "place", where)
     return place.form(form) if isinstance(place, Place) else ""
+
+
+@register.filter
+def heure(moment) -> str:
+    """{{ mission.starts_at|heure }} → « 10 h », « 14 h 30 », in local time."""
+    if not moment:
+        return ""
+    local = template_localtime(moment)
+    return f"{local.hour} h {local.minute:02d}" if local.minute else f"{local.hour} h"

@@ -8,9 +8,16 @@ from django.utils import timezone
 from PIL import Image
 
 from heurecivique.months import first_of_month
+from missions.models import Mission
 from mobilisation.models import Signature
 from mobilisation.services import confirm_url, withdraw_url
-from tests.factories import PASSWORD, SignatureFactory, VolunteerFactory, attestation_facts
+from tests.factories import (
+    PASSWORD,
+    MissionFactory,
+    SignatureFactory,
+    VolunteerFactory,
+    attestation_facts,
+)
 from tests.public_pages import public_paths
 from volunteers.follow_up.emails import preview
 from volunteers.links import Action, action_path, unsubscribe_path
@@ -35,8 +42,12 @@ def _assert_accessible(page, url, status=200):
     assert errors == [], f"{url}: {errors}"
 
 
-def test_every_public_page_has_no_axe_violation(page, portal_url, client, loiret, national):
+def test_every_public_page_has_no_axe_violation(
+    page, portal_url, client, loiret, national, orleans_commune
+):
+    MissionFactory(commune=orleans_commune, kind=Mission.Kind.COLLECTIVE, places=10)
     paths = public_paths(client)
+    assert "/missions/" in paths and "/missions/coup-de-main/" in paths
     assert len(paths) >= 7
     for slug in (None, "loiret"):
         for path in paths:

@@ -57,15 +57,19 @@ def test_a_neighbour_offer_waits_for_the_staff_and_applying_twice_changes_nothin
     with pytest.raises(ValidationError, match="déjà proposé"):
         services.offer_help(volunteer=volunteer, mission=need)
     assert Participation.objects.filter(mission=need).count() == 1
+    other = services.offer_help(volunteer=VolunteerFactory(), mission=need)
     services.accept_offer(participation=offer)
     need.refresh_from_db()
     assert need.status == Mission.Status.FILLED
     # Another offer now cannot be accepted: the only place is taken.
-    other = services.offer_help(volunteer=VolunteerFactory(), mission=need)
     with pytest.raises(ValidationError, match="places"):
         services.accept_offer(participation=other)
     other.refresh_from_db()
     assert other.status == Status.OFFERED
+    # Nor can a new one be made: only a collective action keeps a waiting list.
+    with pytest.raises(ValidationError, match="trouvé ses volontaires"):
+        services.offer_help(volunteer=VolunteerFactory(), mission=need)
+    assert Participation.objects.filter(mission=need).count() == 2
 
 
 def test_a_yes_after_the_places_are_filled_goes_on_the_waiting_list():

@@ -1,0 +1,20 @@
+from django.urls import path, re_path
+
+from . import mine, views
+
+app_name = "missions"
+urlpatterns = [
+    path("missions/", views.MissionListView.as_view(), name="list"),
+    path("missions/coup-de-main/", views.ask_for_help, name="help_request"),
+    path("missions/coup-de-main/envoyee/", views.help_request_sent, name="help_request_sent"),
+    path("missions/<int:pk>/", views.mission_detail, name="detail"),
+    path("missions/<int:pk>/je-me-propose/", views.offer, name="offer"),
+    path("missions/<int:pk>/toute-la-serie/", views.offer_series, name="offer_series"),
+    path("missions/<int:pk>/me-retirer/", views.withdraw, name="withdraw"),
+    # The personal calendar: the secret is new_calendar_secret()'s (URL-safe base64).
+    re_path(r"^missions/agenda/(?P<secret>[A-Za-z0-9_-]{1,64})\.ics$", mine.feed, name="feed"),
+    path("mon-heure/missions/", mine.my_missions, name="mine"),
+    path("mon-heure/missions/agenda/", mine.calendar_feed, name="calendar"),
+    path("mon-heure/missions/<int:pk>/reponse/", mine.answer, name="answer"),
+    path("mon-heure/missions/<int:pk>/suite/", mine.outcome, name="outcome"),
+]
