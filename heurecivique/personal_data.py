@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from gestes.models import Geste
 from initiatives.models import Initiative, InterestMessage
+from missions.models import HelpRequest, Participation
 from mobilisation.models import Signature
 from territories.models import Membership
 from volunteers.models import Delivery, Volunteer
@@ -103,10 +104,19 @@ def collect(user) -> dict:
                 "minutes": h.minutes,
                 "geste": h.geste.title if h.geste else None,
                 "ce que j'ai fait": h.note,
+                "origine": h.get_source_display(),
                 "enregistrée le": _date(h.created_at),
             }
             for h in volunteer.hours.all()
         ]
+        # What the volunteer sees of their missions: never the person helped.
+        data["missions"] = [
+            {"mission": p.mission.title, "commune": p.mission.commune.name,
+             "le": _date(p.mission.starts_at), "état": p.get_status_display(),
+             "depuis le": _date(p.created_at)}
+            for p in Participation.objects.filter(volunteer=volunteer)
+            .select_related("mission__commune").order_by("mission__starts_at")
+        ]  # fmt: skip
         data["gestes choisis"] = [
             {"mois": c.month.strftime("%Y-%m"), "geste": c.geste.title}
             for c in volunteer.geste_choices.select_related("geste")
@@ -131,6 +141,13 @@ def collect(user) -> dict:
         {"initiative": m.initiative.title, "message": m.message, "envoyé le": _date(m.created_at)}
         for m in InterestMessage.objects.filter(sender=user).select_related("initiative")
     ]
+    data["demandes de coup de main"] = [
+        {"nom": r.name, "téléphone": r.phone, "adresse électronique": r.email,
+         "commune": r.commune.name, "quartier": r.quartier, "aide souhaitée": r.what,
+         "quand": r.when, "état": r.get_status_display(), "réponse de la mairie": r.answer,
+         "envoyée le": _date(r.created_at)}
+        for r in HelpRequest.objects.filter(user=user).select_related("commune")
+    ]  # fmt: skip
     data["gestes proposés"] = [
         {"titre": g.title, "en une phrase": g.summary, "comment faire": g.how_to,
          "état": g.get_status_display(), "proposé le": _date(g.created_at)}
@@ -180,8 +197,9 @@ def signatures_of(user):
 @transaction.atomic
 def delete_account(user, *, withdraw_signatures: bool = False) -> None:
     """Erase the person: their account, addresses, roles, sessions on every device, messages,
-    the initiatives they presented (with their photos: their words and contact details are in
-    them), unpublished ideas, emails still waiting for them, and traces in the admin history.
+    their requests for help, the initiatives they presented (with their photos: their words
+    and contact details are in them), unpublished ideas, emails still waiting for them, and
+    traces in the admin history.
     Their hours stay, anonymous, so that the programme's statistics do not change; published
     ideas stay, unsigned. Their signatures of the Appel are withdrawn if they ask, otherwise
     they stay public (a public act of an elected official) without the address.
@@ -193,6 +211,9 @@ def delete_account(user, *, withdraw_signatures: bool = False) -> None:
     # Ideas not yet published are the person's drafts; published ones stay, unsigned.
     Geste.objects.filter(proposed_by=user).exclude(status=Geste.Status.PUBLISHED).delete()
     Initiative.objects.filter(organiser=user).delete()  # photo files follow (initiatives.signals)
+    # A request for help holds the person's name and phone; one the mairie turned into a
+    # mission lives on as the mairie's record of the person helped (with their consent).
+    HelpRequest.objects.filter(user=user).delete()
     signatures = Signature.objects.filter(email__in=addresses)
     if withdraw_signatures:
         signatures.delete()

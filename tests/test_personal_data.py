@@ -28,14 +28,18 @@ from heurecivique.email import queue_email
 from heurecivique.images import photo_variants
 from initiatives.models import Initiative, InterestMessage
 from initiatives.services import add_photo
+from missions.models import HelpRequest, Participation
 from volunteers.models import CivicHour, Volunteer
 from volunteers.stats import counters_for
 
 from .factories import (
     PASSWORD,
+    BeneficiaryFactory,
     CivicHourFactory,
     GesteFactory,
     InitiativeFactory,
+    MissionFactory,
+    ParticipationFactory,
     SignatureFactory,
     UserFactory,
     VolunteerFactory,
@@ -280,3 +284,27 @@ def test_my_csv_export_runs_no_formula_either(client, zephirine):
     response = _export(client, "csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert [row[3] for row in rows if row[2] == "quartier"] == ["'=1+1"]
+
+
+def test_my_missions_and_my_requests_for_help_are_in_my_export_and_go_with_my_account(
+    client, zephirine, orleans_commune
+):
+    volunteer = zephirine.volunteer
+    helped = BeneficiaryFactory(commune=orleans_commune, name="Marcelle Dupuis")
+    mission = MissionFactory(commune=orleans_commune, beneficiary=helped, title="Courses du jeudi")
+    ParticipationFactory(mission=mission, volunteer=volunteer)
+    HelpRequest.objects.create(
+        user=zephirine, commune=orleans_commune, name="Zéphirine Quatrebarbes",
+        phone="06 12 34 56 78", what="Changer une ampoule au plafond",
+    )  # fmt: skip
+    client.force_login(zephirine)
+    _reauthenticate(client)
+    data = json.loads(_export(client, "json").content)
+    assert data["missions"][0]["mission"] == "Courses du jeudi"
+    assert data["missions"][0]["état"] == "Retenu·e"
+    assert data["demandes de coup de main"][0]["téléphone"] == "06 12 34 56 78"
+    assert "Marcelle" not in json.dumps(data, ensure_ascii=False)  # never the person helped
+
+    client.post(reverse("delete_account"), {"confirm": "oui"})
+    assert not HelpRequest.objects.exists()
+    assert Participation.objects.filter(mission=mission).count() == 1  # the mission's history
