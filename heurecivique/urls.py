@@ -70,6 +70,7 @@ urlpatterns = [
     path("outils/", include("outils.urls")),
     path("", include("initiatives.urls")),
     path("appel/", include("mobilisation.urls")),
+    path("", include("missions.urls")),
     path("mon-heure/", include("volunteers.urls")),
     # One-click unsubscribe from the follow-up emails (RFC 8058), where DESIGN.md puts it.
     path("desinscription/<str:token>/", volunteer_views.unsubscribe, name="unsubscribe"),
