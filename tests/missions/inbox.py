@@ -1,13 +1,21 @@
 """Reading the missions' emails as they reached the test SMTP server, and the people and the
 mission they are about."""
 
+import datetime
 import re
 from urllib.parse import urlsplit
 
 import icalendar
 from django.utils import timezone
 
-from tests.factories import BeneficiaryFactory, MissionFactory, UserFactory, VolunteerFactory
+from missions.models import Mission, Participation
+from tests.factories import (
+    BeneficiaryFactory,
+    MissionFactory,
+    ParticipationFactory,
+    UserFactory,
+    VolunteerFactory,
+)
 
 PHONE = "02 38 12 34 56"
 
@@ -74,3 +82,19 @@ def volunteer(commune, email: str, **fields):
     return VolunteerFactory(
         user=UserFactory(email=email, first_name=first_name), commune=commune, **fields
     )
+
+
+def soon_and_before(commune, count: int) -> list[Participation]:
+    """`count` volunteers accepted on a mission in two hours (its reminder is due, whatever the
+    time of day) and on one two days ago (its « ça s'est bien passé ? » is due)."""
+    now = timezone.now()
+    soon = MissionFactory(commune=commune, kind=Mission.Kind.COLLECTIVE, places=count)
+    before = MissionFactory(commune=commune, kind=Mission.Kind.COLLECTIVE, places=count)
+    Mission.objects.filter(pk=soon.pk).update(starts_at=now + datetime.timedelta(hours=2))
+    Mission.objects.filter(pk=before.pk).update(starts_at=now - datetime.timedelta(days=2))
+    people = [volunteer(commune, f"v{n:03d}@example.org") for n in range(count)]
+    return [
+        ParticipationFactory(mission=mission, volunteer=person)
+        for mission in (soon, before)
+        for person in people
+    ]

@@ -13,27 +13,11 @@ from django.utils import timezone
 
 from missions import reminders, tasks
 from missions.models import Beneficiary, Mission, Participation
-from tests.factories import BeneficiaryFactory, MissionFactory, ParticipationFactory
+from tests.factories import BeneficiaryFactory
 
-from .inbox import subject, volunteer
+from .inbox import soon_and_before, subject
 
 Status = Participation.Status
-
-
-def soon_and_before(commune, count: int) -> list[Participation]:
-    """`count` volunteers accepted on a mission in two hours (its reminder is due, whatever the
-    time of day) and on one two days ago (its « ça s'est bien passé ? » is due)."""
-    now = timezone.now()
-    soon = MissionFactory(commune=commune, kind=Mission.Kind.COLLECTIVE, places=count)
-    before = MissionFactory(commune=commune, kind=Mission.Kind.COLLECTIVE, places=count)
-    Mission.objects.filter(pk=soon.pk).update(starts_at=now + datetime.timedelta(hours=2))
-    Mission.objects.filter(pk=before.pk).update(starts_at=now - datetime.timedelta(days=2))
-    people = [volunteer(commune, f"v{n:03d}@example.org") for n in range(count)]
-    return [
-        ParticipationFactory(mission=mission, volunteer=person)
-        for mission in (soon, before)
-        for person in people
-    ]
 
 
 def kinds_by_recipient(smtp_server) -> collections.Counter:
