@@ -21,6 +21,7 @@ examples per pattern, so that a CI run is reproducible.
 """
 
 import copy
+import datetime
 import logging
 import re
 import time
@@ -57,6 +58,9 @@ from heurecivique.middleware import UnacceptableCharactersMiddleware
 from heurecivique.models import OutgoingEmail
 from heurecivique.months import first_of_month
 from initiatives.models import GoodPractice, InterestMessage
+from missions import links as mission_links
+from missions.models import Mission, Participation
+from missions.services import Outcome
 from mobilisation import services as appeal_services
 from mobilisation.models import Mandate, Signature
 from outils.models import Kit
@@ -69,6 +73,8 @@ from .conftest import SignInClient
 from .factories import (
     CivicHourFactory,
     InitiativeFactory,
+    MissionFactory,
+    ParticipationFactory,
     SignatureFactory,
     VolunteerFactory,
 )
@@ -463,6 +469,15 @@ def world(
     OutgoingEmail.objects.create(
         from_email=settings.DEFAULT_FROM_EMAIL, to=[resident.email], subject="Bonjour", body="…"
     )
+    invited = ParticipationFactory(
+        mission=MissionFactory(commune=orleans_commune),
+        volunteer=volunteer,
+        status=Participation.Status.INVITED,
+    )
+    accepted = ParticipationFactory(mission=MissionFactory(commune=orleans_commune))
+    Mission.objects.filter(pk=accepted.mission_id).update(
+        starts_at=timezone.now() - datetime.timedelta(days=1)
+    )
     month = first_of_month(timezone.localdate())
     made = {
         "volunteers:email_action": (
@@ -479,6 +494,8 @@ def world(
             appeal_services._WITHDRAW_SALT,
             {"s": signature.pk, "e": signature.email},
         ),
+        "missions:answer": (mission_links._ANSWER_SALT, {"p": invited.pk, "a": "oui"}),
+        "missions:outcome": (mission_links._OUTCOME_SALT, {"p": accepted.pk, "o": "souci"}),
     }
     real = {
         "gestes:detail": [{"slug": geste.slug}],
@@ -506,6 +523,14 @@ def world(
         ],
         "unsubscribe": [{"token": _token_in(links.unsubscribe_path(resident.pk, "rappel"))}],
         "volunteers:keep_account": [{"token": _token_in(links.keep_path(resident.pk))}],
+        "missions:answer": [
+            {"token": _token_in(mission_links.answer_path(invited.pk, available))}
+            for available in (True, False)
+        ],
+        "missions:outcome": [
+            {"token": _token_in(mission_links.outcome_path(accepted.pk, outcome))}
+            for outcome in Outcome.ALL
+        ],
         "personal_data_export": [{"fmt": "json"}, {"fmt": "csv"}],
         "django.contrib.sitemaps.views.sitemap": [{"section": "pages"}, {"section": "gestes"}],
         "admin:volunteers_volunteer_email_preview": [{"pk": str(volunteer.pk)}],
@@ -908,6 +933,8 @@ UNSUBSCRIBE = ("unsubscribe", links._UNSUBSCRIBE_SALT)
 KEEP = ("volunteers:keep_account", links._KEEP_SALT)
 CONFIRM = ("mobilisation:confirm", appeal_services._CONFIRM_SALT)
 WITHDRAW = ("mobilisation:withdraw", appeal_services._WITHDRAW_SALT)
+ANSWER = ("missions:answer", mission_links._ANSWER_SALT)
+OUTCOME = ("missions:outcome", mission_links._OUTCOME_SALT)
 
 
 @pytest.mark.parametrize(
@@ -927,6 +954,12 @@ WITHDRAW = ("mobilisation:withdraw", appeal_services._WITHDRAW_SALT)
         (CONFIRM, {"s": float("inf"), "e": EMAIL}),
         (WITHDRAW, {"s": 2**63, "e": EMAIL}),
         (WITHDRAW, {"s": 1, "e": None}),
+        (ANSWER, {"p": 10**30, "a": "oui"}),
+        (ANSWER, {"p": 1, "a": "oui\x00"}),
+        (ANSWER, {"p": 1, "a": "peut-etre"}),
+        (OUTCOME, {"p": True, "o": "oui"}),
+        (OUTCOME, {"p": 1, "o": ["oui"]}),
+        (OUTCOME, {"p": 1, "o": "fait"}),
     ],
 )
 def test_a_well_signed_link_that_carries_what_we_never_make_is_refused(
