@@ -11,9 +11,19 @@ from allauth.account.utils import user_pk_to_url_str
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import loader
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
-from .factories import PASSWORD, VolunteerFactory, attestation_facts
+from missions import services as missions
+from missions.links import answer_path, outcome_path
+
+from .factories import (
+    PASSWORD,
+    MissionFactory,
+    ParticipationFactory,
+    VolunteerFactory,
+    attestation_facts,
+)
 from .public_pages import public_paths
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +68,27 @@ def _volunteer_pages(client, user) -> dict[str, bytes]:
     return {path: page.content for path, page in pages.items()}
 
 
+def _mission_link_pages(client, commune) -> dict[str, bytes]:
+    """The pages behind the buttons of the missions' emails: a question, an answer, a form
+    with its error, a damaged link."""
+    helper = VolunteerFactory(commune=commune)
+    invited = ParticipationFactory(
+        mission=MissionFactory(commune=commune), volunteer=helper, status="invitee"
+    )
+    accepted = ParticipationFactory(
+        mission=MissionFactory(commune=commune, starts_at=timezone.now()), volunteer=helper
+    )
+    problem = outcome_path(accepted.pk, missions.Outcome.PROBLEM)
+    return {
+        "mission : oui ?": client.get(answer_path(invited.pk, True)).content,
+        "mission : pas cette fois ?": client.get(answer_path(invited.pk, False)).content,
+        "mission : un souci ?": client.get(problem).content,
+        "mission : souci vide": client.post(problem, {"problem": ""}).content,
+        "mission : retenu·e": client.post(answer_path(invited.pk, True)).content,
+        "mission : lien abîmé": client.get("/missions/reponse/abime/").content,
+    }
+
+
 def test_every_page_is_valid_html(client, loiret, orleans, national, orleans_commune, tmp_path):
     assert VNU, "vnu.jar is missing: `make test` installs it (npm package vnu-jar)"
     pages = {}
@@ -74,6 +105,7 @@ def test_every_page_is_valid_html(client, loiret, orleans, national, orleans_com
         pages[template] = loader.get_template(template).render({"wait": "dans 12 minutes"}).encode()
     volunteer = VolunteerFactory(commune=orleans_commune)
     pages |= _volunteer_pages(client, volunteer.user)
+    pages |= _mission_link_pages(client, orleans_commune)
     facts = attestation_facts()
     for reference in (facts.reference, "inventee"):
         pages[f"attestation {reference}"] = client.get(
