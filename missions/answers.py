@@ -16,10 +16,9 @@ from django.views.decorators.http import require_http_methods
 
 from heurecivique.links import INVALID, BadLink
 from heurecivique.text import long_date
-from volunteers.progress import format_duration
 
 from . import services
-from .emails import moment, where
+from .emails import duration, moment, where
 from .links import MY_MISSIONS_PATH, answer_path, read_answer, read_outcome
 from .models import Mission, Participation
 
@@ -68,7 +67,7 @@ def _page(request, participation, heading, message, status=200, **context):
         "mission": mission,
         "moment": moment(mission),
         "where": where(mission),
-        "duration": format_duration(mission.minutes),
+        "duration": duration(mission),
         "heading": heading,
         "message": message,
         "my_missions_path": MY_MISSIONS_PATH,
@@ -182,11 +181,12 @@ def answer(request, token):
 
 
 def _outcome_given(participation: Participation, *, acted: bool) -> tuple[str, str]:
-    status, duration = participation.status, format_duration(participation.mission.minutes)
+    status = participation.status
     if status == Status.DONE:
         return (
             "Merci, votre heure est comptée !" if acted else ANSWERED,
-            f"Votre heure pour cette mission est comptée dans votre historique : {duration}, "
+            "Votre heure pour cette mission est comptée dans votre historique : "
+            f"{duration(participation.mission)}, "
             "validées par la mission.",
         )
     if status == Status.NOT_HAPPENED:
@@ -263,7 +263,7 @@ def outcome(request, token):
             "Votre heure n'est pas comptée ? Notez-la depuis votre espace.",
         )
     heading, message, button = QUESTIONS[answer_given]
-    message = message.format(duration=format_duration(mission.minutes))
+    message = message.format(duration=duration(mission))
     form = ProblemForm(request.POST or None) if answer_given == Outcome.PROBLEM else None
     if request.method == "POST" and (form is None or form.is_valid()):
         try:

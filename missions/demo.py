@@ -194,7 +194,7 @@ def _neighbours(demo: _Demo, people: dict) -> None:
     resident = demo.resident
     shopping = demo.mission(
         days=3, hour=10, kind=Kind.NEIGHBOURS, quartier="Saint-Marceau", beneficiary=people["marcelle"],
-        title="Courses du samedi pour une voisine de Saint-Marceau",
+        title="Courses pour une voisine de Saint-Marceau",
         summary="Faire les courses d'une voisine âgée qui ne peut plus porter : une liste, le "
         "supermarché de l'avenue, et un moment pour discuter en rangeant.",
         details="Sonnez à l'interphone « Dupuis » ; elle vous donnera la liste et l'argent.",

@@ -36,9 +36,9 @@ ADMIN_MISSION_PATH = "/admin/missions/mission/{pk}/change/"
 
 def moment(mission: Mission, *, relative: bool = False) -> str:
     """« mardi 3 mars à 10 h », « samedi 1er juin 2027 à 14 h 30 »; with `relative`, « demain à
-    10 h » or « aujourd'hui à 10 h » when it is so."""
+    10 h » or « aujourd'hui à 10 h » when it is so. The hour is never broken across lines."""
     local = timezone.localtime(mission.starts_at)
-    time = f"{local.hour} h" + (f" {local.minute:02d}" if local.minute else "")
+    time = f"{local.hour}\u00a0h" + (f"\u00a0{local.minute:02d}" if local.minute else "")
     today = timezone.localdate()
     if relative and local.date() == today:
         return f"aujourd'hui à {time}"
@@ -46,6 +46,11 @@ def moment(mission: Mission, *, relative: bool = False) -> str:
         return f"demain à {time}"
     pattern = "l j F" if local.year == today.year else "l j F Y"
     return f"{'le ' if relative else ''}{long_date(local, pattern)} à {time}"
+
+
+def duration(mission: Mission) -> str:
+    """« 1 h 30 », never broken across two lines."""
+    return format_duration(mission.minutes).replace(" ", "\u00a0")
 
 
 def where(mission: Mission) -> str:
@@ -131,7 +136,7 @@ def write(
         "moment": moment(mission),
         "relative": moment(mission, relative=True),
         "where": where(mission),
-        "duration": format_duration(mission.minutes),
+        "duration": duration(mission),
         "territory": territory,
         "portal_name": territory.portal_name,
         "site_url": territory.url("/"),

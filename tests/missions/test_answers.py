@@ -96,15 +96,17 @@ def test_a_yes_to_a_cancelled_mission_says_so(client, invited, need):
 
 
 @pytest.mark.parametrize(
-    "token",
+    ("salt", "payload"),
     [
-        "nimporte-quoi",
-        signing.dumps({"p": 1, "a": "peut-etre"}, salt=_ANSWER_SALT),
-        signing.dumps({"p": 1, "o": "oui"}, salt=_OUTCOME_SALT),  # another button's token
-        signing.dumps({"p": "1", "a": "oui"}, salt=_ANSWER_SALT),
+        (None, "nimporte-quoi"),
+        (_ANSWER_SALT, {"p": 1, "a": "peut-etre"}),
+        (_OUTCOME_SALT, {"p": 1, "o": "oui"}),  # another button's token
+        (_ANSWER_SALT, {"p": "1", "a": "oui"}),
     ],
+    ids=["garbage", "unknown-answer", "other-button", "id-as-text"],
 )
-def test_a_forged_or_foreign_invitation_link_is_refused(client, invited, token):
+def test_a_forged_or_foreign_invitation_link_is_refused(client, invited, salt, payload):
+    token = signing.dumps(payload, salt=salt) if salt else payload
     for method in (client.get, client.post):
         page = method(f"/missions/reponse/{token}/")
         assert page.status_code == 400

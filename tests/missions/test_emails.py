@@ -87,7 +87,7 @@ def test_the_invitation_says_what_where_when_and_why_in_the_portals_colours(
     assert "Bonjour Alice," in body
     assert "Courses pour une voisine" in body and "le samedi matin" in body
     assert "À Orléans, quartier Saint-Marceau" in body
-    assert f"à {day.hour} h, pendant 1 h" in body
+    assert f"à {day.hour}\u00a0h, pendant 1\u00a0h" in body
     assert "Nous avons pensé à vous : vous habitez le même quartier." in body
     assert "vous avez accepté que votre mairie vous propose des actions" in body
     assert orleans.primary_color in html(message)
@@ -202,9 +202,9 @@ def test_the_reminder_gives_the_accepted_volunteer_the_contact_and_logs_that_vie
     assert sent(reminders.send_due, _morning()) == 1
     [reminder] = smtp_server.messages
     assert reminder["To"] == alice.user.email
-    assert subject(reminder) == "Rappel : Courses pour une voisine, demain à 10 h"
+    assert subject(reminder) == "Rappel : Courses pour une voisine, demain à 10\u00a0h"
     body = text(reminder)
-    assert "vous êtes attendu·e demain à 10 h" in body
+    assert "vous êtes attendu·e demain à 10\u00a0h" in body
     assert "Vous aidez Marcelle Dupuis." in body
     assert f"Téléphone : {PHONE}" in body and "12 rue des Tilleuls" in body
     assert "Sonnez deux fois : elle entend mal." in body
@@ -237,11 +237,11 @@ def test_the_day_after_asks_how_it_went_and_yes_counts_the_hour(
     assert sent(reminders.send_due, _morning()) == 1
     [message] = smtp_server.messages
     assert subject(message) == "Ça s'est bien passé ? Courses pour une voisine"
-    assert "Oui, c'est fait (1 h comptées dans votre historique" in text(message)
+    assert "Oui, c'est fait (1\u00a0h comptées dans votre historique" in text(message)
     assert PHONE not in whole(message) and "Marcelle" not in whole(message)
     yes = path_of(message, "suite", 0)
 
-    assert "Confirmez, et nous comptons 1 h" in client.get(yes).text
+    assert "Confirmez, et nous comptons 1\u00a0h" in client.get(yes).text
     assert not CivicHour.objects.exists()
     page = client.post(yes)
     assert "Merci, votre heure est comptée !" in page.text
