@@ -16,6 +16,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -59,8 +60,9 @@ def where(mission: Mission) -> str:
     return f"{mission.commune.place.in_}{quartier}"
 
 
-def why_you(participation: Participation) -> list[str]:
-    """Why the staff thought of this volunteer, in the invitation's words."""
+def why_you(participation: Participation, skills: list, themes: list) -> list[str]:
+    """Why the staff thought of this volunteer, in the invitation's words; `skills` and
+    `themes` are the mission's, the volunteer's own prefetched."""
     volunteer, mission = participation.volunteer, participation.mission
     reasons = []
     if volunteer.commune_id == mission.commune_id:
@@ -74,12 +76,12 @@ def why_you(participation: Participation) -> list[str]:
         )
     else:
         reasons.append(f"vous habitez tout près, {volunteer.commune.place.in_}")
-    for words, names in (
-        ("elle demande ce que vous savez faire", mission.skills.filter(volunteers=volunteer)),
-        ("elle touche à ce qui vous intéresse", mission.themes.filter(volunteers=volunteer)),
+    for words, wanted, theirs in (
+        ("elle demande ce que vous savez faire", skills, volunteer.skills.all()),
+        ("elle touche à ce qui vous intéresse", themes, volunteer.interests.all()),
     ):
-        if quoted := ", ".join(f"« {name} »" for name in names.values_list("name", flat=True)):
-            reasons.append(f"{words} : {quoted}")
+        if shared := [f"« {item.name} »" for item in wanted if item in set(theirs)]:
+            reasons.append(f"{words} : {', '.join(shared)}")
     return reasons
 
 
@@ -175,7 +177,19 @@ def write(
 
 
 def invitations(participations: list[Participation]) -> None:
-    """« Pouvez-vous ? », with the signed « Oui, je peux » / « Pas cette fois »."""
+    """« Pouvez-vous ? », with the signed « Oui, je peux » / « Pas cette fois »: to the
+    invitations of one mission, in a few queries however many they are."""
+    if not participations:
+        return
+    mission = participations[0].mission
+    prefetch_related_objects(
+        participations,
+        "volunteer__user",
+        "volunteer__commune__department",
+        "volunteer__skills",
+        "volunteer__interests",
+    )
+    skills, themes = list(mission.skills.all()), list(mission.themes.all())
     portals = {}
     for participation in participations:
         write(
@@ -183,7 +197,7 @@ def invitations(participations: list[Participation]) -> None:
             INVITATION,
             portals=portals,
             context={
-                "reasons": why_you(participation),
+                "reasons": why_you(participation, skills, themes),
                 "yes_url": _url(participation, answer_path(participation.pk, True), portals),
                 "no_url": _url(participation, answer_path(participation.pk, False), portals),
             },

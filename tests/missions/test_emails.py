@@ -5,12 +5,14 @@ iCalendar library, and the helped person's phone in the accepted volunteer's rem
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from missions import reminders, services
 from missions.models import DetailsView, Mission, Participation
 from tests.factories import AssociationFactory, CommuneFactory, MissionFactory, UserFactory
-from volunteers.models import CivicHour
+from volunteers.models import CivicHour, Volunteer
 
 from .inbox import (
     PHONE,
@@ -368,3 +370,22 @@ def test_the_phone_is_in_no_email_but_the_accepted_volunteers_reminder(
     assert [(m["To"], subject(m).split(" :")[0]) for m in with_phone] == [
         (alice.user.email, "Rappel")
     ]
+
+
+def test_inviting_twenty_costs_one_query_more_per_email_than_inviting_two(orleans, orleans_commune):
+    def cost(count: int) -> int:
+        need = neighbour_need(orleans_commune)
+        need.skills.set(need.skills.model.objects.all()[:3])
+        people = [
+            volunteer(orleans_commune, f"v{count}-{n}@example.org", quartier="Argonne")
+            for n in range(count)
+        ]
+        for person in people:
+            person.skills.set(need.skills.all()[:1])
+        people = list(Volunteer.objects.filter(pk__in=[p.pk for p in people]))
+        with CaptureQueriesContext(connection) as queries:
+            services.invite(mission=need, volunteers=people, by=None)
+        return len(queries)
+
+    two, twenty = cost(2), cost(20)
+    assert twenty - two == 18  # the outbox row of each email, nothing else
