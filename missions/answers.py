@@ -264,7 +264,9 @@ def outcome(request, token):
         )
     heading, message, button = QUESTIONS[answer_given]
     message = message.format(duration=duration(mission))
-    form = ProblemForm(request.POST or None) if answer_given == Outcome.PROBLEM else None
+    form = None
+    if answer_given == Outcome.PROBLEM:
+        form = ProblemForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
             participation = services.record_outcome(

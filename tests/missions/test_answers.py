@@ -169,10 +169,14 @@ def test_a_day_after_link_with_an_answer_we_never_make_is_refused(client, accept
     assert _status(accepted) == Status.ACCEPTED
 
 
-def test_a_problem_too_long_is_refused_in_french(client, accepted):
-    page = client.post(outcome_path(accepted.pk, Outcome.PROBLEM), {"problem": "x" * 1001})
+def test_a_problem_too_long_or_left_out_is_refused_in_french(client, accepted):
+    problem = outcome_path(accepted.pk, Outcome.PROBLEM)
+    page = client.post(problem, {"problem": "x" * 1001})
     assert page.status_code == 400
     assert "Votre message dépasse 1 000 caractères" in page.text
+    page = client.post(problem)  # the field left out of the request altogether
+    assert page.status_code == 400
+    assert "Dites en quelques mots ce qui s&#x27;est passé." in page.text
     assert _status(accepted) == Status.ACCEPTED
 
 
