@@ -24,6 +24,17 @@ def mail_domain() -> str:
     return parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "lheurecivique.fr"
 
 
+def portal_sender(territory) -> str:
+    """« "L'Heure Civique · Loiret" <ne-pas-repondre@…> »: the sender of an email written in a
+    portal's name, left unencoded (Django encodes it when it writes the message, and the admin's
+    preview shows it as people read it)."""
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    if not territory.is_national:
+        name = territory.portal_name
+    quoted = (name or territory.portal_name).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{quoted}" <{address}>'
+
+
 def queue_email(message) -> OutgoingEmail:
     """Store an EmailMessage to be sent by a worker once the current transaction commits."""
     from .tasks import send_email

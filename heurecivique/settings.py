@@ -200,6 +200,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "volunteers.tasks.anonymise_inactive",
         "schedule": crontab(hour=3, minute=0),
     },
+    # The reminder of the day before and « ça s'est bien passé ? » the day after, each once.
+    "mission-day-emails": {
+        "task": "missions.tasks.send_day_emails",
+        "schedule": crontab(minute="*/5"),
+    },
+    "anonymise-beneficiaries": {
+        "task": "missions.tasks.anonymise_beneficiaries",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 # Sending: how many follow-up emails one task sends over one SMTP connection, and the retries of
 # any email a server refused for now (4xx): after REMINDER_MAX_ATTEMPTS, it is marked failed.

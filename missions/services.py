@@ -1,5 +1,6 @@
 """The actions of a mission's life: post it, offer a hand, invite, answer, accept or refuse,
-withdraw (the waiting list moves up by itself), and what came of it the day after.
+withdraw (the waiting list moves up by itself), and what came of it the day after. Each action
+writes the emails it causes in its own transaction (emails.py).
 
 Every change to who holds a place locks the mission's row first: two volunteers taking the last
 place at the same moment are served one after the other, and exactly one gets it.
@@ -21,6 +22,7 @@ from territories.models import Membership, Territory
 from volunteers.models import CivicHour, Volunteer
 from volunteers.services import log_civic_hour
 
+from . import emails
 from .models import (
     MAX_OCCURRENCES,
     Beneficiary,
@@ -122,8 +124,10 @@ def _refresh_status(mission: Mission) -> None:
 
 def _take_place(mission: Mission, participation: Participation, *, or_wait: bool) -> bool:
     """Accept the participation if a place is left (the mission locked by the caller); else
-    put it on the waiting list, or refuse. Returns whether it got a place."""
+    put it on the waiting list, or refuse. Returns whether it got a place. The volunteer is
+    told either way, by email."""
     now = timezone.now()
+    participation.mission = mission
     if _places_taken(mission) < mission.places:
         participation.status, participation.accepted_at = Status.ACCEPTED, now
         participation.save()
@@ -131,11 +135,13 @@ def _take_place(mission: Mission, participation: Participation, *, or_wait: bool
             mission.matched_at = now
             mission.save(update_fields=["matched_at"])
         _refresh_status(mission)
+        emails.place_or_waiting_list(participation)
         return True
     if not or_wait:
         raise ValidationError("Toutes les places de cette mission sont prises.")
     participation.status = Status.WAITING
     participation.save()
+    emails.place_or_waiting_list(participation)
     return False
 
 
@@ -200,8 +206,8 @@ def offer_help_for_series(*, volunteer: Volunteer, mission: Mission) -> list[Par
 
 @transaction.atomic
 def invite(*, mission: Mission, volunteers, by) -> list[Participation]:
-    """Staff ask volunteers whether they can; those already on the mission are left as they
-    are. Returns the new invitations."""
+    """Staff ask volunteers whether they can, by email; those already on the mission are left
+    as they are. Returns the new invitations."""
     mission = _locked(mission)
     _ensure_ahead(mission)
     already = set(mission.participations.values_list("volunteer_id", flat=True))
@@ -212,7 +218,9 @@ def invite(*, mission: Mission, volunteers, by) -> list[Participation]:
         for volunteer in volunteers
         if volunteer.pk not in already
     ]  # fmt: skip
-    return Participation.objects.bulk_create(invitations)
+    invitations = Participation.objects.bulk_create(invitations)
+    emails.invitations(invitations)
+    return invitations
 
 
 @transaction.atomic
@@ -302,7 +310,7 @@ def record_outcome(
 ) -> Participation:
     """The day after, « Ça s'est bien passé ? »: yes counts the hour (validated by the
     mission), « ça n'a pas eu lieu » frees the volunteer and reopens the need, « un souci »
-    goes to the staff."""
+    goes to the staff (an email tells them it waits)."""
     mission = _locked(participation.mission)
     participation = Participation.objects.select_for_update().get(pk=participation.pk)
     if outcome not in Outcome.ALL:
@@ -311,6 +319,7 @@ def record_outcome(
         raise ValidationError("La mission n'a pas encore eu lieu.")
     if participation.status != Status.ACCEPTED:
         raise ValidationError("Vous avez déjà dit comment s'était passée cette mission.")
+    participation.mission = mission
     participation.outcome_at = timezone.now()
     if outcome == Outcome.DONE:
         participation.status = Status.DONE
@@ -321,6 +330,8 @@ def record_outcome(
         participation.status = Status.PROBLEM
         participation.problem = problem.strip()
     participation.save()
+    if outcome == Outcome.PROBLEM:
+        emails.problem_reported(participation)
     if outcome == Outcome.NOT_HAPPENED and mission.status == Mission.Status.FILLED:
         mission.status = Mission.Status.OPEN  # the staff find another moment or someone else
         mission.save(update_fields=["status"])
@@ -353,12 +364,16 @@ def complete_mission(*, mission: Mission) -> list[Participation]:
 
 @transaction.atomic
 def cancel_mission(*, mission: Mission) -> Mission:
-    """The need is gone: nobody is expected any more."""
+    """The need is gone: nobody is expected any more, and its volunteers (those retained and
+    those waiting) are told."""
     mission = _locked(mission)
     if mission.status == Mission.Status.DONE:
         raise ValidationError("Cette mission est déjà faite.")
+    if mission.status == Mission.Status.CANCELLED:
+        return mission  # a second click tells nobody twice
     mission.status = Mission.Status.CANCELLED
     mission.save(update_fields=["status"])
+    emails.cancellation(mission)
     return mission
 
 

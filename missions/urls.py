@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import mine, views
+from . import answers, mine, views
 
 app_name = "missions"
 urlpatterns = [
@@ -11,6 +11,9 @@ urlpatterns = [
     path("missions/<int:pk>/je-me-propose/", views.offer, name="offer"),
     path("missions/<int:pk>/toute-la-serie/", views.offer_series, name="offer_series"),
     path("missions/<int:pk>/me-retirer/", views.withdraw, name="withdraw"),
+    # The buttons of the emails (links.py): no sign-in, a signed token.
+    path("missions/reponse/<str:token>/", answers.answer, name="email_answer"),
+    path("missions/suite/<str:token>/", answers.outcome, name="email_outcome"),
     # The personal calendar: the secret is new_calendar_secret()'s (URL-safe base64).
     re_path(r"^missions/agenda/(?P<secret>[A-Za-z0-9_-]{1,64})\.ics$", mine.feed, name="feed"),
     path("mon-heure/missions/", mine.my_missions, name="mine"),

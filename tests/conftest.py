@@ -16,6 +16,7 @@ from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
 
 from heurecivique.celery import app as celery_app
@@ -28,7 +29,7 @@ from .factories import (
     UserFactory,
     enrol_in_two_factor,
 )
-from .worker import free_port
+from .worker import CeleryWorker, database_url, free_port
 
 IN_CI = os.environ.get("CI") == "true"
 
@@ -189,6 +190,44 @@ def smtp_server(settings):
     yield inbox
     inbox.release.set()
     controller.stop()
+
+
+# --- A real Celery worker ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def on_redis():
+    """Tasks queued by this test go to Redis, on this test process's own queue, emptied."""
+    queue = celery_app.conf.task_default_queue
+    with celery_app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(queue)
+    celery_app.conf.task_always_eager = False
+    yield queue
+    celery_app.conf.task_always_eager = True
+    with celery_app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(queue)
+
+
+@pytest.fixture
+def worker(transactional_db, smtp_server, on_redis, tmp_path):
+    """A worker (not started) for the test database and the test's SMTP server."""
+    workers = []
+
+    def make(concurrency=2):
+        celery_worker = CeleryWorker(
+            database=database_url(connection.settings_dict),
+            redis_url=settings.REDIS_URL,
+            queue=on_redis,
+            email_port=smtp_server.port,
+            concurrency=concurrency,
+            log_dir=tmp_path,
+        )
+        workers.append(celery_worker)
+        return celery_worker
+
+    yield make
+    for celery_worker in workers:
+        celery_worker.stop()
 
 
 # --- Territories -------------------------------------------------------------------------------

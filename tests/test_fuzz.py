@@ -21,6 +21,7 @@ examples per pattern, so that a CI run is reproducible.
 """
 
 import copy
+import datetime
 import logging
 import re
 import time
@@ -57,7 +58,9 @@ from heurecivique.middleware import UnacceptableCharactersMiddleware
 from heurecivique.models import OutgoingEmail
 from heurecivique.months import first_of_month
 from initiatives.models import GoodPractice, InterestMessage
-from missions.models import CalendarFeed, Mission, new_calendar_secret
+from missions import links as mission_links
+from missions.models import CalendarFeed, Mission, Participation, new_calendar_secret
+from missions.services import Outcome
 from mobilisation import services as appeal_services
 from mobilisation.models import Mandate, Signature
 from outils.models import Kit
@@ -469,6 +472,15 @@ def world(
     mission = MissionFactory(commune=orleans_commune, kind=Mission.Kind.COLLECTIVE, places=5)
     ParticipationFactory(mission=mission, volunteer=volunteer)
     feed = CalendarFeed.objects.create(volunteer=volunteer, secret=new_calendar_secret())
+    invited = ParticipationFactory(
+        mission=MissionFactory(commune=orleans_commune),
+        volunteer=volunteer,
+        status=Participation.Status.INVITED,
+    )
+    accepted = ParticipationFactory(mission=MissionFactory(commune=orleans_commune))
+    Mission.objects.filter(pk=accepted.mission_id).update(
+        starts_at=timezone.now() - datetime.timedelta(days=1)
+    )
     month = first_of_month(timezone.localdate())
     made = {
         "volunteers:email_action": (
@@ -485,6 +497,8 @@ def world(
             appeal_services._WITHDRAW_SALT,
             {"s": signature.pk, "e": signature.email},
         ),
+        "missions:email_answer": (mission_links._ANSWER_SALT, {"p": invited.pk, "a": "oui"}),
+        "missions:email_outcome": (mission_links._OUTCOME_SALT, {"p": accepted.pk, "o": "souci"}),
     }
     real = {
         "gestes:detail": [{"slug": geste.slug}],
@@ -512,6 +526,14 @@ def world(
         ],
         "unsubscribe": [{"token": _token_in(links.unsubscribe_path(resident.pk, "rappel"))}],
         "volunteers:keep_account": [{"token": _token_in(links.keep_path(resident.pk))}],
+        "missions:email_answer": [
+            {"token": _token_in(mission_links.answer_path(invited.pk, available))}
+            for available in (True, False)
+        ],
+        "missions:email_outcome": [
+            {"token": _token_in(mission_links.outcome_path(accepted.pk, outcome))}
+            for outcome in Outcome.ALL
+        ],
         "personal_data_export": [{"fmt": "json"}, {"fmt": "csv"}],
         **{
             f"missions:{name}": [{"pk": str(mission.pk)}]
@@ -919,6 +941,8 @@ UNSUBSCRIBE = ("unsubscribe", links._UNSUBSCRIBE_SALT)
 KEEP = ("volunteers:keep_account", links._KEEP_SALT)
 CONFIRM = ("mobilisation:confirm", appeal_services._CONFIRM_SALT)
 WITHDRAW = ("mobilisation:withdraw", appeal_services._WITHDRAW_SALT)
+ANSWER = ("missions:email_answer", mission_links._ANSWER_SALT)
+OUTCOME = ("missions:email_outcome", mission_links._OUTCOME_SALT)
 
 
 @pytest.mark.parametrize(
@@ -938,6 +962,12 @@ WITHDRAW = ("mobilisation:withdraw", appeal_services._WITHDRAW_SALT)
         (CONFIRM, {"s": float("inf"), "e": EMAIL}),
         (WITHDRAW, {"s": 2**63, "e": EMAIL}),
         (WITHDRAW, {"s": 1, "e": None}),
+        (ANSWER, {"p": 10**30, "a": "oui"}),
+        (ANSWER, {"p": 1, "a": "oui\x00"}),
+        (ANSWER, {"p": 1, "a": "peut-etre"}),
+        (OUTCOME, {"p": True, "o": "oui"}),
+        (OUTCOME, {"p": 1, "o": ["oui"]}),
+        (OUTCOME, {"p": 1, "o": "fait"}),
     ],
 )
 def test_a_well_signed_link_that_carries_what_we_never_make_is_refused(

@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from missions import services as missions
+from missions.links import answer_path, outcome_path
 from missions.models import Mission, Participation
 
 from .factories import (
@@ -97,6 +99,27 @@ def _mission_pages(client, volunteer) -> dict[str, bytes]:
     return {name: page.content for name, page in pages.items()}
 
 
+def _mission_link_pages(client, commune) -> dict[str, bytes]:
+    """The pages behind the buttons of the missions' emails: a question, an answer, a form
+    with its error, a damaged link."""
+    helper = VolunteerFactory(commune=commune)
+    invited = ParticipationFactory(
+        mission=MissionFactory(commune=commune), volunteer=helper, status="invitee"
+    )
+    accepted = ParticipationFactory(
+        mission=MissionFactory(commune=commune, starts_at=timezone.now()), volunteer=helper
+    )
+    problem = outcome_path(accepted.pk, missions.Outcome.PROBLEM)
+    return {
+        "mission : oui ?": client.get(answer_path(invited.pk, True)).content,
+        "mission : pas cette fois ?": client.get(answer_path(invited.pk, False)).content,
+        "mission : un souci ?": client.get(problem).content,
+        "mission : souci vide": client.post(problem, {"problem": ""}).content,
+        "mission : retenu·e": client.post(answer_path(invited.pk, True)).content,
+        "mission : lien abîmé": client.get("/missions/reponse/abime/").content,
+    }
+
+
 def test_every_page_is_valid_html(client, loiret, orleans, national, orleans_commune, tmp_path):
     assert VNU, "vnu.jar is missing: `make test` installs it (npm package vnu-jar)"
     MissionFactory(commune=orleans_commune, kind=Mission.Kind.COLLECTIVE, places=10)
@@ -115,6 +138,7 @@ def test_every_page_is_valid_html(client, loiret, orleans, national, orleans_com
     volunteer = VolunteerFactory(commune=orleans_commune)
     pages |= _mission_pages(client, volunteer)
     pages |= _volunteer_pages(client, volunteer.user)
+    pages |= _mission_link_pages(client, orleans_commune)
     facts = attestation_facts()
     for reference in (facts.reference, "inventee"):
         pages[f"attestation {reference}"] = client.get(

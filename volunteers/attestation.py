@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape  # reportlab paragraphs read a little XML
 
 import segno
 from django.core import signing
+from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -24,10 +25,11 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from heurecivique.text import long_date, of_month
+from heurecivique.months import next_month
+from heurecivique.text import count_of, long_date, of_month
 from territories.models import Territory
 
-from .models import Volunteer
+from .models import CivicHour, Volunteer
 from .progress import format_duration, progress_for
 
 REFERENCE_SALT = "volunteers.attestation"
@@ -113,13 +115,40 @@ def _logo(territory: Territory):
         return None  # a logo missing from the storage must not cost the volunteer their PDF
 
 
+def vouched_for(volunteer: Volunteer, start: datetime.date, end: datetime.date) -> str:
+    """Of the hours of the months [start, end], those a mission validated and those the mairie
+    entered: « Parmi elles, 3 h en 2 actions ont été validées par une mission… »."""
+    totals = {
+        row["source"]: row
+        for row in CivicHour.objects.filter(
+            volunteer=volunteer, done_on__gte=start, done_on__lt=next_month(end)
+        )
+        .exclude(source=CivicHour.Source.DECLARED)
+        .values("source")
+        .annotate(minutes=Sum("minutes"), actions=Count("id"))
+    }
+    parts = []
+    for source, words in (
+        (CivicHour.Source.MISSION, ("validée par une mission", "validées par une mission")),
+        (CivicHour.Source.STAFF, ("saisie par la mairie", "saisies par la mairie")),
+    ):
+        if row := totals.get(source):
+            actions = count_of(row["actions"], "action", "actions")
+            done = words[0] if row["actions"] < 2 else words[1]
+            parts.append(f"{format_duration(row['minutes'])} en {actions} {done}")
+    if not parts:
+        return "Ces heures ont toutes été déclarées par le ou la volontaire."
+    return f"Parmi elles, {' et '.join(parts)}."
+
+
 def attestation_pdf(
     volunteer: Volunteer,
     start: datetime.date,
     end: datetime.date,
 ) -> bytes:
-    """Hours declared month by month over [start, end], in the name of the volunteer's portal,
-    with a QR code to the page of that same portal that confirms them."""
+    """Hours given month by month over [start, end] (declared by the volunteer, validated by a
+    mission or entered by the mairie: it says how many of each), in the name of the volunteer's
+    portal, with a QR code to the page of that same portal that confirms them."""
     territory = Territory.objects.for_commune(volunteer.commune)
     progress = progress_for(volunteer)
     months = [m for m in reversed(progress.months) if start <= m.month <= end]
@@ -203,7 +232,7 @@ def attestation_pdf(
             f"L'Heure Civique atteste que <b>{escape(person)}</b>, habitant "
             f"<b>{escape(commune.place.in_)}</b> ({commune.department_code}), a pris "
             f"l'engagement, le {long_date(first_pledge)}, de donner une heure par mois à une "
-            "action de solidarité de proximité, et a déclaré les heures suivantes, "
+            "action de solidarité de proximité, et a donné les heures suivantes, "
             f"{of_month(start, with_year=True)} à {format_date(end, 'F Y')} :",
             body,
         ),
@@ -211,11 +240,14 @@ def attestation_pdf(
         table,
         Spacer(1, 0.8 * cm),
         Paragraph(f"Soit <b>{format_duration(total)}</b> données à ses voisins.", body),
+        Spacer(1, 0.2 * cm),
+        Paragraph(escape(vouched_for(volunteer, start, end)), body),
         Spacer(1, 1.2 * cm),
         Paragraph(
-            f"Document établi le {long_date(today)} à partir des heures déclarées par "
-            f"le ou la volontaire sur {portal}, programme de solidarité de proximité porté par "
-            "les élus locaux, les mairies et leurs CCAS, les départements et les associations.",
+            f"Document établi le {long_date(today)} à partir des heures notées sur {portal} "
+            "(déclarées par le ou la volontaire, validées par une mission ou saisies par la "
+            "mairie), programme de solidarité de proximité porté par les élus locaux, les "
+            "mairies et leurs CCAS, les départements et les associations.",
             small,
         ),
         Spacer(1, 0.8 * cm),

@@ -11,10 +11,8 @@ import datetime
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.utils import timezone
 
-from heurecivique.celery import app as celery_app
 from heurecivique.months import add_months, first_of_month, previous_month
 from volunteers.models import (
     INACTIVITY_MONTHS,
@@ -27,7 +25,7 @@ from volunteers.models import (
 )
 from volunteers.tasks import dispatch
 
-from ..worker import CeleryWorker, database_url, wait_for
+from ..worker import wait_for
 
 DAY = first_of_month(timezone.localdate()).replace(day=12)
 Status = Delivery.Status
@@ -37,41 +35,6 @@ pytestmark = pytest.mark.skipif(
     or settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
     reason="needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL), as CI has",
 )
-
-
-@pytest.fixture
-def on_redis():
-    """Tasks queued by this test go to Redis, on this test process's own queue, emptied."""
-    queue = celery_app.conf.task_default_queue
-    with celery_app.connection_for_write() as conn:
-        conn.default_channel.queue_purge(queue)
-    celery_app.conf.task_always_eager = False
-    yield queue
-    celery_app.conf.task_always_eager = True
-    with celery_app.connection_for_write() as conn:
-        conn.default_channel.queue_purge(queue)
-
-
-@pytest.fixture
-def worker(transactional_db, smtp_server, on_redis, tmp_path):
-    """A worker (not started) for the test database and the test's SMTP server."""
-    workers = []
-
-    def make(concurrency=2):
-        celery_worker = CeleryWorker(
-            database=database_url(connection.settings_dict),
-            redis_url=settings.REDIS_URL,
-            queue=on_redis,
-            email_port=smtp_server.port,
-            concurrency=concurrency,
-            log_dir=tmp_path,
-        )
-        workers.append(celery_worker)
-        return celery_worker
-
-    yield make
-    for celery_worker in workers:
-        celery_worker.stop()
 
 
 def make_volunteers(commune, count, **fields) -> list[Volunteer]:

@@ -4,7 +4,6 @@ context they read, one entry of `EMAILS` per kind; `Composer` writes the message
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
-from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -15,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gestes.models import MonthTheme
+from heurecivique.email import portal_sender
 from heurecivique.months import first_of_month, next_month
 from heurecivique.text import long_date, of_month
 from initiatives.models import Initiative
@@ -125,23 +125,13 @@ class Composer:
         message = EmailMultiAlternatives(
             subject=subject,
             body=render_to_string(f"{template}.txt", context),
-            from_email=_sender(territory),
+            from_email=portal_sender(territory),
             to=[delivery.user.email],
             connection=connection,
             headers=headers,
         )
         message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
         return message
-
-
-def _sender(territory) -> str:
-    """« "L'Heure Civique · Loiret" <ne-pas-repondre@…> », left unencoded: Django encodes it
-    when it writes the message, and the admin's preview shows it as people read it."""
-    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    if not territory.is_national:
-        name = territory.portal_name
-    quoted = (name or territory.portal_name).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{quoted}" <{address}>'
 
 
 def _mail_domain() -> str:

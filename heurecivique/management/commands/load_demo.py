@@ -11,6 +11,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from gestes.demo import load_demo_gestes
 from initiatives.demo import load_demo_initiatives
+from missions.demo import load_demo_missions
 from mobilisation.demo import load_demo_signatures
 from outils.demo import load_demo_outils
 from territories.models import Commune, Department, Membership, Territory
@@ -72,6 +73,8 @@ ACCOUNTS = [
     ("loiret@demo.test", "Louis", "Marchand", "loiret", Membership.Role.DEPARTMENT_OFFICER),
     ("orleans@demo.test", "Odile", "Perrin", "orleans", Membership.Role.COMMUNE_AGENT),
     ("gironde@demo.test", "Gaël", "Dubos", "gironde", Membership.Role.DEPARTMENT_OFFICER),
+    # The referent of the « Épicerie solidaire de La Source » (missions/demo.py).
+    ("association@demo.test", "Amina", "Benali", "orleans", Membership.Role.ASSOCIATION_REFERENT),
     ("habitant@demo.test", "Hélène", "Robin", None, None),
 ]
 
@@ -120,6 +123,17 @@ class Command(BaseCommand):
         if ideas := load_demo_gestes():
             self.stdout.write(
                 f"{ideas} idées de gestes proposées sur les portails de démonstration."
+            )
+        User = get_user_model()
+        if missions := load_demo_missions(
+            resident=resident,
+            commune_staff=User.objects.get(email="orleans@demo.test"),
+            department_staff=User.objects.get(email="loiret@demo.test"),
+            referent=User.objects.get(email="association@demo.test"),
+        ):
+            self.stdout.write(
+                f"Missions : {missions} dans le Loiret, dont une liste d'attente, des heures "
+                "validées et une demande de coup de main à traiter à Orléans."
             )
         self._print_summary(options["port"])
 
