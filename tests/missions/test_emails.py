@@ -193,11 +193,11 @@ def test_a_collective_offer_and_an_offer_accepted_by_staff_each_send_the_place(
 def test_the_reminder_gives_the_accepted_volunteer_the_contact_and_logs_that_view(
     need, alice, bruno, orleans_commune, smtp_server, sent
 ):
+    services.offer_help(volunteer=bruno, mission=need)  # waits for the staff: no reminder
     accepted = services.answer_invitation(
         participation=services.invite(mission=need, volunteers=[alice], by=None)[0],
         available=True,
     )
-    services.offer_help(volunteer=bruno, mission=need)  # waits for the staff: no reminder
     _tomorrow_at_ten(need)
     smtp_server.messages.clear()
 
