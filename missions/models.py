@@ -130,7 +130,9 @@ class Beneficiary(models.Model):
         return self.name
 
     def anonymise(self, *, at: datetime.datetime | None = None) -> None:
-        """Forget who the person is; the missions done for them stay, counted."""
+        """Forget who the person is; the missions done for them stay, counted. Their own
+        request for help, if they made one, goes too."""
+        HelpRequest.objects.filter(mission__beneficiary=self).delete()
         self.name = "Personne anonymisée"
         self.phone = self.address = self.needs = self.constraints = self.quartier = ""
         self.anonymised_at = at or timezone.now()

@@ -18,12 +18,14 @@ from django.utils import timezone
 
 from accounts.models import User
 from heurecivique.email import send_templated_mail
+from heurecivique.months import add_months
 from territories.models import Membership, Territory
 from volunteers.models import CivicHour, Volunteer
 from volunteers.services import log_civic_hour
 
 from . import emails
 from .models import (
+    BENEFICIARY_RETENTION_MONTHS,
     MAX_OCCURRENCES,
     Beneficiary,
     DetailsView,
@@ -496,10 +498,16 @@ def log_details_views(*, missions, user, where: str) -> None:
 
 
 def anonymise_beneficiaries(today=None) -> int:
-    """Forget the helped people kept past their retention (the nightly task)."""
+    """Forget the helped people kept past their retention (the nightly task), and the
+    requests for help that never became a mission, as long after they came."""
     today = today or timezone.localdate()
     count = 0
     for beneficiary in Beneficiary.objects.to_anonymise(today).iterator():
         beneficiary.anonymise()
         count += 1
+    cutoff = add_months(today, -BENEFICIARY_RETENTION_MONTHS)
+    HelpRequest.objects.filter(
+        mission__isnull=True,
+        created_at__lt=timezone.make_aware(datetime.datetime.combine(cutoff, datetime.time.min)),
+    ).delete()
     return count

@@ -10,7 +10,7 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from missions import services
-from missions.models import Beneficiary, Mission, Participation
+from missions.models import Beneficiary, HelpRequest, Mission, Participation
 from tests.factories import (
     BeneficiaryFactory,
     MissionFactory,
@@ -210,3 +210,27 @@ def test_a_weekly_visit_gets_its_occurrences_and_a_volunteer_commits_to_the_seri
     assert len(offers) == 4 and {o.status for o in offers} == {Status.OFFERED}
     with pytest.raises(ValidationError, match="plus de date"):
         services.offer_help_for_series(volunteer=volunteer, mission=first)
+
+
+def test_requests_for_help_are_forgotten_with_the_person_or_a_year_after_they_came(
+    orleans_commune,
+):
+    long_ago = timezone.now() - datetime.timedelta(days=800)
+    unanswered = HelpRequest.objects.create(
+        commune=orleans_commune, name="Lucien", phone="0600000000", what="Une ampoule",
+        created_at=long_ago,
+    )  # fmt: skip
+    recent = HelpRequest.objects.create(
+        commune=orleans_commune, name="Rose", phone="0600000001", what="Des courses"
+    )
+    helped = BeneficiaryFactory(commune=orleans_commune, created_at=long_ago)
+    need = MissionFactory(commune=orleans_commune, beneficiary=helped)
+    Mission.objects.filter(pk=need.pk).update(starts_at=long_ago)
+    became_a_mission = HelpRequest.objects.create(
+        commune=orleans_commune, name=helped.name, phone=helped.phone, what="Des courses",
+        mission=need, status=HelpRequest.Status.ACCEPTED, created_at=long_ago,
+    )  # fmt: skip
+    assert services.anonymise_beneficiaries() == 1
+    remaining = set(HelpRequest.objects.values_list("pk", flat=True))
+    assert recent.pk in remaining
+    assert not {unanswered.pk, became_a_mission.pk} & remaining
