@@ -6,7 +6,7 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.utils import timezone
 
 from missions import services
@@ -185,7 +185,7 @@ def test_two_volunteers_taking_the_last_place_at_once_exactly_one_gets_it(nation
             start.wait()
             results.append(services.offer_help(volunteer=volunteer, mission=action).status)
         finally:
-            close_old_connections()
+            connection.close()  # this thread's own connection
 
     threads = [threading.Thread(target=take, args=(v,)) for v in rivals]
     for thread in threads:
