@@ -265,28 +265,13 @@ def _url(participation, path: str, portals: dict) -> str:
 
 
 def staff_to_alert(mission: Mission) -> list[str]:
-    """Who hears of a problem: the commune's agents, else the department's officers, and the
-    association's referents for its missions; the national team when nobody else is there."""
-    active = Membership.objects.filter(user__is_active=True)
-    local = active.filter(
-        role=Membership.Role.COMMUNE_AGENT,
-        territory__kind=Territory.Kind.COMMUNE,
-        territory__commune_id=mission.commune_id,
-    )
-    if not local.exists():
-        local = active.filter(
-            role=Membership.Role.DEPARTMENT_OFFICER,
-            territory__kind=Territory.Kind.DEPARTMENT,
-            territory__department_id=mission.commune.department_id,
-        )
-    people = set(local.values_list("user__email", flat=True))
+    """Who hears of a problem: those who handle the commune (Membership.objects.handling) and
+    the association's referents for its missions."""
+    people = set(Membership.objects.handling(mission.commune).values_list("user__email", flat=True))
     if mission.association_id:
         people |= set(
             mission.association.referents.filter(is_active=True).values_list("email", flat=True)
         )
-    if not people:
-        national = active.filter(role=Membership.Role.NATIONAL_ADMIN)
-        people = set(national.values_list("user__email", flat=True))
     return sorted(people)
 
 

@@ -16,7 +16,6 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
 from heurecivique.email import send_templated_mail
 from heurecivique.months import add_months
 from territories.models import Membership, Territory
@@ -398,22 +397,6 @@ def enter_hour(
     return hour
 
 
-def staff_for_commune(commune) -> list:
-    """Who handles what happens in a commune: the agents of its own portal, else the officers
-    of its department, else the national team."""
-    Role = Membership.Role
-    for holders in (
-        Q(role=Role.COMMUNE_AGENT, territory__commune=commune),
-        Q(role=Role.DEPARTMENT_OFFICER, territory__department_id=commune.department_id),
-        Q(role=Role.NATIONAL_ADMIN),
-    ):
-        memberships = Membership.objects.filter(holders, user__is_active=True)
-        people = list(User.objects.filter(memberships__in=memberships).distinct().order_by("email"))
-        if people:
-            return people
-    return []
-
-
 @transaction.atomic
 def ask_for_help(*, user=None, commune, **fields) -> HelpRequest:
     """« J'ai besoin d'un coup de main »: the request waits for the staff of the commune, who
@@ -423,9 +406,11 @@ def ask_for_help(*, user=None, commune, **fields) -> HelpRequest:
     help_request.save()
     territory = Territory.objects.for_commune(commune)
     context = {"commune": commune, "admin_url": territory.url(_admin_path(help_request))}
-    for person in staff_for_commune(commune):
+    for address in sorted(
+        set(Membership.objects.handling(commune).values_list("user__email", flat=True))
+    ):
         send_templated_mail(
-            to=person.email, template="missions/email/help_request_waiting", context=context
+            to=address, template="missions/email/help_request_waiting", context=context
         )
     return help_request
 

@@ -470,6 +470,23 @@ class PortalHost(models.Model):
             raise ValidationError({"name": reason})
 
 
+class MembershipQuerySet(models.QuerySet):
+    def handling(self, commune) -> "MembershipQuerySet":
+        """Who handles what happens in a commune (a request for help, a problem reported): the
+        agents of its own portal, else the officers of its department, else the national team;
+        active accounts only."""
+        active = self.filter(user__is_active=True)
+        for level in (
+            Q(role=Membership.Role.COMMUNE_AGENT, territory__commune_id=commune.pk),
+            Q(role=Membership.Role.DEPARTMENT_OFFICER,
+              territory__department_id=commune.department_id),
+            Q(role=Membership.Role.NATIONAL_ADMIN),
+        ):  # fmt: skip
+            if (holders := active.filter(level)).exists():
+                return holders
+        return self.none()
+
+
 class Membership(models.Model):
     """A staff role held by a person on a territory; it opens the administration to them."""
 
@@ -505,6 +522,8 @@ class Membership(models.Model):
         "reçoit le bilan mensuel", default=True, help_text="Le bilan du territoire, chaque mois."
     )
     created_at = models.DateTimeField("depuis le", default=timezone.now)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = "rôle d'un membre de l'équipe"
