@@ -13,11 +13,14 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from territories.models import Membership, Territory
+from territories.services import give_role
 from volunteers.models import CivicHour, Volunteer
 from volunteers.services import log_civic_hour
 
 from .models import (
     MAX_OCCURRENCES,
+    Association,
     Beneficiary,
     DetailsView,
     HelpRequest,
@@ -267,6 +270,17 @@ def withdraw(*, participation: Participation) -> Participation | None:
     return _promote_waiting(mission) if held else None
 
 
+@transaction.atomic
+def places_changed(*, mission: Mission) -> list[Participation]:
+    """The staff changed a mission's number of places: its waiting list moves up into the new
+    places, and it is open or filled again accordingly. Returns those promoted."""
+    mission = _locked(mission)
+    promoted = []
+    while (participation := _promote_waiting(mission)) is not None:
+        promoted.append(participation)
+    return promoted
+
+
 def _count_hour(participation: Participation, *, source: str) -> CivicHour:
     mission = participation.mission
     hour = log_civic_hour(
@@ -416,6 +430,29 @@ def refuse_request(*, request: HelpRequest, by, answer: str) -> HelpRequest:
         raise ValidationError("Cette demande a déjà été traitée.")
     request.refresh_from_db()
     return request
+
+
+@transaction.atomic
+def set_referents(*, association: Association, users) -> tuple[list, list]:
+    """Name an association's referents. The new ones get the role on the portal of its commune
+    (and an email saying so); those taken off lose it once they refer no other association
+    there. Returns who was added and who was removed."""
+    current, wanted = set(association.referents.all()), set(users)
+    added = sorted(wanted - current, key=lambda user: user.email)
+    removed = sorted(current - wanted, key=lambda user: user.email)
+    if not (added or removed):
+        return added, removed
+    association.referents.set(wanted)
+    # The role is held on the commune's own portal (the admin's form asks for one first).
+    territory = Territory.objects.get(kind=Territory.Kind.COMMUNE, commune=association.commune)
+    role = Membership.Role.ASSOCIATION_REFERENT
+    for user in added:
+        if not Membership.objects.filter(user=user, territory=territory, role=role).exists():
+            give_role(membership=Membership(territory=territory, role=role), email=user.email)
+    for user in removed:
+        if not user.associations.filter(commune=association.commune).exists():
+            Membership.objects.filter(user=user, territory=territory, role=role).delete()
+    return added, removed
 
 
 def log_details_view(*, beneficiary: Beneficiary, user, where: str, mission=None) -> None:

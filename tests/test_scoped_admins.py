@@ -13,15 +13,19 @@ from django.utils import timezone
 from gestes.models import MonthTheme
 from heurecivique.months import first_of_month
 from initiatives.models import GoodPractice, InterestMessage
+from missions.models import DetailsView, HelpRequest
 from outils.models import Kit
 from territories.admin import TerritoryScopedAdmin
 from territories.models import Membership, Quartier
 from volunteers.models import Delivery
 
 from .factories import (
+    AssociationFactory,
+    BeneficiaryFactory,
     CivicHourFactory,
     GesteFactory,
     InitiativeFactory,
+    MissionFactory,
     SignatureFactory,
     UserFactory,
     VolunteerFactory,
@@ -66,6 +70,15 @@ OBJECTS_OF_THE_LOIRET = {
         territory=loiret,
     ),
     "mobilisation.signature": lambda loiret, orleans: SignatureFactory(commune=orleans),
+    "missions.mission": lambda loiret, orleans: MissionFactory(commune=orleans),
+    "missions.beneficiary": lambda loiret, orleans: BeneficiaryFactory(commune=orleans),
+    "missions.association": lambda loiret, orleans: AssociationFactory(commune=orleans),
+    "missions.helprequest": lambda loiret, orleans: HelpRequest.objects.create(
+        commune=orleans, name="Marcel Petit", phone="02 38 00 00 02", what="Des courses."
+    ),
+    "missions.detailsview": lambda loiret, orleans: DetailsView.objects.create(
+        beneficiary=BeneficiaryFactory(commune=orleans), where="administration"
+    ),
 }
 
 
