@@ -3,8 +3,9 @@ they like and know how to do, when they are free, and how recently the mairie as
 
 The whole ranking is one SQL query, whatever the number of volunteers: the department first,
 then a score made of CASE expressions whose subqueries do not depend on the row (the database
-computes each once, as a hashed set), and the best `limit` rows only come back. The words that
-say why each one is suggested are then read for those rows alone: four queries in all.
+computes each once, as a hashed set), and only the ids and scores of the best `limit` rows come
+back. Those volunteers, and the words that say why each one is suggested, are then read for
+them alone: seven queries in all (bench/matching.py times it).
 """
 
 import datetime
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import add, or_
 
-from django.db.models import Case, Count, F, IntegerField, Max, Prefetch, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Max, Prefetch, Q, Value, When
 from django.utils import timezone
 
 from gestes.models import Theme
@@ -82,36 +83,32 @@ def candidates(mission: Mission, communes=None):
     )
 
 
-def _total(expressions):
-    return reduce(add, expressions, Value(0))
-
-
-def _score_parts(mission: Mission, theme_ids, skill_ids) -> dict:
-    """The parts of the score, each an expression on a volunteer's row."""
+def _score(mission: Mission, theme_ids, skill_ids):
+    """The score, an expression on a volunteer's row."""
     commune = mission.commune
-    near = [_when(Q(commune_id=commune.pk), SAME_COMMUNE)]
+    parts = [_when(Q(commune_id=commune.pk), SAME_COMMUNE)]
     if mission.quartier:
-        near.append(
+        parts.append(
             _when(Q(commune_id=commune.pk, quartier__iexact=mission.quartier), SAME_QUARTIER)
         )
-    codes = commune.postal_code_list
-    if codes:
+    if codes := commune.postal_code_list:
         sharing = Commune.objects.filter(
             reduce(or_, (Q(postal_codes__contains=f" {code} ") for code in codes)),
             department_id=commune.department_id,
         ).exclude(pk=commune.pk)
-        near.append(_when(Q(commune__in=sharing), SAME_POSTAL_CODE))
+        parts.append(_when(Q(commune__in=sharing), SAME_POSTAL_CODE))
     interests = Volunteer.interests.through.objects
     skills = Volunteer.skills.through.objects
-    likes = [
+    parts += [
         _when(Q(pk__in=interests.filter(theme_id=pk).values("volunteer_id")), PER_THEME)
         for pk in theme_ids
-    ] + [
+    ]
+    parts += [
         _when(Q(pk__in=skills.filter(skill_id=pk).values("volunteer_id")), PER_SKILL)
         for pk in skill_ids
     ]
     # The JSON list as text: « "week-end" » quoted is found in it on PostgreSQL and SQLite.
-    free = _when(Q(availability__icontains=f'"{moment_of(mission)}"'), AVAILABLE)
+    parts.append(_when(Q(availability__icontains=f'"{moment_of(mission)}"'), AVAILABLE))
     now = timezone.now()
     invited = Participation.objects.filter(
         invited_at__gte=now - datetime.timedelta(weeks=ASKED_WEEKS)
@@ -123,20 +120,19 @@ def _score_parts(mission: Mission, theme_ids, skill_ids) -> dict:
         .values("volunteer_id")
     )
     recently = invited.filter(invited_at__gte=now - datetime.timedelta(days=ASKED_DAYS))
-    asked = [
+    parts += [
         _when(Q(pk__in=invited.values("volunteer_id")), -ASKED_LATELY_PENALTY),
         _when(Q(pk__in=recently.values("volunteer_id")), -ASKED_RECENTLY_PENALTY),
         _when(Q(pk__in=often), -ASKED_OFTEN_PENALTY),
     ]
-    return {"near": _total(near), "likes": _total(likes), "free": free, "asked": _total(asked)}
+    return reduce(add, parts)
 
 
-def _moment_words(code: str) -> str:
-    return {
-        Availability.WEEKENDS: "disponible le week-end",
-        Availability.EVENINGS: "disponible le soir en semaine",
-        Availability.WEEKDAYS: "disponible en semaine en journée",
-    }[code]
+MOMENT_WORDS = {
+    Availability.WEEKENDS: "disponible le week-end",
+    Availability.EVENINGS: "disponible le soir en semaine",
+    Availability.WEEKDAYS: "disponible en semaine en journée",
+}
 
 
 def _asked_words(last: datetime.datetime) -> str:
@@ -151,45 +147,49 @@ def suggest(mission: Mission, *, communes=None, limit: int = SHOWN) -> list[Sugg
     each with why."""
     themes = list(mission.themes.all())
     skills = list(mission.skills.all())
-    parts = _score_parts(mission, [t.pk for t in themes], [s.pk for s in skills])
+    # Ranked on narrow rows (an id and a score): the database keeps the best in memory.
     ranked = list(
         candidates(mission, communes)
-        .annotate(**parts)
-        .annotate(score=F("near") + F("likes") + F("free") + F("asked"))
-        .select_related("user", "commune")
+        .annotate(score=_score(mission, [t.pk for t in themes], [s.pk for s in skills]))
+        .order_by("-score", "pk")
+        .values_list("pk", "score")[:limit]
+    )
+    volunteers = (
+        Volunteer.objects.select_related("user", "commune")
         .prefetch_related(
             Prefetch("interests", queryset=Theme.objects.filter(pk__in=[t.pk for t in themes])),
             Prefetch("skills", queryset=Skill.objects.filter(pk__in=[s.pk for s in skills])),
         )
-        .order_by("-score", "pk")[:limit]
+        .in_bulk([pk for pk, _score in ranked])
     )
     last_asked = dict(
         Participation.objects.filter(
-            volunteer__in=[v.pk for v in ranked],
+            volunteer__in=volunteers,
             invited_at__gte=timezone.now() - datetime.timedelta(weeks=ASKED_WEEKS),
         )
         .values_list("volunteer_id")
         .annotate(last=Max("invited_at"))
     )
-    moment = _moment_words(moment_of(mission))
     return [
-        Suggestion(volunteer, volunteer.score, _reasons(mission, volunteer, moment, last_asked))
-        for volunteer in ranked
+        Suggestion(volunteers[pk], score, _reasons(mission, volunteers[pk], last_asked.get(pk)))
+        for pk, score in ranked
     ]
 
 
-def _reasons(mission, volunteer, moment, last_asked) -> list[str]:
+def _reasons(mission, volunteer, last_asked) -> list[str]:
+    """Why a volunteer is suggested, in the order of the score's parts."""
     if volunteer.commune_id != mission.commune_id:
-        near = "même code postal" if volunteer.near else "même département"
+        shared = set(volunteer.commune.postal_code_list) & set(mission.commune.postal_code_list)
+        reasons = ["même code postal" if shared else "même département"]
     elif mission.quartier and volunteer.quartier.casefold() == mission.quartier.casefold():
-        near = "même quartier"
+        reasons = ["même quartier"]
     else:
-        near = "même commune"
-    reasons = [near]
+        reasons = ["même commune"]
     reasons += [skill.name for skill in volunteer.skills.all()]
     reasons += [theme.name for theme in volunteer.interests.all()]
-    if volunteer.free:
-        reasons.append(moment)
-    if volunteer.pk in last_asked:
-        reasons.append(_asked_words(last_asked[volunteer.pk]))
+    moment = moment_of(mission)
+    if moment in volunteer.availability:
+        reasons.append(MOMENT_WORDS[moment])
+    if last_asked is not None:
+        reasons.append(_asked_words(last_asked))
     return reasons
