@@ -98,9 +98,9 @@ class EnterHourForm(forms.Form):
 
     def __init__(self, *args, volunteers, widget=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["volunteer"].queryset = volunteers
         if widget is not None:
             self.fields["volunteer"].widget = widget
+        self.fields["volunteer"].queryset = volunteers  # which gives the widget its choices
 
 
 class InviteForm(forms.Form):

@@ -196,7 +196,8 @@ class MissionPages:
         # contacted by their own mairie); a department's officer, the department's.
         communes = None if scope.is_national else scope.communes()
         form = InviteForm(
-            request.POST or None, candidates=matching.candidates(mission, communes=communes)
+            request.POST if request.method == "POST" else None,
+            candidates=matching.candidates(mission, communes=communes),
         )
         if request.method == "POST" and form.is_valid():
             try:
@@ -233,7 +234,7 @@ class MissionPages:
         (« ?mission= »), or for any volunteer of the territory."""
         if not works_on_missions(request):
             raise PermissionDenied
-        data = request.POST or request.GET
+        data = request.POST if request.method == "POST" else request.GET
         mission = None
         if data.get("mission"):
             mission = self.get_object(request, data["mission"])
@@ -256,7 +257,10 @@ class MissionPages:
         if request.method == "GET" and (chosen := request.GET.get("volontaire", "")).isdigit():
             initial["volunteer"] = chosen
         form = EnterHourForm(
-            request.POST or None, initial=initial, volunteers=volunteers, widget=widget
+            request.POST if request.method == "POST" else None,
+            initial=initial,
+            volunteers=volunteers,
+            widget=widget,
         )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data

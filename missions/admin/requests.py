@@ -102,7 +102,7 @@ class HelpRequestAdmin(MissionsScopedAdmin):
         if help_request.status != NEW:
             return self._already_handled(request, help_request)
         form = TurnIntoMissionForm(
-            request.POST or None,
+            request.POST if request.method == "POST" else None,
             instance=Mission(commune=help_request.commune, quartier=help_request.quartier),
             initial={"details": help_request.what, "kind": Mission.Kind.NEIGHBOURS},
         )
@@ -142,7 +142,7 @@ class HelpRequestAdmin(MissionsScopedAdmin):
         address."""
         if help_request.status != NEW:
             return self._already_handled(request, help_request)
-        form = RefuseRequestForm(request.POST or None)
+        form = RefuseRequestForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             answer = form.cleaned_data["answer"]
             try:
