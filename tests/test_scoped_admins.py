@@ -126,3 +126,17 @@ def test_its_territory_sees_it(client, loiret_agent, object_of_the_loiret):
     client.force_login(loiret_agent)
     assert change in client.get(reverse(f"{admin_url}_changelist")).content.decode()
     assert client.get(change).status_code == 200
+
+
+def test_an_association_referent_reaches_only_the_missions(client, association_referent):
+    """Their role opens the missions of their association, and no other list of the admin."""
+    client.force_login(association_referent)
+    index = client.get(reverse("admin:index"))
+    assert [
+        model["object_name"] for app in index.context["app_list"] for model in app["models"]
+    ] == ["Mission"]
+    for model in filter(admin.site.is_registered, apps.get_models()):
+        opts = model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        expected = 200 if model._meta.label_lower == "missions.mission" else 403
+        assert client.get(url).status_code == expected, url

@@ -18,6 +18,7 @@ class AssociationAdmin(MissionsScopedAdmin):
     search_help_text = "Le nom d'une association, une commune."
     list_select_related = ["commune"]
     list_per_page = 50
+    ordering = ["commune__name", "name"]  # the count of missions drops the model's
     autocomplete_fields = ["commune"]
     fields = ["name", "commune", "description", "referent_emails"]
 

@@ -54,6 +54,8 @@ class BeneficiaryAdmin(MissionsScopedAdmin):
     list_select_related = ["commune"]
     list_per_page = 50
     show_full_result_count = False
+    # Said again: the model's own ordering is dropped by the count of missions (GROUP BY).
+    ordering = ["-created_at", "pk"]
     autocomplete_fields = ["commune"]
     readonly_fields = ["consent_recorded_by", "created_at", "anonymised_at", "mission_list",
                        "views_log"]  # fmt: skip

@@ -119,6 +119,7 @@ class MissionAdmin(MissionPages, MissionsScopedAdmin):
     )
     list_per_page = 50
     show_full_result_count = False
+    ordering = ["starts_at", "pk"]  # the counts (GROUP BY) drop the model's
     autocomplete_fields = ["commune", "beneficiary", "association"]
     formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     actions = ["complete", "cancel"]

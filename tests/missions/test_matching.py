@@ -108,7 +108,11 @@ def test_the_ranking_puts_the_handy_neighbour_first_and_the_recently_asked_down(
         "Bricolage et petites réparations",
         "disponible le week-end",
     ]
-    assert why["same_town"] == ["même commune", Theme.objects.first().name, "disponible le week-end"]
+    assert why["same_town"] == [
+        "même commune",
+        Theme.objects.first().name,
+        "disponible le week-end",
+    ]
     assert why["asked_lately"] == ["même quartier", "sollicité·e il y a 2 jours"]
     assert why["across_the_river"] == ["même code postal"]
     assert why["far_in_the_department"] == ["même département"]
