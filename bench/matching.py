@@ -70,8 +70,12 @@ def populate(count: int, communes: int):
     department = Department.objects.create(code="45", name="Loiret")
     places = Commune.objects.bulk_create(
         [
-            Commune(insee_code=f"45{n:03d}", name=f"Commune {n}", department=department,
-                    postal_codes=f" 45{n % 40:03d} ")  # fmt: skip
+            Commune(
+                insee_code=f"45{n:03d}",
+                name=f"Commune {n}",
+                department=department,
+                postal_codes=f" 45{n % 40:03d} ",
+            )
             for n in range(communes)
         ]
     )
@@ -97,33 +101,55 @@ def populate(count: int, communes: int):
             ]
         )
         Pledge.objects.bulk_create(
-            [Pledge(volunteer=v, started_on=today - datetime.timedelta(days=90))
-             for v in volunteers if rng.random() < 0.8]  # fmt: skip
+            [
+                Pledge(volunteer=v, started_on=today - datetime.timedelta(days=90))
+                for v in volunteers
+                if rng.random() < 0.8
+            ]
         )
         Volunteer.interests.through.objects.bulk_create(
-            [Volunteer.interests.through(volunteer=v, theme=t)
-             for v in volunteers for t in rng.sample(themes, rng.randint(0, 3))]  # fmt: skip
+            [
+                Volunteer.interests.through(volunteer=v, theme=t)
+                for v in volunteers
+                for t in rng.sample(themes, rng.randint(0, 3))
+            ]
         )
         Volunteer.skills.through.objects.bulk_create(
-            [Volunteer.skills.through(volunteer=v, skill=s)
-             for v in volunteers for s in rng.sample(skills, rng.randint(0, 2))]  # fmt: skip
+            [
+                Volunteer.skills.through(volunteer=v, skill=s)
+                for v in volunteers
+                for s in rng.sample(skills, rng.randint(0, 2))
+            ]
         )
     saturday = today + datetime.timedelta(days=(5 - today.weekday()) % 7 or 7)
     starts_at = timezone.make_aware(datetime.datetime.combine(saturday, datetime.time(10)))
     past = Mission.objects.create(
-        kind="voisins", commune=places[0], title="Une visite", summary="Une visite.",
+        kind="voisins",
+        commune=places[0],
+        title="Une visite",
+        summary="Une visite.",
         starts_at=starts_at,
-    )  # fmt: skip
+    )
     ids = list(Volunteer.objects.values_list("pk", flat=True))
     Participation.objects.bulk_create(
-        [Participation(mission=past, volunteer_id=pk, status="declinee",
-                       invited_at=now - datetime.timedelta(days=rng.randint(0, 60)))
-         for pk in rng.sample(ids, min(20_000, len(ids)))]  # fmt: skip
+        [
+            Participation(
+                mission=past,
+                volunteer_id=pk,
+                status="declinee",
+                invited_at=now - datetime.timedelta(days=rng.randint(0, 60)),
+            )
+            for pk in rng.sample(ids, min(20_000, len(ids)))
+        ]
     )
     mission = Mission.objects.create(
-        kind="voisins", commune=places[0], quartier="La Source", title="Réparer une étagère",
-        summary="Une étagère à fixer.", starts_at=starts_at + datetime.timedelta(days=7),
-    )  # fmt: skip
+        kind="voisins",
+        commune=places[0],
+        quartier="La Source",
+        title="Réparer une étagère",
+        summary="Une étagère à fixer.",
+        starts_at=starts_at + datetime.timedelta(days=7),
+    )
     mission.skills.set(skills[:2])
     mission.themes.set(themes[:2])
     with connection.cursor() as cursor:

@@ -82,7 +82,9 @@ def scope_for_user(user) -> StaffScope:
         roles=roles,
         territory_ids=frozenset(m.territory_id for m in staff),
         department_ids=frozenset(
-            m.territory.department_id for m in staff if m.territory.kind == Territory.Kind.DEPARTMENT
+            m.territory.department_id
+            for m in staff
+            if m.territory.kind == Territory.Kind.DEPARTMENT
         ),
         referent_commune_ids=frozenset(
             m.territory.commune_id for m in memberships if m.role == referent

@@ -141,8 +141,10 @@ class MissionFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Courses pour une voisine {n}")
     summary = "Porter les courses d'une personne âgée du quartier."
     starts_at = factory.LazyFunction(
-        lambda: timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
-        + datetime.timedelta(days=3)
+        lambda: (
+            timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
+            + datetime.timedelta(days=3)
+        )
     )
     places = 1
 

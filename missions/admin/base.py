@@ -6,8 +6,8 @@ import functools
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
 
+from heurecivique.text import long_date
 from territories.admin import MANAGERS, TerritoryScopedAdmin
 from territories.models import Membership
 from territories.scope import staff_scope
@@ -20,10 +20,10 @@ MISSION_ROLES = MANAGERS | {Membership.Role.COMMUNE_AGENT}
 
 
 def moment(when) -> str:
-    """« sam. 14 juin 2026, 10 h », « mar. 2 déc. 2026, 18 h 30 »."""
+    """« samedi 14 juin 2026, 10 h », « mardi 1er décembre 2026, 18 h 30 »."""
     local = timezone.localtime(when)
     hour = f"{local.hour} h" + (f" {local:%M}" if local.minute else "")
-    return f"{format_date(local, 'D j M Y')}, {hour}"
+    return f"{long_date(local, 'l j F Y')}, {hour}"
 
 
 def works_on_missions(request) -> bool:

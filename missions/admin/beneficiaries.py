@@ -4,6 +4,7 @@ commune's staff and each look at it logged; their record exported or erased on r
 import json
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -16,7 +17,7 @@ from heurecivique.spreadsheets import SpreadsheetWriter, cell
 from .. import services
 from ..models import Beneficiary, DetailsView
 from .base import MissionsScopedAdmin, moment, object_page
-from .forms import BeneficiaryForm
+from .forms import BeneficiaryForm, DateTimeWidget
 
 WHERE = "administration"
 VIEWS_SHOWN = 10
@@ -57,6 +58,7 @@ class BeneficiaryAdmin(MissionsScopedAdmin):
     # Said again: the model's own ordering is dropped by the count of missions (GROUP BY).
     ordering = ["-created_at", "pk"]
     autocomplete_fields = ["commune"]
+    formfield_overrides = {models.DateTimeField: {"widget": DateTimeWidget}}
     readonly_fields = ["consent_recorded_by", "created_at", "anonymised_at", "mission_list",
                        "views_log"]  # fmt: skip
     fieldsets = [

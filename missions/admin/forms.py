@@ -17,6 +17,20 @@ from volunteers.models import MAX_MINUTES, MIN_MINUTES, Volunteer
 
 from ..models import Association, Beneficiary, Mission, Participation
 
+DATE_AND_TIME = "Date et heure"
+
+
+class DateTimeWidget(widgets.AdminSplitDateTime):
+    """The admin's date and time boxes, each with its own label (Django's have none: a screen
+    reader announces two unnamed boxes)."""
+
+    # In the app's own templates folder: the form renderer reads the apps', not the site's.
+    template_name = "missions/widgets/split_datetime.html"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.widgets[1].format = "%H:%M"  # « 10:00 », not « 10:00:00 »
+
 
 class MissionForm(forms.ModelForm):
     def clean_places(self):
@@ -135,7 +149,8 @@ class TurnIntoMissionForm(forms.ModelForm):
         model = Mission
         fields = ["kind", "title", "summary", "starts_at", "minutes", "places", "details"]
         field_classes = {"starts_at": forms.SplitDateTimeField}
-        widgets = {"starts_at": widgets.AdminSplitDateTime}
+        widgets = {"starts_at": DateTimeWidget}
+        help_texts = {"title": "Montré au public : ce qu'il y a à faire, sans nom ni adresse."}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -147,6 +162,7 @@ class TurnIntoMissionForm(forms.ModelForm):
             if value != Mission.Kind.ASSOCIATION
         ]
         self.fields["starts_at"].error_messages["required"] = "Indiquez le jour et l'heure."
+        self.fields["starts_at"].label = DATE_AND_TIME
 
 
 class RefuseRequestForm(forms.Form):

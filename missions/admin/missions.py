@@ -21,7 +21,7 @@ from territories.scope import staff_scope
 from .. import services
 from ..models import Association, Mission, Participation
 from .base import MissionsScopedAdmin, is_referent_only, moment, referent_association_ids
-from .forms import MissionForm, ReferentMissionForm
+from .forms import DATE_AND_TIME, DateTimeWidget, MissionForm, ReferentMissionForm
 from .pages import MissionPages
 
 Status = Participation.Status
@@ -31,7 +31,7 @@ class WhenFilter(admin.SimpleListFilter):
     """The missions to come by default; the past ones, or one month among the nearest, on
     demand (never a drill-down over every date there is)."""
 
-    title = "quand"
+    title = "date"
     parameter_name = "quand"
     UPCOMING, WEEK, PAST, TO_CLOSE, ALL = "a-venir", "semaine", "passees", "a-cloturer", "toutes"
 
@@ -82,7 +82,7 @@ class WhenFilter(admin.SimpleListFilter):
 class WaitingFilter(admin.SimpleListFilter):
     """What waits for the staff: the links of the admin's « À faire » lead here."""
 
-    title = "à suivre"
+    title = "suivi"
     parameter_name = "a_suivre"
     WAITING = {
         "propositions": ("Des propositions à examiner", lambda qs: qs.with_offers_to_examine()),
@@ -121,7 +121,10 @@ class MissionAdmin(MissionPages, MissionsScopedAdmin):
     show_full_result_count = False
     ordering = ["starts_at", "pk"]  # the counts (GROUP BY) drop the model's
     autocomplete_fields = ["commune", "beneficiary", "association"]
-    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
+    formfield_overrides = {
+        models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
+        models.DateTimeField: {"widget": DateTimeWidget},
+    }
     actions = ["complete", "cancel"]
     field_help_texts = {
         "kind": "Entre voisins : une personne en aide une autre. Action collective : une date "
@@ -263,6 +266,7 @@ class MissionAdmin(MissionPages, MissionsScopedAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         kwargs["form"] = ReferentMissionForm if is_referent_only(request) else MissionForm
+        kwargs.setdefault("labels", {"starts_at": DATE_AND_TIME})
         return super().get_form(request, obj, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
