@@ -45,7 +45,7 @@ class Queue:
         return self.narrow(queryset) if self.narrow else queryset.filter(**self.query)
 
 
-# The missions' queues name the list filters of missions/admin/missions.py (« à suivre »).
+# The missions' queues name the list filters of missions/admin/filters.py.
 QUEUES = [
     Queue(Initiative, {"status__exact": Initiative.Status.PROPOSED}, "initiative à modérer",
           "initiatives à modérer"),

@@ -3,7 +3,6 @@ waits for me), posted and changed in plain French; an association's referent see
 only their association's."""
 
 import datetime
-import re
 
 from django import forms
 from django.contrib import admin, messages
@@ -11,92 +10,18 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
-from django.utils.text import capfirst
 
-from heurecivique.months import add_months, first_of_month
 from heurecivique.text import count_of, long_date
 from territories.scope import staff_scope
 
 from .. import services
 from ..models import Association, Mission, Participation
 from .base import MissionsScopedAdmin, is_referent_only, moment, referent_association_ids
+from .filters import WaitingFilter, WhenFilter
 from .forms import DATE_AND_TIME, DateTimeWidget, MissionForm, ReferentMissionForm
 from .pages import MissionPages
 
 Status = Participation.Status
-
-
-class WhenFilter(admin.SimpleListFilter):
-    """The missions to come by default; the past ones, or one month among the nearest, on
-    demand (never a drill-down over every date there is)."""
-
-    title = "date"
-    parameter_name = "quand"
-    UPCOMING, WEEK, PAST, TO_CLOSE, ALL = "a-venir", "semaine", "passees", "a-cloturer", "toutes"
-
-    def lookups(self, request, model_admin):
-        this_month = first_of_month(timezone.localdate())
-        months = [add_months(this_month, n) for n in range(-2, 7)]
-        return [
-            (self.UPCOMING, "À venir"),
-            (self.WEEK, "Dans les 7 jours"),
-            (self.PAST, "Passées"),
-            (self.TO_CLOSE, "Passées, à clôturer"),
-            *((f"{m:%Y-%m}", capfirst(format_date(m, "F Y"))) for m in months),
-            (self.ALL, "Toutes"),
-        ]
-
-    def choices(self, changelist):
-        # No « Tout » first: « À venir » is what the list shows when nothing is chosen.
-        current = self.value() or self.UPCOMING
-        for value, label in self.lookup_choices:
-            yield {
-                "selected": current == value,
-                "query_string": changelist.get_query_string({self.parameter_name: value}),
-                "display": label,
-            }
-
-    def queryset(self, request, queryset):
-        value, now = self.value() or self.UPCOMING, timezone.now()
-        if value == self.UPCOMING:
-            return queryset.filter(starts_at__gt=now)
-        if value == self.WEEK:
-            return queryset.filter(starts_at__gt=now, starts_at__lte=now + datetime.timedelta(7))
-        if value == self.PAST:
-            return queryset.filter(starts_at__lte=now)
-        if value == self.TO_CLOSE:
-            open_ = [Mission.Status.OPEN, Mission.Status.FILLED]
-            return queryset.filter(starts_at__lte=now, status__in=open_)
-        match = re.fullmatch(r"(20\d\d)-(0[1-9]|1[0-2])", value)
-        if match is None:
-            return queryset  # « Toutes », or an address typed by hand
-        month = datetime.date(int(match[1]), int(match[2]), 1)
-        start, end = (
-            timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-            for day in (month, add_months(month, 1))
-        )
-        return queryset.filter(starts_at__gte=start, starts_at__lt=end)
-
-
-class WaitingFilter(admin.SimpleListFilter):
-    """What waits for the staff: the links of the admin's « À faire » lead here."""
-
-    title = "suivi"
-    parameter_name = "a_suivre"
-    WAITING = {
-        "propositions": ("Des propositions à examiner", lambda qs: qs.with_offers_to_examine()),
-        "a-pourvoir": ("À pourvoir d'ici 7 jours", lambda qs: qs.short_of_volunteers(7)),
-        "souci": ("Un souci signalé", lambda qs: qs.with_problem()),
-    }
-
-    def lookups(self, request, model_admin):
-        return [(value, label) for value, (label, _narrow) in self.WAITING.items()]
-
-    def queryset(self, request, queryset):
-        if self.value() in self.WAITING:
-            return self.WAITING[self.value()][1](queryset)
-        return queryset
 
 
 PUBLIC_FIELDS = ["kind", "title", "summary", "commune", "quartier", "starts_at", "minutes",
