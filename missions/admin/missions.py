@@ -156,7 +156,11 @@ class MissionAdmin(MissionPages, MissionsScopedAdmin):
         referent = is_referent_only(request)
 
         def shown(fields):
-            return [f for f in fields if not (referent and f in NOT_FOR_REFERENTS)]
+            if not referent:
+                return fields
+            # Their association first: it says where and what kind of mission it is.
+            kept = [f for f in fields if f not in NOT_FOR_REFERENTS]
+            return sorted(kept, key=lambda field: field != "association")
 
         fieldsets = [
             (
@@ -204,11 +208,14 @@ class MissionAdmin(MissionPages, MissionsScopedAdmin):
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
-        communes = staff_scope(request).communes()
-        if not staff_scope(request).is_national and "commune" not in initial:
-            only = list(communes.values_list("pk", flat=True)[:2])
+        scope = staff_scope(request)
+        if not scope.is_national and "commune" not in initial:
+            only = list(scope.communes().values_list("pk", flat=True)[:2])
             if len(only) == 1:  # a commune's agent: their commune
                 initial["commune"] = only[0]
+        associations = referent_association_ids(request)
+        if is_referent_only(request) and len(associations) == 1:
+            initial.setdefault("association", next(iter(associations)))
         return initial
 
     def save_model(self, request, obj, form, change):

@@ -162,3 +162,36 @@ def test_an_orleans_agent_posts_a_need_finds_volunteers_and_invites_them(
     # which the site's policy blocks, as on every admin page: their layout does not need them.)
     errors = [e for e in page.console_errors if not e.startswith("Applying inline style")]
     assert errors == []
+
+
+def test_an_association_referent_sees_and_posts_only_their_associations_missions(
+    page, portal_url, association_referent, orleans_commune, orleans, national
+):
+    restos = association_referent.associations.get()
+    MissionFactory(commune=orleans_commune, title="Une visite de la mairie")
+    _sign_in_to_the_admin(page, portal_url, association_referent)
+    expect(
+        page.locator("#content-main .app-list a, #content-main table a")
+        .filter(has_text="Missions")
+        .first
+    ).to_be_visible()
+    captions = page.locator("#content-main table caption").all_text_contents()
+    assert [caption.strip() for caption in captions] == ["Missions"]
+    _screen(page, "20-referent-index")
+    page.goto(portal_url(None, reverse("admin:missions_mission_add")))
+    expect(page.get_by_label("Type de mission")).to_have_count(0)
+    expect(page.get_by_label("Association")).to_have_value(str(restos.pk))
+    page.get_by_label("Titre").fill("Distribution alimentaire du samedi")
+    page.get_by_label("Ce qui est demandé").fill("Préparer et distribuer les colis, 2 heures.")
+    page.locator("#id_starts_at_0").fill(
+        f"{timezone.localdate() + datetime.timedelta(days=9):%d/%m/%Y}"
+    )
+    page.locator("#id_starts_at_1").fill("09:30")
+    page.get_by_label("Nombre de volontaires").fill("6")
+    _screen(page, "21-referent-mission-add")
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(page.locator("#result_list")).to_contain_text("Distribution alimentaire du samedi")
+    expect(page.locator("#result_list")).not_to_contain_text("Une visite de la mairie")
+    mission = Mission.objects.get(association=restos)
+    assert (mission.kind, mission.commune) == (Mission.Kind.ASSOCIATION, orleans_commune)
+    _screen(page, "22-referent-missions")
