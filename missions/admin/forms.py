@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from heurecivique.text import count_of
+from territories.admin import NO_CONSENT
 from volunteers.models import MAX_MINUTES, MIN_MINUTES, Volunteer
 
 from ..models import Association, Beneficiary, Mission, Participation
@@ -61,14 +62,10 @@ class ReferentMissionForm(MissionForm):
         return data
 
 
-class VolunteerChoiceField(forms.ModelChoiceField):
-    """A mission's participant, by the name they gave when they offered or were invited."""
-
-    def label_from_instance(self, volunteer):
-        return volunteer_label(volunteer)
-
-
-def volunteer_label(volunteer) -> str:
+def participant_label(volunteer) -> str:
+    """A volunteer on a mission, by name and address: offering a hand on a mission, or being
+    invited to one (only those who agreed to be contacted are), shows them to whoever runs
+    it, the commune's staff or the association's referents."""
     user = volunteer.user
     if user is None:
         return str(volunteer)
@@ -76,10 +73,18 @@ def volunteer_label(volunteer) -> str:
     return user.email if not name or name == user.email else f"{name} ({user.email})"
 
 
+def volunteer_label(volunteer) -> str:
+    """Any volunteer of the territory: named only if they agreed to be contacted by their
+    mairie (as in the volunteers' own admin)."""
+    if volunteer.contact_consent_at is None:
+        return f"{volunteer} {NO_CONSENT}"
+    return participant_label(volunteer)
+
+
 class EnterHourForm(forms.Form):
     """An hour the mairie enters for a volunteer who is not online."""
 
-    volunteer = VolunteerChoiceField(
+    volunteer = forms.ModelChoiceField(
         label="Volontaire",
         queryset=Volunteer.objects.none(),
         error_messages={
@@ -110,11 +115,13 @@ class EnterHourForm(forms.Form):
         help_text="Facultatif ; sans note, le titre de la mission.",
     )
 
-    def __init__(self, *args, volunteers, widget=None, **kwargs):
+    def __init__(self, *args, volunteers, label=volunteer_label, widget=None, **kwargs):
         super().__init__(*args, **kwargs)
+        field = self.fields["volunteer"]
+        field.label_from_instance = label
         if widget is not None:
-            self.fields["volunteer"].widget = widget
-        self.fields["volunteer"].queryset = volunteers  # which gives the widget its choices
+            field.widget = widget
+        field.queryset = volunteers  # which gives the widget its choices
 
 
 class InviteForm(forms.Form):

@@ -6,7 +6,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -22,7 +21,7 @@ from volunteers.models import CivicHour, Volunteer
 from .. import matching, services
 from ..models import Mission, Participation
 from .base import add_errors, moment, object_page, works_on_missions
-from .forms import EnterHourForm, InviteForm, volunteer_label
+from .forms import EnterHourForm, InviteForm, participant_label, volunteer_label
 
 Status = Participation.Status
 
@@ -99,7 +98,7 @@ class MissionPages:
                 "key": key,
                 "title": title,
                 "rows": [
-                    {"participation": p, "who": volunteer_label(p.volunteer)}
+                    {"participation": p, "who": participant_label(p.volunteer)}
                     for p in participations
                     if p.status in statuses
                 ],
@@ -138,7 +137,7 @@ class MissionPages:
                 request, "Ce ou cette volontaire n'est pas sur cette mission.", messages.ERROR
             )
             return self._page_of(mission)
-        who = volunteer_label(participation.volunteer)
+        who = participant_label(participation.volunteer)
         try:
             if form.cleaned_data["decision"] == "accepter":
                 services.accept_offer(participation=participation)
@@ -229,6 +228,29 @@ class MissionPages:
 
     # --- Hours entered by the mairie ---------------------------------------------------------
 
+    def _hour_choices(self, request, mission) -> dict:
+        """For whom an hour may be entered: a mission's participants, by name; or any
+        volunteer of the territory, found by the autocomplete, named if they agreed to be
+        contacted."""
+        if mission is not None:
+            return {
+                "volunteers": Volunteer.objects.filter(
+                    participations__mission=mission, user__isnull=False
+                ).select_related("user"),
+                "label": participant_label,
+                "initial": {
+                    "done_on": mission.day if mission.is_past else timezone.localdate(),
+                    "minutes": mission.minutes,
+                },
+            }
+        field = CivicHour._meta.get_field("volunteer")
+        return {
+            "volunteers": self.admin_site.get_model_admin(Volunteer).get_queryset(request),
+            "label": volunteer_label,
+            "widget": AutocompleteSelect(field, self.admin_site),
+            "initial": {"done_on": timezone.localdate()},
+        }
+
     def enter_hour_view(self, request):
         """An hour for a volunteer who is not online: for one of a mission's participants
         (« ?mission= »), or for any volunteer of the territory."""
@@ -240,28 +262,10 @@ class MissionPages:
             mission = self.get_object(request, data["mission"])
             if mission is None:
                 return self._get_obj_does_not_exist_redirect(request, self.opts, data["mission"])
-        if mission is not None:
-            volunteers = Volunteer.objects.filter(
-                Q(participations__mission=mission), user__isnull=False
-            ).select_related("user")
-            widget = None
-            initial = {
-                "done_on": mission.day if mission.is_past else timezone.localdate(),
-                "minutes": mission.minutes,
-            }
-        else:
-            volunteers = self.admin_site.get_model_admin(Volunteer).get_queryset(request)
-            field = CivicHour._meta.get_field("volunteer")
-            widget = AutocompleteSelect(field, self.admin_site)
-            initial = {"done_on": timezone.localdate()}
-        if request.method == "GET" and (chosen := request.GET.get("volontaire", "")).isdigit():
-            initial["volunteer"] = chosen
-        form = EnterHourForm(
-            request.POST if request.method == "POST" else None,
-            initial=initial,
-            volunteers=volunteers,
-            widget=widget,
-        )
+        choices = self._hour_choices(request, mission)
+        if request.method == "GET" and "volontaire" in request.GET:
+            choices["initial"]["volunteer"] = request.GET["volontaire"]
+        form = EnterHourForm(request.POST if request.method == "POST" else None, **choices)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
@@ -278,7 +282,7 @@ class MissionPages:
                 self.message_user(
                     request,
                     f"{hour.minutes} minutes notées le {long_date(hour.done_on)} pour "
-                    f"{volunteer_label(data['volunteer'])}, saisies par la mairie.",
+                    f"{choices['label'](data['volunteer'])}, saisies par la mairie.",
                     messages.SUCCESS,
                 )
                 if mission is not None:

@@ -420,6 +420,19 @@ def test_an_hour_for_any_volunteer_of_the_territory_and_its_bad_input(
     )
     assert response.redirect_chain[-1][0] == ENTER_HOUR
     assert odette.hours.get().source == CivicHour.Source.STAFF
+    assert messages_of(response)[0].endswith("pour Odette Blanc (" + odette.user.email + "), "
+                                              "saisies par la mairie.")  # fmt: skip
+    # Someone who did not agree to be contacted stays unnamed, here as in their own list.
+    secret = VolunteerFactory(commune=orleans_commune, user__first_name="Zoé")
+    response = agent.post(
+        ENTER_HOUR, {"volunteer": secret.pk, "done_on": today, "minutes": 30}, follow=True
+    )
+    assert messages_of(response)[0].endswith(
+        f"pour Volontaire n° {secret.pk} — contact non autorisé par la personne, saisies par "
+        "la mairie."
+    )
+    page = agent.get(ENTER_HOUR, {"volontaire": secret.pk}).content.decode()
+    assert "Zoé" not in page and secret.user.email not in page
     # A mission of another territory, or none, named in the address.
     response = agent.get(ENTER_HOUR, {"mission": "²"}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("admin:index")
