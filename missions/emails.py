@@ -31,9 +31,6 @@ from . import calendar
 from .links import answer_path, outcome_path
 from .models import Mission, Participation
 
-# The admin page of a mission, where staff read a problem reported (missions/admin).
-ADMIN_MISSION_PATH = "/admin/missions/mission/{pk}/change/"
-
 
 def moment(mission: Mission, *, relative: bool = False) -> str:
     """« mardi 3 mars à 10 h », « samedi 1er juin 2027 à 14 h 30 »; with `relative`, « demain à
@@ -284,7 +281,7 @@ def problem_reported(participation: Participation) -> None:
         "mission": mission,
         "moment": moment(mission),
         "where": where(mission),
-        "admin_url": territory.url(ADMIN_MISSION_PATH.format(pk=mission.pk)),
+        "admin_url": territory.url(reverse("admin:missions_mission_change", args=[mission.pk])),
     }
     for address in staff_to_alert(mission):
         send_templated_mail(to=address, template="missions/email/souci", context=context)

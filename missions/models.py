@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, Count, Q, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, When
 from django.utils import timezone
 
 from gestes.models import Theme
@@ -167,6 +167,38 @@ class MissionQuerySet(models.QuerySet):
         return self.annotate(
             closeness=Case(*levels, default=3, output_field=models.PositiveSmallIntegerField())
         ).order_by("closeness", "starts_at", "pk")
+
+    def ahead(self):
+        """Still to come and not closed: where the staff's answers matter."""
+        return self.filter(
+            status__in=[Mission.Status.OPEN, Mission.Status.FILLED], starts_at__gt=timezone.now()
+        )
+
+    def with_offers_to_examine(self):
+        """Those still ahead where a volunteer's offer waits for the staff's answer."""
+        offered = Participation.objects.filter(
+            mission=OuterRef("pk"), status=Participation.Status.OFFERED
+        )
+        return self.ahead().filter(Exists(offered))
+
+    def with_problem(self):
+        """Those not yet closed where a volunteer reported « un souci » the day after: the
+        staff call, then mark the mission done (or enter the volunteer's hour)."""
+        problem = Participation.objects.filter(
+            mission=OuterRef("pk"), status=Participation.Status.PROBLEM
+        )
+        return self.filter(Exists(problem)).exclude(
+            status__in=[Mission.Status.DONE, Mission.Status.CANCELLED]
+        )
+
+    def short_of_volunteers(self, days: int = 7):
+        """Those starting within `days` days with a place still free."""
+        now = timezone.now()
+        return self.filter(
+            status=Mission.Status.OPEN,
+            starts_at__gt=now,
+            starts_at__lte=now + datetime.timedelta(days=days),
+        )
 
     def with_counts(self):
         """Annotate `accepted_count` and `waiting_count` (one query, no loop)."""

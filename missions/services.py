@@ -8,7 +8,6 @@ place at the same moment are served one after the other, and exactly one gets it
 
 import datetime
 
-from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -19,6 +18,7 @@ from django.utils import timezone
 from heurecivique.email import send_templated_mail
 from heurecivique.months import add_months
 from territories.models import Membership, Territory
+from territories.services import give_role
 from volunteers.models import CivicHour, Volunteer
 from volunteers.services import log_civic_hour
 
@@ -26,6 +26,7 @@ from . import emails
 from .models import (
     BENEFICIARY_RETENTION_MONTHS,
     MAX_OCCURRENCES,
+    Association,
     Beneficiary,
     DetailsView,
     HelpRequest,
@@ -285,6 +286,17 @@ def withdraw(*, participation: Participation) -> Participation | None:
     return _promote_waiting(mission) if held else None
 
 
+@transaction.atomic
+def places_changed(*, mission: Mission) -> list[Participation]:
+    """The staff changed a mission's number of places: its waiting list moves up into the new
+    places, and it is open or filled again accordingly. Returns those promoted."""
+    mission = _locked(mission)
+    promoted = []
+    while (participation := _promote_waiting(mission)) is not None:
+        promoted.append(participation)
+    return promoted
+
+
 def _count_hour(participation: Participation, *, source: str) -> CivicHour:
     mission = participation.mission
     hour = log_civic_hour(
@@ -405,7 +417,12 @@ def ask_for_help(*, user=None, commune, **fields) -> HelpRequest:
     help_request.full_clean()
     help_request.save()
     territory = Territory.objects.for_commune(commune)
-    context = {"commune": commune, "admin_url": territory.url(_admin_path(help_request))}
+    context = {
+        "commune": commune,
+        "admin_url": territory.url(
+            reverse("admin:missions_helprequest_change", args=[help_request.pk])
+        ),
+    }
     for address in sorted(
         set(Membership.objects.handling(commune).values_list("user__email", flat=True))
     ):
@@ -413,13 +430,6 @@ def ask_for_help(*, user=None, commune, **fields) -> HelpRequest:
             to=address, template="missions/email/help_request_waiting", context=context
         )
     return help_request
-
-
-def _admin_path(help_request: HelpRequest) -> str:
-    """Where the staff read the request: its page in the admin, once the admin has one."""
-    if admin.site.is_registered(HelpRequest):
-        return reverse("admin:missions_helprequest_change", args=[help_request.pk])
-    return reverse("admin:index")
 
 
 @transaction.atomic
@@ -466,6 +476,29 @@ def refuse_request(*, request: HelpRequest, by, answer: str) -> HelpRequest:
         raise ValidationError("Cette demande a déjà été traitée.")
     request.refresh_from_db()
     return request
+
+
+@transaction.atomic
+def set_referents(*, association: Association, users) -> tuple[list, list]:
+    """Name an association's referents. The new ones get the role on the portal of its commune
+    (and an email saying so); those taken off lose it once they refer no other association
+    there. Returns who was added and who was removed."""
+    current, wanted = set(association.referents.all()), set(users)
+    added = sorted(wanted - current, key=lambda user: user.email)
+    removed = sorted(current - wanted, key=lambda user: user.email)
+    if not (added or removed):
+        return added, removed
+    association.referents.set(wanted)
+    # The role is held on the commune's own portal (the admin's form asks for one first).
+    territory = Territory.objects.get(kind=Territory.Kind.COMMUNE, commune=association.commune)
+    role = Membership.Role.ASSOCIATION_REFERENT
+    for user in added:
+        if not Membership.objects.filter(user=user, territory=territory, role=role).exists():
+            give_role(membership=Membership(territory=territory, role=role), email=user.email)
+    for user in removed:
+        if not user.associations.filter(commune=association.commune).exists():
+            Membership.objects.filter(user=user, territory=territory, role=role).delete()
+    return added, removed
 
 
 def log_details_view(*, beneficiary: Beneficiary, user, where: str, mission=None) -> None:

@@ -38,6 +38,24 @@ class _LooksUpValidValuesOnly:
         return super().optgroups(name, [v for v in value if _holds(target, v)], attr)
 
 
+class _NamedForScreenReaders:
+    """Select2 names its box by the text it shows: empty, a screen reader finds a box with no
+    name (Django leaves the placeholder blank). The placeholder says what the field is, and
+    admin-autocomplete.js names the box after the field's label."""
+
+    @property
+    def media(self):
+        # Named with Django's script, for the merge of media to keep ours after it.
+        return super().media + forms.Media(
+            js=["admin/js/autocomplete.js", "js/admin-autocomplete.js"]
+        )
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs["data-placeholder"] = f"{capfirst(self.field.verbose_name)} : tapez pour chercher"
+        return attrs
+
+
 def _holds(field, value) -> bool:
     try:
         field.get_prep_value(field.to_python(value))
@@ -46,11 +64,15 @@ def _holds(field, value) -> bool:
     return True
 
 
-class AutocompleteSelect(_LooksUpValidValuesOnly, widgets.AutocompleteSelect):
+class AutocompleteSelect(
+    _NamedForScreenReaders, _LooksUpValidValuesOnly, widgets.AutocompleteSelect
+):
     pass
 
 
-class AutocompleteSelectMultiple(_LooksUpValidValuesOnly, widgets.AutocompleteSelectMultiple):
+class AutocompleteSelectMultiple(
+    _NamedForScreenReaders, _LooksUpValidValuesOnly, widgets.AutocompleteSelectMultiple
+):
     pass
 
 

@@ -13,6 +13,10 @@ class StaffScope:
     roles: frozenset[str]
     territory_ids: frozenset[int]
     department_ids: frozenset[int]
+    # Where the person is an association's referent: that role opens only the missions of their
+    # association (missions/admin), never the territory's content, so it is kept apart from the
+    # roles and territories above.
+    referent_commune_ids: frozenset[int] = frozenset()
 
     def territories(self):
         """The territories this person manages: theirs, and for a department its communes'."""
@@ -70,15 +74,20 @@ def scope_for_user(user) -> StaffScope:
     if not user.is_authenticated or not user.is_active:
         return StaffScope(False, frozenset(), frozenset(), frozenset())
     memberships = list(Membership.objects.filter(user=user).select_related("territory"))
-    roles = frozenset(m.role for m in memberships)
+    referent = Membership.Role.ASSOCIATION_REFERENT
+    staff = [m for m in memberships if m.role != referent]
+    roles = frozenset(m.role for m in staff)
     return StaffScope(
         is_national=user.is_superuser or Membership.Role.NATIONAL_ADMIN in roles,
         roles=roles,
-        territory_ids=frozenset(m.territory_id for m in memberships),
+        territory_ids=frozenset(m.territory_id for m in staff),
         department_ids=frozenset(
             m.territory.department_id
-            for m in memberships
+            for m in staff
             if m.territory.kind == Territory.Kind.DEPARTMENT
+        ),
+        referent_commune_ids=frozenset(
+            m.territory.commune_id for m in memberships if m.role == referent
         ),
     )
 

@@ -20,6 +20,7 @@ from django.db import connection
 from django.test import Client
 
 from heurecivique.celery import app as celery_app
+from missions.models import Association
 from territories.models import Membership, Territory
 
 from .factories import (
@@ -386,6 +387,16 @@ def orleans_agent(orleans):
 @pytest.fixture
 def gironde_agent(gironde):
     return _staff("agent@gironde.example.org", gironde, Membership.Role.DEPARTMENT_OFFICER)
+
+
+@pytest.fixture
+def association_referent(orleans, orleans_commune):
+    """The referent of « Les Restos du cœur », a partner association of Orléans: they see and
+    post its missions, and nothing else."""
+    user = _staff("restos@orleans.example.org", orleans, Membership.Role.ASSOCIATION_REFERENT)
+    association = Association.objects.create(name="Les Restos du cœur", commune=orleans_commune)
+    association.referents.add(user)
+    return user
 
 
 @pytest.fixture

@@ -13,15 +13,19 @@ from django.utils import timezone
 from gestes.models import MonthTheme
 from heurecivique.months import first_of_month
 from initiatives.models import GoodPractice, InterestMessage
+from missions.models import DetailsView, HelpRequest
 from outils.models import Kit
 from territories.admin import TerritoryScopedAdmin
 from territories.models import Membership, Quartier
 from volunteers.models import Delivery
 
 from .factories import (
+    AssociationFactory,
+    BeneficiaryFactory,
     CivicHourFactory,
     GesteFactory,
     InitiativeFactory,
+    MissionFactory,
     SignatureFactory,
     UserFactory,
     VolunteerFactory,
@@ -66,6 +70,15 @@ OBJECTS_OF_THE_LOIRET = {
         territory=loiret,
     ),
     "mobilisation.signature": lambda loiret, orleans: SignatureFactory(commune=orleans),
+    "missions.mission": lambda loiret, orleans: MissionFactory(commune=orleans),
+    "missions.beneficiary": lambda loiret, orleans: BeneficiaryFactory(commune=orleans),
+    "missions.association": lambda loiret, orleans: AssociationFactory(commune=orleans),
+    "missions.helprequest": lambda loiret, orleans: HelpRequest.objects.create(
+        commune=orleans, name="Marcel Petit", phone="02 38 00 00 02", what="Des courses."
+    ),
+    "missions.detailsview": lambda loiret, orleans: DetailsView.objects.create(
+        beneficiary=BeneficiaryFactory(commune=orleans), where="administration"
+    ),
 }
 
 
@@ -113,3 +126,17 @@ def test_its_territory_sees_it(client, loiret_agent, object_of_the_loiret):
     client.force_login(loiret_agent)
     assert change in client.get(reverse(f"{admin_url}_changelist")).content.decode()
     assert client.get(change).status_code == 200
+
+
+def test_an_association_referent_reaches_only_the_missions(client, association_referent):
+    """Their role opens the missions of their association, and no other list of the admin."""
+    client.force_login(association_referent)
+    index = client.get(reverse("admin:index"))
+    assert [
+        model["object_name"] for app in index.context["app_list"] for model in app["models"]
+    ] == ["Mission"]
+    for model in filter(admin.site.is_registered, apps.get_models()):
+        opts = model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        expected = 200 if model._meta.label_lower == "missions.mission" else 403
+        assert client.get(url).status_code == expected, url
