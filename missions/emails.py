@@ -93,6 +93,7 @@ class Email:
 INVITATION = Email("Un coup de main {where} le {day} ?", "invitation")
 PLACE_GIVEN = Email("C'est confirmé : {title}, le {moment}", "retenu", ics=True)
 WAITING = Email("Liste d'attente : {title}, le {moment}", "attente")
+NOT_RETAINED = Email("Merci de votre proposition : {title}", "non-retenu")
 REMINDER = Email("Rappel : {title}, {relative}", "rappel", ics=True)
 DAY_AFTER = Email("Ça s'est bien passé ? {title}", "lendemain")
 CANCELLED = Email("Annulée : {title}, le {moment}", "annulation", ics=True)
@@ -207,6 +208,11 @@ def place_or_waiting_list(participation: Participation) -> None:
         write(participation, PLACE_GIVEN)
     elif participation.status == Participation.Status.WAITING:
         write(participation, WAITING)
+
+
+def not_retained(participation: Participation) -> None:
+    """The staff declined an offer: thank the volunteer, and say they are not expected."""
+    write(participation, NOT_RETAINED)
 
 
 def reminder(participation: Participation, *, portals: dict | None = None) -> bool:

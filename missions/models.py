@@ -133,6 +133,8 @@ class Beneficiary(models.Model):
         """Forget who the person is; the missions done for them stay, counted. Their own
         request for help, if they made one, goes too."""
         HelpRequest.objects.filter(mission__beneficiary=self).delete()
+        # The private details of their missions hold their door code, their floor…
+        self.missions.update(details="")
         self.name = "Personne anonymisée"
         self.phone = self.address = self.needs = self.constraints = self.quartier = ""
         self.anonymised_at = at or timezone.now()

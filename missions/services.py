@@ -265,6 +265,7 @@ def refuse_offer(*, participation: Participation) -> Participation:
     _ensure_ahead(mission)
     participation.status = Status.REFUSED
     participation.save()
+    emails.not_retained(participation)
     return participation
 
 

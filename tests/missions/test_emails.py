@@ -389,3 +389,14 @@ def test_inviting_twenty_costs_one_query_more_per_email_than_inviting_two(orlean
 
     two, twenty = cost(2), cost(20)
     assert twenty - two == 18  # the outbox row of each email, nothing else
+
+
+def test_a_declined_offer_is_thanked_and_told_it_is_not_expected(need, alice, smtp_server, sent):
+    offer = services.offer_help(volunteer=alice, mission=need)
+    smtp_server.messages.clear()
+    sent(services.refuse_offer, participation=offer)
+    [thanks] = smtp_server.messages
+    assert thanks["To"] == alice.user.email
+    assert subject(thanks) == "Merci de votre proposition : Courses pour une voisine"
+    assert "vous n'avez rien à faire ce jour-là" in text(thanks)
+    assert PHONE not in whole(thanks)

@@ -157,7 +157,7 @@ def test_a_past_date_or_too_many_places_is_refused_in_french():
 
 def test_a_beneficiary_is_anonymised_a_year_after_their_last_mission():
     old = BeneficiaryFactory(created_at=timezone.now() - datetime.timedelta(days=800))
-    need = MissionFactory(beneficiary=old, commune=old.commune)
+    need = MissionFactory(beneficiary=old, commune=old.commune, details="Code 12B, 3e étage")
     Mission.objects.filter(pk=need.pk).update(
         starts_at=timezone.now() - datetime.timedelta(days=400)
     )
@@ -166,6 +166,8 @@ def test_a_beneficiary_is_anonymised_a_year_after_their_last_mission():
     assert services.anonymise_beneficiaries() == 1
     old.refresh_from_db()
     assert (old.name, old.phone, old.address) == ("Personne anonymisée", "", "")
+    need.refresh_from_db()
+    assert need.details == ""
     assert Beneficiary.objects.get(pk=recent.pk).phone
 
 
