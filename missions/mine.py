@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from . import calendar, services
+from . import calendar, people, services
 from .forms import OutcomeForm
 from .models import CalendarFeed, Mission, Participation, new_calendar_secret
 from .views import act, as_volunteer, offered_message, own_participation
@@ -37,7 +37,7 @@ def _render_mine(request, volunteer, *, outcome_form=None, outcome_for=None, sta
         ).order_by("-mission__starts_at", "-pk")[:20]
     )
     shown = [p for p in ahead + past if p.sees_details]
-    services.log_details_views(
+    people.log_details_views(
         missions=[p.mission for p in shown], user=request.user, where=ON_MY_MISSIONS
     )
     for participation in ahead + past:

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from volunteers.models import start_of_day
 
-from . import emails, services
+from . import emails, people
 from .models import Mission, Participation
 
 logger = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ def follow_ups_due(now: datetime.datetime):
 
 def _remind(participation: Participation, portals: dict) -> None:
     if emails.reminder(participation, portals=portals):
-        services.log_details_view(
+        people.log_details_view(
             beneficiary=participation.mission.beneficiary,
             user=participation.volunteer.user,
             where="courriel de rappel",

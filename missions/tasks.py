@@ -6,7 +6,7 @@ import logging
 
 from celery import shared_task
 
-from . import reminders, services
+from . import people, reminders
 
 logger = logging.getLogger(__name__)
 
@@ -20,7 +20,7 @@ def send_day_emails() -> int:
 @shared_task
 def anonymise_beneficiaries() -> int:
     """Anonymise the helped people whose last mission is past their retention; how many."""
-    count = services.anonymise_beneficiaries()
+    count = people.anonymise_beneficiaries()
     if count:
         logger.info("%d personne(s) aidée(s) anonymisée(s).", count)
     return count

@@ -16,7 +16,7 @@ from django.views.generic import ListView
 from heurecivique.ratelimits import rate_limited
 from volunteers.models import Volunteer
 
-from . import services
+from . import people, services
 from .forms import HelpRequestForm, MissionFilterForm
 from .models import (
     BENEFICIARY_RETENTION_MONTHS,
@@ -130,7 +130,7 @@ def _mission_page(request, mission, volunteer):
         beneficiary = mission.beneficiary
         context["contact"] = beneficiary
         if beneficiary:
-            services.log_details_view(
+            people.log_details_view(
                 beneficiary=beneficiary,
                 user=request.user,
                 where=ON_THE_MISSION_PAGE,
@@ -255,7 +255,7 @@ def ask_for_help(request, limit):
     form = HelpRequestForm(request.POST if posted else None, initial=_prefill(request))
     if posted and form.is_valid() and not limit.refuses(form):
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        help_request = services.ask_for_help(
+        help_request = people.ask_for_help(
             user=request.user if request.user.is_authenticated else None,
             commune=form.cleaned_data["commune"],
             **fields,

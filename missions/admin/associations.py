@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from .. import services
+from .. import people
 from ..models import Association
 from .base import MissionsScopedAdmin
 from .forms import AssociationForm
@@ -44,7 +44,7 @@ class AssociationAdmin(MissionsScopedAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        added, removed = services.set_referents(
+        added, removed = people.set_referents(
             association=form.instance, users=form.cleaned_data["referent_emails"]
         )
         for user in added:
@@ -57,10 +57,10 @@ class AssociationAdmin(MissionsScopedAdmin):
             self.message_user(request, f"{user.email} n'est plus référent de l'association.")
 
     def delete_model(self, request, obj):
-        services.set_referents(association=obj, users=[])
+        people.set_referents(association=obj, users=[])
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         for association in queryset:
-            services.set_referents(association=association, users=[])
+            people.set_referents(association=association, users=[])
         super().delete_queryset(request, queryset)

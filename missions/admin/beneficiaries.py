@@ -14,7 +14,7 @@ from django.utils.html import format_html, format_html_join
 
 from heurecivique.spreadsheets import SpreadsheetWriter, cell
 
-from .. import services
+from .. import people
 from ..models import Beneficiary, DetailsView
 from .base import MissionsScopedAdmin, moment, object_page
 from .forms import BeneficiaryForm, DateTimeWidget
@@ -110,7 +110,7 @@ class BeneficiaryAdmin(MissionsScopedAdmin):
         response = super().change_view(request, object_id, form_url, extra_context)
         shown = getattr(response, "context_data", {}).get("original")
         if shown is not None and not shown.anonymised_at:
-            services.log_details_view(beneficiary=shown, user=request.user, where=WHERE)
+            people.log_details_view(beneficiary=shown, user=request.user, where=WHERE)
         return response
 
     @admin.display(description="personne", ordering="name")
@@ -186,7 +186,7 @@ class BeneficiaryAdmin(MissionsScopedAdmin):
         if fmt not in ("json", "csv"):
             raise Http404("Choisissez l'export JSON ou CSV.")
         record = beneficiary_record(beneficiary)
-        services.log_details_view(beneficiary=beneficiary, user=request.user, where="export")
+        people.log_details_view(beneficiary=beneficiary, user=request.user, where="export")
         name = f"personne-aidee-{beneficiary.pk}-{timezone.localdate():%Y-%m-%d}.{fmt}"
         if fmt == "json":
             response = HttpResponse(

@@ -13,7 +13,7 @@ from heurecivique.email import send_templated_mail
 from heurecivique.text import count_of
 from territories.models import Territory
 
-from .. import services
+from .. import people
 from ..models import HelpRequest, Mission
 from .base import MissionsScopedAdmin, add_errors, moment, object_page
 from .forms import RefuseRequestForm, TurnIntoMissionForm
@@ -109,7 +109,7 @@ class HelpRequestAdmin(MissionsScopedAdmin):
         if request.method == "POST" and form.is_valid():
             fields = {name: form.cleaned_data[name] for name in TurnIntoMissionForm.Meta.fields}
             try:
-                mission = services.turn_request_into_mission(
+                mission = people.turn_request_into_mission(
                     request=help_request,
                     by=request.user,
                     consent_how=form.cleaned_data["consent_how"],
@@ -146,7 +146,7 @@ class HelpRequestAdmin(MissionsScopedAdmin):
         if request.method == "POST" and form.is_valid():
             answer = form.cleaned_data["answer"]
             try:
-                services.refuse_request(request=help_request, by=request.user, answer=answer)
+                people.refuse_request(request=help_request, by=request.user, answer=answer)
             except ValidationError:
                 return self._already_handled(request, help_request)
             if help_request.email:

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from missions import services
+from missions import people, services
 from missions.models import Beneficiary, HelpRequest, Mission, Participation
 from tests.factories import (
     BeneficiaryFactory,
@@ -163,7 +163,7 @@ def test_a_beneficiary_is_anonymised_a_year_after_their_last_mission():
     )
     recent = BeneficiaryFactory(created_at=timezone.now() - datetime.timedelta(days=800))
     MissionFactory(beneficiary=recent, commune=recent.commune)  # a mission to come
-    assert services.anonymise_beneficiaries() == 1
+    assert people.anonymise_beneficiaries() == 1
     old.refresh_from_db()
     assert (old.name, old.phone, old.address) == ("Personne anonymisée", "", "")
     need.refresh_from_db()
@@ -232,7 +232,7 @@ def test_requests_for_help_are_forgotten_with_the_person_or_a_year_after_they_ca
         commune=orleans_commune, name=helped.name, phone=helped.phone, what="Des courses",
         mission=need, status=HelpRequest.Status.ACCEPTED, created_at=long_ago,
     )  # fmt: skip
-    assert services.anonymise_beneficiaries() == 1
+    assert people.anonymise_beneficiaries() == 1
     remaining = set(HelpRequest.objects.values_list("pk", flat=True))
     assert recent.pk in remaining
     assert not {unanswered.pk, became_a_mission.pk} & remaining
