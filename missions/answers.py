@@ -7,7 +7,6 @@ French, and changes nothing.
 
 import datetime
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils import timezone
@@ -19,6 +18,7 @@ from heurecivique.text import long_date
 
 from . import services
 from .emails import duration, moment, where
+from .forms import ProblemForm
 from .links import answer_path, read_answer, read_outcome
 from .models import Mission, Participation
 
@@ -30,19 +30,6 @@ OUTCOME_DAYS = 30
 ANSWERED = "Vous avez déjà répondu"
 EXPIRED = "Ce lien a expiré"
 WAITING_LIST = "Les places sont prises : vous êtes sur la liste d'attente"
-
-
-class ProblemForm(forms.Form):
-    problem = forms.CharField(
-        label="Ce qui s'est passé",
-        help_text="Quelques mots pour la mairie, qui vous recontacte. 1 000 caractères au plus.",
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={
-            "required": "Dites en quelques mots ce qui s'est passé.",
-            "max_length": "Votre message dépasse 1 000 caractères : raccourcissez-le.",
-        },
-    )
 
 
 def _bad_link(request, message: str, status: int = 400):
@@ -183,7 +170,7 @@ def _outcome_given(participation: Participation, *, acted: bool) -> tuple[str, s
     status = participation.status
     if status == Status.DONE:
         return (
-            "Merci, votre heure est comptée !" if acted else ANSWERED,
+            "Merci, votre heure est enregistrée !" if acted else ANSWERED,
             "Votre heure pour cette mission est comptée dans votre historique : "
             f"{duration(participation.mission)}, "
             "validées par la mission.",

@@ -63,6 +63,8 @@ class MissionFilterForm(forms.Form):
         day = self.cleaned_data["day"]
         if day and day < timezone.localdate():
             raise forms.ValidationError("Ce jour est passé : choisissez aujourd'hui ou plus tard.")
+        if day and day >= datetime.date.max - datetime.timedelta(days=1):
+            raise forms.ValidationError("Choisissez un jour des prochaines années.")
         return day
 
     def clean(self):
@@ -188,7 +190,22 @@ class HelpRequestForm(forms.ModelForm):
         return data
 
 
-class OutcomeForm(forms.Form):
+class ProblemForm(forms.Form):
+    """« Un souci », in a few words for the mairie (an email's button, or « Mes missions »)."""
+
+    problem = forms.CharField(
+        label="Ce qui s'est passé",
+        help_text="Quelques mots pour la mairie, qui vous recontacte. 1 000 caractères au plus.",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": "Dites en quelques mots ce qui s'est passé.",
+            "max_length": "Votre message dépasse 1 000 caractères : raccourcissez-le.",
+        },
+    )
+
+
+class OutcomeForm(ProblemForm):
     """The day after: « Oui, c'est fait », « Ça n'a pas eu lieu » or « Un souci »."""
 
     outcome = forms.ChoiceField(
@@ -197,18 +214,23 @@ class OutcomeForm(forms.Form):
             (Outcome.NOT_HAPPENED, "Ça n'a pas eu lieu"),
             (Outcome.PROBLEM, "Un souci"),
         ],  # fmt: skip
-        error_messages={"invalid_choice": "Choisissez l'une des trois réponses."},
+        error_messages={
+            "required": "Choisissez l'une des trois réponses.",
+            "invalid_choice": "Choisissez l'une des trois réponses.",
+        },
     )
-    problem = forms.CharField(
-        label="Le souci, en quelques mots",
-        max_length=1000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
-        help_text="L'équipe de la mairie le lit et vous rappelle si besoin.",
-    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["problem"].required = False  # only « Un souci » needs it
 
     def clean(self):
         data = super().clean()
-        if data.get("outcome") == Outcome.PROBLEM and not data.get("problem", "").strip():
+        problem = data.get("problem", "")
+        if (
+            data.get("outcome") == Outcome.PROBLEM
+            and "problem" not in self.errors
+            and not (problem.strip())
+        ):
             self.add_error("problem", "Dites en quelques mots ce qui s'est passé.")
         return data

@@ -103,10 +103,14 @@ def outcome(request, volunteer, pk):
     """The day after, « Ça s'est bien passé ? »."""
     participation = own_participation(volunteer, pk)
     form = _outcome_form(participation, request.POST)
-    if not form.is_valid():
+    mission = participation.mission
+    if not form.is_valid() and (mission.is_past and participation.status == Status.ACCEPTED):
         return _render_mine(
             request, volunteer, outcome_form=form, outcome_for=participation.pk, status=400
         )
+    if not form.is_valid():  # no day-after form on the page to show its errors
+        messages.error(request, "Il n'y a pas (ou plus) à dire comment s'est passée cette mission.")
+        return redirect("missions:mine")
     data = form.cleaned_data
     act(
         request,
@@ -114,7 +118,7 @@ def outcome(request, volunteer, pk):
             participation=participation, outcome=data["outcome"], problem=data["problem"]
         ),
         {
-            services.Outcome.DONE: "Merci ! Votre heure est comptée, validée par la mission.",
+            services.Outcome.DONE: "Merci ! Votre heure est enregistrée, validée par la mission.",
             services.Outcome.NOT_HAPPENED: "C'est noté : la mission n'a pas eu lieu. L'équipe "
             "cherche un autre moment.",
             services.Outcome.PROBLEM: "Merci de l'avoir dit : l'équipe de la mairie lit votre "
@@ -128,7 +132,10 @@ def outcome(request, volunteer, pk):
 @as_volunteer
 def calendar_feed(request, volunteer):
     """Create, change (the old address stops working) or remove the personal calendar."""
-    if request.POST.get("action") == "supprimer":
+    action = request.POST.get("action")
+    if action not in ("creer", "changer", "supprimer"):
+        messages.error(request, "Choisissez de créer, de changer ou de supprimer votre agenda.")
+    elif action == "supprimer":
         CalendarFeed.objects.filter(volunteer=volunteer).delete()
         messages.success(
             request, "Votre agenda personnel est supprimé : son adresse ne mène plus à rien."

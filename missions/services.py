@@ -185,14 +185,19 @@ def offer_help_for_series(*, volunteer: Volunteer, mission: Mission) -> list[Par
     """« Je m'engage pour la série »: an offer on every occurrence still to come of the
     mission's series (those the volunteer is already on are left as they are)."""
     first = mission.series or mission
-    occurrences = Mission.objects.filter(
+    ahead = Mission.objects.filter(
         Q(pk=first.pk) | Q(series=first),
         Q(status=Mission.Status.OPEN)
         | Q(status=Mission.Status.FILLED, kind=Mission.Kind.COLLECTIVE),
         starts_at__gt=timezone.now(),
-    ).exclude(participations__volunteer=volunteer)
+    )
+    occurrences = ahead.exclude(participations__volunteer=volunteer)
     if not occurrences.exists():
-        raise ValidationError("Il n'y a plus de date à venir dans cette série.")
+        raise ValidationError(
+            "Vous êtes déjà sur toutes les dates à venir de cette série."
+            if ahead.exists()
+            else "Il n'y a plus de date à venir dans cette série."
+        )
     return [offer_help(volunteer=volunteer, mission=m) for m in occurrences.order_by("starts_at")]
 
 

@@ -125,6 +125,17 @@ def _mission_page(request, mission, volunteer):
         if ahead and (mission.recurrence or mission.series_id)
         else [],
     }
+    # « Je m'engage pour toute la série » while a date of it still misses the volunteer.
+    dates = {m.pk for m in context["series"]}
+    context["series_to_join"] = bool(dates) and (
+        volunteer is None
+        or dates
+        - set(
+            Participation.objects.filter(mission__in=dates, volunteer=volunteer)
+            .exclude(status__in=[Status.WITHDRAWN, Status.DECLINED])
+            .values_list("mission_id", flat=True)
+        )
+    )
     if participation and participation.sees_details:
         # The only place the page reads who is helped: never loaded for anyone else.
         beneficiary = mission.beneficiary

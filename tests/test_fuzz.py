@@ -64,7 +64,7 @@ from missions.services import Outcome
 from mobilisation import services as appeal_services
 from mobilisation.models import Mandate, Signature
 from outils.models import Kit
-from territories.converters import InseeCodeConverter
+from territories.converters import InseeCodeConverter, RowIdConverter
 from territories.models import Quartier
 from volunteers import links
 from volunteers.models import Delivery
@@ -139,6 +139,7 @@ CONVERTER_VALUES: dict[type, list[str | bytes]] = {
     converters.StringConverter: SLOT_VALUES,
     converters.PathConverter: SLOT_VALUES + ["a/b/../../c"],
     InseeCodeConverter: ["00000", "2A000", "99999"],
+    RowIdConverter: [HUGE, "0", "00000000001", str(2**63 - 1), str(2**63)],
 }
 ALLOWED = {200, 204, 301, 302, 303, 304, 400, 403, 404, 405, 410, 429}
 

@@ -10,14 +10,15 @@ CLOSENESS = {0: "Dans votre quartier", 1: "Dans votre commune", 2: "Dans votre d
 
 @register.filter
 def places(mission) -> str:
-    """« 1 place », « 2 places sur 10 », « Complet : liste d'attente » (a mission annotated
+    """« 1 place », « 2 places libres sur 10 », « Complet : liste d'attente » (a mission annotated
     by MissionQuerySet.with_counts())."""
     left = mission.places - mission.accepted_count
     if left <= 0:
         return "Complet : liste d'attente" if mission.kind == Mission.Kind.COLLECTIVE else "Complet"
     if mission.places == 1:
         return "1 place"
-    return f"{left} place{'s' if left > 1 else ''} sur {mission.places}"
+    plural = "s" if left > 1 else ""
+    return f"{left} place{plural} libre{plural} sur {mission.places}"
 
 
 @register.filter

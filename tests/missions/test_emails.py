@@ -246,7 +246,7 @@ def test_the_day_after_asks_how_it_went_and_yes_counts_the_hour(
     assert "Confirmez, et nous comptons 1\u00a0h" in client.get(yes).text
     assert not CivicHour.objects.exists()
     page = client.post(yes)
-    assert "Merci, votre heure est comptée !" in page.text
+    assert "Merci, votre heure est enregistrée !" in page.text
     hour = CivicHour.objects.get()
     assert (hour.volunteer, hour.minutes, hour.source) == (alice, 60, CivicHour.Source.MISSION)
     assert hour.note == "Mission : Courses pour une voisine"

@@ -80,7 +80,7 @@ def test_the_list_shows_the_missions_to_come_on_this_portal_only(
     assert "À Orléans, La Source" in page
     assert "Avec Les Restos du cœur" in page
     assert "Durée : 1 h 30" in page
-    assert "6 places sur 6" in page and "1 place" in page
+    assert "6 places libres sur 6" in page and "1 place" in page
     assert "Complet : liste d'attente" in page
     day = timezone.localtime(food_bank.starts_at)
     assert f"{day.day} " in page and "à 10 h" in page
@@ -382,7 +382,8 @@ def test_a_volunteer_commits_to_a_whole_series(client, volunteer, orleans_commun
     assert "Vous vous êtes proposé·e pour 4 dates de cette série" in text(response)
     assert Participation.objects.filter(volunteer=volunteer, status=Status.OFFERED).count() == 4
     again = client.post(reverse("missions:offer_series", args=[occurrence.pk]), follow=True)
-    assert "Il n'y a plus de date à venir dans cette série." in text(again)
+    assert "Vous êtes déjà sur toutes les dates à venir de cette série." in text(again)
+    assert "Je m'engage pour toute la série" not in text(again)  # nothing left to join
 
 
 # --- « Me retirer » ------------------------------------------------------------------------------
@@ -491,7 +492,7 @@ def test_my_missions_sorts_what_is_coming_waiting_and_done(client, volunteer, or
     page = text(response)
     assert "Déclinée" not in page
     assert "Oui, je peux" in page and "Pas cette fois" in page
-    assert "Mission faite : votre heure est comptée" in page
+    assert "Mission faite : votre heure est enregistrée" in page
 
 
 def test_my_missions_asks_to_sign_in_and_costs_constant_queries(
@@ -641,3 +642,24 @@ def test_the_dashboard_and_the_menu_lead_to_my_missions(client, volunteer):
     menu = client.get(MINE).content.decode()
     assert f'<a href="{MINE}" aria-current="page">Mes missions</a>' in menu
     assert f'<a href="{LIST}">Missions</a>' in menu
+
+
+def test_numbers_too_large_for_an_id_and_days_too_far_are_refused_calmly(
+    client, volunteer, orleans_commune
+):
+    huge = "99999999999999999999"
+    client.force_login(volunteer.user)
+    for path in (f"/missions/{huge}/", f"/missions/{huge}/me-retirer/"):
+        assert client.get(path).status_code == 404
+    for path in (f"/missions/{huge}/me-retirer/", f"/mon-heure/missions/{huge}/reponse/",
+                 f"/mon-heure/missions/{huge}/suite/"):  # fmt: skip
+        assert client.post(path).status_code == 404
+    page = client.get(reverse("missions:list"), {"day": "9999-12-31"})
+    assert page.status_code == 200 and "Choisissez un jour des prochaines années." in text(page)
+
+
+def test_the_calendar_refuses_an_unknown_action(client, volunteer):
+    client.force_login(volunteer.user)
+    response = client.post(reverse("missions:calendar"), {"action": "zzz"}, follow=True)
+    assert "Choisissez de créer, de changer ou de supprimer votre agenda." in text(response)
+    assert not CalendarFeed.objects.exists()

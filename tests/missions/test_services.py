@@ -210,7 +210,7 @@ def test_a_weekly_visit_gets_its_occurrences_and_a_volunteer_commits_to_the_seri
     volunteer = VolunteerFactory()
     offers = services.offer_help_for_series(volunteer=volunteer, mission=occurrences[1])
     assert len(offers) == 4 and {o.status for o in offers} == {Status.OFFERED}
-    with pytest.raises(ValidationError, match="plus de date"):
+    with pytest.raises(ValidationError, match="déjà sur toutes les dates"):
         services.offer_help_for_series(volunteer=volunteer, mission=first)
 
 
