@@ -28,6 +28,7 @@ from .factories import (
     DepartmentFactory,
     TerritoryFactory,
     UserFactory,
+    VolunteerFactory,
     enrol_in_two_factor,
 )
 from .worker import CeleryWorker, database_url, free_port
@@ -402,3 +403,14 @@ def association_referent(orleans, orleans_commune):
 @pytest.fixture
 def national_admin(national):
     return _staff("equipe@lheurecivique.example.org", national, Membership.Role.NATIONAL_ADMIN)
+
+
+@pytest.fixture
+def orleans_volunteer(resident, orleans_commune, loiret):
+    return VolunteerFactory(user=resident, commune=orleans_commune)
+
+
+@pytest.fixture
+def volunteer_client(client, orleans_volunteer):
+    client.force_login(orleans_volunteer.user)
+    return client

@@ -41,3 +41,15 @@ def move(mission, **delta):
         starts_at=timezone.now() + datetime.timedelta(**delta)
     )
     mission.refresh_from_db()
+
+
+@pytest.fixture
+def sent(django_capture_on_commit_callbacks):
+    """Run an action, then what it left for after its commit (the emails' sending), as
+    production does once the request's transaction commits."""
+
+    def run(action, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(*args, **kwargs)
+
+    return run

@@ -31,17 +31,6 @@ Status = Participation.Status
 
 
 @pytest.fixture
-def sent(django_capture_on_commit_callbacks):
-    """Run an action, then send what it wrote to the outbox, as a worker would."""
-
-    def run(action, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action(*args, **kwargs)
-
-    return run
-
-
-@pytest.fixture
 def need(orleans, orleans_commune):
     return neighbour_need(orleans_commune)
 

@@ -18,7 +18,6 @@ from tests.factories import (
     CivicHourFactory,
     MissionFactory,
     ParticipationFactory,
-    VolunteerFactory,
 )
 from volunteers.models import CivicHour
 from volunteers.progress import progress_for
@@ -27,17 +26,6 @@ from volunteers.stats import counters_for
 
 pytestmark = pytest.mark.django_db
 THIS_MONTH = first_of_month(timezone.localdate())
-
-
-@pytest.fixture
-def orleans_volunteer(resident, orleans_commune, loiret):
-    return VolunteerFactory(user=resident, commune=orleans_commune)
-
-
-@pytest.fixture
-def volunteer_client(client, orleans_volunteer):
-    client.force_login(orleans_volunteer.user)
-    return client
 
 
 @pytest.fixture

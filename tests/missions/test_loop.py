@@ -40,20 +40,9 @@ def _button(client, path) -> str:
     return page_text(client.post(path, follow=True))
 
 
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    """Run the requests' on-commit work (the emails' sending) as production does."""
-
-    def run(action, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action(*args, **kwargs)
-
-    return run
-
-
 @pytest.mark.parametrize("kind", [k.value for k in Mission.Kind])
 def test_a_need_goes_from_the_admin_to_an_hour_counted(
-    kind, orleans, orleans_commune, orleans_agent, association_referent, smtp_server, on_commit,
+    kind, orleans, orleans_commune, orleans_agent, association_referent, smtp_server, sent,
     beneficiary_of_orleans,
 ):  # fmt: skip
     helper = volunteer(orleans_commune, "paulette@example.org", quartier="Saint-Marceau")
@@ -77,14 +66,14 @@ def test_a_need_goes_from_the_admin_to_an_hour_counted(
     # The agent asks the portal who could help, and invites the volunteer suggested.
     find = reverse("admin:missions_mission_find", args=[mission.pk])
     assert "Paulette" in page_text(agent.get(find))
-    on_commit(agent.post, find, {"volunteers": [helper.pk]})
+    sent(agent.post, find, {"volunteers": [helper.pk]})
     [invitation] = smtp_server.messages
     assert invitation["To"] == "paulette@example.org"
     assert PHONE not in whole(invitation)
 
     # « Oui, je peux », without signing in: the place is given, and confirmed by email.
     stranger = Client()
-    answered = on_commit(_button, stranger, path_of(invitation, "reponse"))
+    answered = sent(_button, stranger, path_of(invitation, "reponse"))
     assert "retenu" in answered
     assert Participation.objects.get(mission=mission).status == Status.ACCEPTED
     assert subject(smtp_server.messages[-1]).startswith("C'est confirmé")
@@ -92,7 +81,7 @@ def test_a_need_goes_from_the_admin_to_an_hour_counted(
     # The day before: the reminder, with the person's contact for a neighbour's need only.
     _move(mission, _at(1, 10))
     smtp_server.messages.clear()
-    on_commit(reminders.send_due, _at(0, 9) + datetime.timedelta(minutes=30))
+    sent(reminders.send_due, _at(0, 9) + datetime.timedelta(minutes=30))
     [reminder] = smtp_server.messages
     assert subject(reminder).startswith("Rappel")
     assert (PHONE in text(reminder)) == (kind == Mission.Kind.NEIGHBOURS)
@@ -100,10 +89,10 @@ def test_a_need_goes_from_the_admin_to_an_hour_counted(
     # The day after: « Oui » counts the hour, validated by the mission, on the history.
     _move(mission, _at(-1, 10))
     smtp_server.messages.clear()
-    on_commit(reminders.send_due, _at(0, 9) + datetime.timedelta(minutes=30))
+    sent(reminders.send_due, _at(0, 9) + datetime.timedelta(minutes=30))
     [day_after] = smtp_server.messages
     assert subject(day_after).startswith("Ça s'est bien passé")
-    on_commit(_button, stranger, path_of(day_after, "suite", 0))
+    sent(_button, stranger, path_of(day_after, "suite", 0))
     hour = CivicHour.objects.get(volunteer=helper)
     assert (hour.source, hour.minutes) == (CivicHour.Source.MISSION, mission.minutes)
     resident = Client()
@@ -123,7 +112,7 @@ def beneficiary_of_orleans(orleans_commune):
 
 
 def test_a_residents_request_becomes_a_mission_a_volunteer_takes(
-    orleans, orleans_commune, orleans_agent, smtp_server, on_commit
+    orleans, orleans_commune, orleans_agent, smtp_server, sent
 ):
     # A resident, not signed in, asks for a hand.
     asker = Client()
@@ -138,7 +127,7 @@ def test_a_residents_request_becomes_a_mission_a_volunteer_takes(
         "when": "Un matin de la semaine",
         "consent": "on",
     }
-    response = on_commit(asker.post, reverse("missions:help_request"), form, follow=True)
+    response = sent(asker.post, reverse("missions:help_request"), form, follow=True)
     assert response.status_code == 200
     request = HelpRequest.objects.get()
     [told] = smtp_server.messages
@@ -171,14 +160,14 @@ def test_a_residents_request_becomes_a_mission_a_volunteer_takes(
     helper = volunteer(orleans_commune, "lea@example.org", quartier="Argonne")
     resident = Client()
     resident.force_login(helper.user)
-    on_commit(resident.post, reverse("missions:offer", args=[mission.pk]))
+    sent(resident.post, reverse("missions:offer", args=[mission.pk]))
     offer = Participation.objects.get(mission=mission)
     assert offer.status == Status.OFFERED
     assert (
         "44 55 66"
         not in resident.get(reverse("missions:detail", args=[mission.pk])).content.decode()
     )
-    on_commit(
+    sent(
         agent.post,
         reverse("admin:missions_mission_decide", args=[mission.pk]),
         {"participation": offer.pk, "decision": "accepter"},

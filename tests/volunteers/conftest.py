@@ -1,6 +1,6 @@
 import pytest
 
-from ..factories import CommuneFactory, VolunteerFactory
+from ..factories import CommuneFactory
 
 
 @pytest.fixture
@@ -17,14 +17,3 @@ def saint_jean_de_la_ruelle(loiret_department):
         insee_code="45285", name="Saint-Jean-de-la-Ruelle", department=loiret_department,
         postal_codes=" 45140 ", population=16000,
     )  # fmt: skip
-
-
-@pytest.fixture
-def orleans_volunteer(resident, orleans_commune, loiret):
-    return VolunteerFactory(user=resident, commune=orleans_commune)
-
-
-@pytest.fixture
-def volunteer_client(client, orleans_volunteer):
-    client.force_login(orleans_volunteer.user)
-    return client
