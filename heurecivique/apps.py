@@ -7,3 +7,6 @@ class HeureCiviqueConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the deployment checks)
+        from .page_cache import connect_signals
+
+        connect_signals()

@@ -133,6 +133,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # without it (heurecivique/cache.py) and tasks wait in the database (heurecivique/celery.py).
 REDIS_URL = env("REDIS_URL", default="")
 REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=0.5)
+# How long a public page is kept for visitors not signed in (heurecivique/page_cache.py); 0: never.
+PUBLIC_PAGE_SECONDS = env.int("PUBLIC_PAGE_SECONDS", default=300)
 if REDIS_URL:
     CACHES = {
         "default": {

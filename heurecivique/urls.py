@@ -6,6 +6,7 @@ from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path, re_path
 
 from gestes.sitemaps import GestesSitemap
+from heurecivique.page_cache import public_page
 from initiatives.sitemaps import InitiativesSitemap, PracticesSitemap
 from missions.sitemaps import MissionsSitemap
 from outils.sitemaps import KitsSitemap
@@ -40,9 +41,9 @@ admin.site.enable_nav_sidebar = False
 handler500 = "heurecivique.views.server_error"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    path("", public_page(views.HomeView.as_view()), name="home"),
     path("partage.png", views.home_share_image, name="home_share_image"),
-    path("presse/", views.press, name="press"),
+    path("presse/", public_page(views.press), name="press"),
     path(
         "mentions-legales/",
         views.LegalPageView.as_view(template_name="pages/legal_notice.html"),

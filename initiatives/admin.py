@@ -5,6 +5,7 @@ from django.utils.safestring import mark_safe
 
 from gestes.models import Geste
 from heurecivique.moderation import ModeratedAdmin
+from heurecivique.page_cache import new_generation
 from heurecivique.services import moderate
 from heurecivique.text import count_of
 from outils.models import Kit
@@ -130,11 +131,13 @@ class InitiativeAdmin(ModeratedAdmin, TerritoryScopedAdmin):
     @admin.action(description="Mettre à la une de l'accueil")
     def feature(self, request, queryset):
         count = queryset.filter(status=Initiative.Status.PUBLISHED).update(featured=True)
+        new_generation()  # an update() sends no signal: the home pages change
         self.message_user(request, count_of(count, "initiative à la une.", "initiatives à la une."))
 
     @admin.action(description="Retirer de la une")
     def unfeature(self, request, queryset):
         count = queryset.update(featured=False)
+        new_generation()
         self.message_user(
             request,
             count_of(count, "initiative retirée de la une.", "initiatives retirées de la une."),

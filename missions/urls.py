@@ -1,5 +1,6 @@
 from django.urls import path, re_path, register_converter
 
+from heurecivique.page_cache import public_page
 from territories.converters import RowIdConverter
 
 from . import answers, mine, views
@@ -8,10 +9,10 @@ register_converter(RowIdConverter, "id")
 
 app_name = "missions"
 urlpatterns = [
-    path("missions/", views.MissionListView.as_view(), name="list"),
+    path("missions/", public_page(views.MissionListView.as_view()), name="list"),
     path("missions/coup-de-main/", views.ask_for_help, name="help_request"),
     path("missions/coup-de-main/envoyee/", views.help_request_sent, name="help_request_sent"),
-    path("missions/<id:pk>/", views.mission_detail, name="detail"),
+    path("missions/<id:pk>/", public_page(views.mission_detail), name="detail"),
     path("missions/<id:pk>/je-me-propose/", views.offer, name="offer"),
     path("missions/<id:pk>/toute-la-serie/", views.offer_series, name="offer_series"),
     path("missions/<id:pk>/me-retirer/", views.withdraw, name="withdraw"),

@@ -1,5 +1,6 @@
 from django.urls import path, register_converter
 
+from heurecivique.page_cache import public_page
 from territories.converters import InseeCodeConverter
 
 from . import views
@@ -8,7 +9,7 @@ register_converter(InseeCodeConverter, "insee")
 
 app_name = "mobilisation"
 urlpatterns = [
-    path("", views.appeal, name="appeal"),
+    path("", public_page(views.appeal), name="appeal"),
     path("partage.png", views.appeal_share_image, name="share_image"),
     path("signer/", views.sign, name="sign"),
     path("signer/merci/", views.sign_sent, name="sign_sent"),

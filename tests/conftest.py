@@ -133,7 +133,10 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
+def _fresh_cache(settings):
+    # Whole pages are kept only in the tests of that cache (tests/test_page_cache.py): the
+    # others read a page's context after changing rows behind the models' signals.
+    settings.PUBLIC_PAGE_SECONDS = 0
     cache.clear()
     yield
     cache.clear()

@@ -1,0 +1,121 @@
+"""Whole public pages kept a few minutes for visitors who are not signed in.
+
+A page of the showcase (home, gestes, initiatives, the Appel, the toolbox, missions…) reads the
+same for every anonymous visitor of a portal, and most of the traffic of a national programme is
+such visitors. `public_page` keeps such a view's response in the cache, keyed by its full address
+(host, so the portal, path and query) and by the content's generation: saving or deleting any
+model of `PUBLIC_CONTENT` starts a new generation, so a page never shows what staff have just
+changed or removed. What depends on the clock alone (the counters, this week's missions, the
+month's theme) is at most PUBLIC_PAGE_SECONDS old (settings; 0 turns the cache off), as
+the counters already were (volunteers/stats.py).
+
+Never kept or served from the cache:
+- a request that carries a session or messages cookie (a signed-in person, a flash message);
+- a response that is not a plain 200, that sets a cookie, or whose page used the CSRF token
+  (the token belongs to one visitor).
+When the cache does not answer, the cache module falls back to memory (heurecivique/cache.py):
+pages are then kept per process, and computed from the database when missing.
+"""
+
+import functools
+import hashlib
+import uuid
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+GENERATION_KEY = "pages:generation"
+
+# What public pages show: a change to one of these rows starts a new generation of pages.
+PUBLIC_CONTENT = [
+    "gestes.Theme",
+    "gestes.Geste",
+    "gestes.MonthTheme",
+    "initiatives.Initiative",
+    "initiatives.Photo",
+    "initiatives.GoodPractice",
+    "outils.Kit",
+    "outils.Resource",
+    "mobilisation.Appeal",
+    "mobilisation.Signature",
+    "missions.Association",
+    "missions.Mission",
+    "missions.Participation",
+    "territories.Department",
+    "territories.Commune",
+    "territories.Territory",
+    "territories.PortalHost",
+    "territories.Quartier",
+    "volunteers.Skill",
+]
+
+
+def _generation() -> str:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        generation = uuid.uuid4().hex
+        cache.add(GENERATION_KEY, generation, None)
+        generation = cache.get(GENERATION_KEY) or generation
+    return generation
+
+
+def new_generation(**kwargs) -> None:
+    """Forget every kept page (a receiver of the PUBLIC_CONTENT models' signals)."""
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def connect_signals() -> None:
+    for label in PUBLIC_CONTENT:
+        model = apps.get_model(label)
+        post_save.connect(new_generation, sender=model, dispatch_uid=f"page_cache:{label}")
+        post_delete.connect(new_generation, sender=model, dispatch_uid=f"page_cache:{label}:d")
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                new_generation, sender=field.remote_field.through, dispatch_uid=f"pc:{field}"
+            )
+
+
+def _anonymous(request) -> bool:
+    cookies = request.COOKIES
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in cookies
+        and "messages" not in cookies
+    )
+
+
+def _key(request, generation: str) -> str:
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return f"pages:{generation}:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+def _keepable(request, response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    )
+
+
+def public_page(view):
+    """Keep this view's page for anonymous visitors (see the module's docstring)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not settings.PUBLIC_PAGE_SECONDS or not _anonymous(request):
+            return view(request, *args, **kwargs)
+        key = _key(request, _generation())
+        response = cache.get(key)
+        if response is not None:
+            return response
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        if _keepable(request, response):
+            cache.set(key, response, settings.PUBLIC_PAGE_SECONDS)
+        return response
+
+    return wrapper
