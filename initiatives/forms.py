@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from gestes.models import Theme
 from heurecivique.images import MAX_PIXELS, photo_pixels, photo_variants
 from territories.forms import commune_field, commune_query_field, quartier_field, resolve_commune
-from territories.models import Commune, Department
+from territories.models import Department
 
 from .models import MAX_PHOTOS, Initiative
 
@@ -201,9 +201,10 @@ class InterestForm(forms.Form):
 
 
 class InitiativeFilterForm(forms.Form):
-    """The search and filters of the showcase: a GET form, shareable as a link. Its lists offer
-    the portal's themes, departments and communes, but the list is filtered by the values given,
-    never by a lookup of them: a commune this portal does not show finds no initiative."""
+    """The search and filters of the showcase: a GET form, shareable as a link. A commune is
+    typed (a postal code or a name), never picked from a list that grows with the initiatives;
+    the department list offers the portal's. The list is filtered by the values given, never by a
+    lookup of them: a commune this portal does not show finds no initiative."""
 
     q = forms.CharField(label="Rechercher", max_length=100, required=False)
     theme = forms.SlugField(
@@ -215,44 +216,35 @@ class InitiativeFilterForm(forms.Form):
         required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    commune = forms.IntegerField(
+    commune_query = commune_query_field(
         label="Commune",
-        min_value=1,
+        help_text="Un code postal ou un nom, par exemple 45000 ou Orléans.",
         required=False,
-        widget=forms.Select(attrs={"class": "form-select"}),
     )
+    commune = commune_field()
     pres = forms.BooleanField(required=False)
 
     def __init__(self, data=None, *, territory):
         super().__init__(data)
         del self.fields["departement"].widget.attrs["maxlength"]  # a list, not a text box
-        on_portal = Initiative.objects.published().on_portal(territory)
         # Callables: a list is read only when the page shows it.
         self.fields["theme"].widget.choices = lambda: (
             [("", "Tous les thèmes")] + [(theme.slug, theme.name) for theme in Theme.objects.all()]
         )
         self.fields["departement"].widget.choices = lambda: (
             [("", "Tous")]
-            + [
-                (department.code, str(department))
-                for department in Department.objects.filter(
-                    pk__in=on_portal.values("commune__department")
-                ).order_by("code")
-            ]
-        )
-        self.fields["commune"].widget.choices = lambda: (
-            [("", "Toutes")]
-            + [
-                (commune.pk, commune.name)
-                for commune in Commune.objects.filter(pk__in=on_portal.values("commune")).order_by(
-                    "name"
-                )
-            ]
+            + [(department.code, str(department)) for department in Department.objects.all()]
         )
 
+    def clean(self):
+        data = super().clean()
+        self.commune_matches = resolve_commune(self, data)
+        return data
+
     def filter(self, queryset, home_commune=None):
-        """The initiatives matching the valid filters; an invalid one is ignored, never an
-        error. « Près de chez moi » needs the signed-in volunteer's commune."""
+        """The initiatives matching the valid filters; an invalid one is said next to its field
+        and ignored. « Près de chez moi » needs the signed-in volunteer's commune."""
+        self.commune_matches = []
         if not self.is_bound:
             return queryset
         self.is_valid()  # keeps the valid values in cleaned_data
@@ -260,9 +252,14 @@ class InitiativeFilterForm(forms.Form):
         if data.get("q"):
             queryset = queryset.search(data["q"])
         if data.get("theme"):
-            queryset = queryset.filter(themes__slug=data["theme"])
+            # A subquery, not a join: the list needs no DISTINCT over every column.
+            queryset = queryset.filter(
+                pk__in=Initiative.themes.through.objects.filter(theme__slug=data["theme"]).values(
+                    "initiative"
+                )
+            )
         if data.get("commune"):
-            queryset = queryset.filter(commune_id=data["commune"])
+            queryset = queryset.filter(commune=data["commune"])
         if data.get("departement"):
             queryset = queryset.filter(commune__department__code=data["departement"])
         if data.get("pres") and home_commune:

@@ -46,7 +46,7 @@ class InitiativeListView(ListView):
         self.filters = InitiativeFilterForm(
             self.request.GET or None, territory=self.request.territory
         )
-        return self.filters.filter(_published_on_portal(self.request), self.home).distinct()
+        return self.filters.filter(_published_on_portal(self.request), self.home)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(filters=self.filters, home=self.home, **kwargs)

@@ -217,3 +217,28 @@ def test_the_showcase_search_takes_plurals_and_finds_nothing_for_wildcards(clien
     assert client.get(listing, {"q": "ecoles"}).context["paginator"].count == 1
     assert client.get(listing, {"q": "%"}).context["paginator"].count == 0
     assert client.get(listing, {"q": "_"}).context["paginator"].count == 0
+
+
+def test_the_showcase_finds_a_commune_typed_and_never_lists_every_commune(
+    client, orleans_commune, bordeaux_commune, national
+):
+    InitiativeFactory(title="Potager d'Orléans", commune=orleans_commune)
+    InitiativeFactory(title="Repair café bordelais", commune=bordeaux_commune)
+    listing = reverse("initiatives:list")
+    page = client.get(listing).content.decode()
+    assert "Orléans</option>" not in page and 'name="commune_query"' in page
+    found = client.get(listing, {"commune_query": "45000"})
+    assert [i.title for i in found.context["initiatives"]] == ["Potager d'Orléans"]
+    unknown = client.get(listing, {"commune_query": "Zzyzx"}).content.decode()
+    assert "Aucune commune française ne correspond à « Zzyzx »" in unknown
+
+
+def test_a_theme_filter_lists_an_initiative_once(client, national):
+    from gestes.models import Theme
+
+    themes = Theme.objects.all()[:2]
+    initiative = InitiativeFactory(title="Jardin et lecture")
+    initiative.themes.set(themes)
+    for theme in themes:
+        response = client.get(reverse("initiatives:list"), {"theme": theme.slug})
+        assert [i.title for i in response.context["initiatives"]] == ["Jardin et lecture"]
