@@ -182,6 +182,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "volunteers.tasks.dispatch",
         "schedule": crontab(hour=8, minute=0),
     },
+    "refresh-public-figures": {
+        "task": "volunteers.tasks.refresh_figures",
+        "schedule": crontab(minute="*/5"),  # volunteers.stats.REFRESH_MINUTES
+    },
     "requeue-stale-emails": {
         "task": "volunteers.tasks.requeue_stale",
         "schedule": crontab(minute="*/10"),

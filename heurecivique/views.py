@@ -58,7 +58,7 @@ class HomeView(TemplateView):
             counter_definitions=stats.definitions(
                 "volunteers", "hours_this_month", "hours_total", "communes"
             ),
-            counter_minutes=stats.CACHE_MINUTES,
+            counter_minutes=stats.REFRESH_MINUTES,
             signatories=Signature.objects.shown().count(),
             featured=featured,
             month_theme=month_theme,
@@ -95,7 +95,7 @@ def press(request):
             "Élus signataires de l'Appel : les signatures confirmées par leur auteur puis "
             "vérifiées par l'équipe du portail, dans toute la France.",
         ],
-        "counter_minutes": stats.CACHE_MINUTES,
+        "counter_minutes": stats.REFRESH_MINUTES,
         "signatories": Signature.objects.shown().count(),
         "kits": kits,
         "press_email": settings.PRESS_CONTACT_EMAIL,

@@ -14,7 +14,6 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.core import serializers
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.mail import EmailMessage
 from django.core.serializers.json import DjangoJSONEncoder
@@ -31,6 +30,7 @@ from initiatives.services import add_photo
 from missions.models import HelpRequest, Participation
 from volunteers.models import CivicHour, Volunteer
 from volunteers.stats import counters_for
+from volunteers.stats import refresh as refresh_figures
 
 from .factories import (
     PASSWORD,
@@ -228,7 +228,7 @@ def test_deleting_my_account_erases_me_and_keeps_the_statistics(
         assert not [path for path, content in media.items() if marker.encode() in content]
     assert Volunteer.objects.filter(user__isnull=True).count() == 1
     assert CivicHour.objects.count() == 2
-    cache.clear()
+    refresh_figures()
     # The hours stay in the counters; the person is no longer an engaged volunteer.
     for territory, counters in zip((loiret, national), before, strict=True):
         assert counters_for(territory) == replace(counters, volunteers=counters.volunteers - 1)

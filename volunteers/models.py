@@ -492,6 +492,32 @@ class Delivery(models.Model):
         return f"{self.get_kind_display()} de {self.month:%m/%Y}"
 
 
+class PortalFigures(models.Model):
+    """A portal's public counters (volunteers/stats.py), computed for all portals together every
+    few minutes, so that no page counts a million hours for a visitor."""
+
+    territory = models.OneToOneField(
+        "territories.Territory",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        verbose_name="portail",
+    )
+    month = models.DateField("mois des heures du mois")
+    volunteers = models.PositiveIntegerField("volontaires engagés")
+    communes = models.PositiveIntegerField("communes avec des volontaires")
+    hours_this_month = models.PositiveIntegerField("heures données ce mois-ci")
+    hours_total = models.PositiveBigIntegerField("heures données en tout")
+    computed_at = models.DateTimeField("calculés le")
+
+    class Meta:
+        verbose_name = "chiffres d'un portail"
+        verbose_name_plural = "chiffres des portails"
+
+    def __str__(self):
+        return f"Chiffres du {self.computed_at:%d/%m/%Y %H:%M}"
+
+
 # The switch on the volunteer for each kind of follow-up email they may turn off (the staff's
 # summary is switched on their memberships, the inactivity warnings cannot be).
 EMAIL_PREFERENCES = {

@@ -1,6 +1,7 @@
 """Celery tasks of the year's follow-up: plan the day's emails, send them, sweep the lost ones
 (how each email goes out exactly once: volunteers/follow_up/sending.py). Each night,
 `anonymise_inactive` anonymises the accounts unused for two years once warned (inactivity.py).
+Every few minutes `refresh_figures` counts the portals' public figures (stats.py).
 """
 
 import datetime
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from heurecivique.text import long_date
 
-from . import inactivity
+from . import inactivity, stats
 from .follow_up import sending
 
 logger = logging.getLogger(__name__)
@@ -58,3 +59,9 @@ def anonymise_inactive(day: str | None = None) -> int:
     """Anonymise the accounts unused for two years whose last warning went out a week ago
     (ISO date; default: today in Paris). Returns how many."""
     return inactivity.anonymise_inactive(day=_day(day))
+
+
+@shared_task
+def refresh_figures() -> int:
+    """Every portal's public counters, counted together (volunteers/stats.py)."""
+    return stats.refresh()

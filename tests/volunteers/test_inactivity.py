@@ -13,7 +13,6 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
@@ -36,6 +35,7 @@ from volunteers.models import (
     start_of_day,
 )
 from volunteers.stats import counters_for
+from volunteers.stats import refresh as refresh_figures
 from volunteers.tasks import anonymise_inactive, dispatch, send_deliveries
 
 from ..factories import PASSWORD, CivicHourFactory, UserFactory, VolunteerFactory
@@ -178,7 +178,7 @@ def test_an_unused_account_is_warned_a_month_then_a_week_before_and_anonymised_a
         (60, "")
     ]
     assert not Delivery.objects.exclude(user=active.user).exists()
-    cache.clear()
+    refresh_figures()
     assert {t: counters_for(t) for t in (loiret, national)} == counters
     active.user.refresh_from_db()  # still there
 
