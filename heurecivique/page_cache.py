@@ -2,12 +2,12 @@
 
 A page of the showcase (home, gestes, initiatives, the Appel, the toolbox, missions…) reads the
 same for every anonymous visitor of a portal, and most of the traffic of a national programme is
-such visitors. `public_page` keeps such a view's response in the cache, keyed by its full address
-(host, so the portal, path and query) and by the content's generation: saving or deleting any
-model of `PUBLIC_CONTENT` starts a new generation, so a page never shows what staff have just
-changed or removed. What depends on the clock alone (the counters, this week's missions, the
-month's theme) is at most PUBLIC_PAGE_SECONDS old (settings; 0 turns the cache off), as
-the counters already were (volunteers/stats.py).
+such visitors. A view marked `public_page` (in its app's urls.py) has its response kept in the
+cache by PublicPageMiddleware, keyed by its full address (host, so the portal, path and query)
+with the content's generation: saving or deleting any model of `PUBLIC_CONTENT` starts a new
+generation, so a page never shows what staff have just changed or removed. What depends on the
+clock alone (the counters, this week's missions, the month's theme) is at most
+PUBLIC_PAGE_SECONDS old (settings; 0 turns the cache off), as the counters already were.
 
 Never kept or served from the cache:
 - a request that carries a session or messages cookie (a signed-in person, a flash message);
@@ -17,7 +17,6 @@ When the cache does not answer, the cache module falls back to memory (heurecivi
 pages are then kept per process, and computed from the database when missing.
 """
 
-import functools
 import hashlib
 import uuid
 
@@ -25,6 +24,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.urls import Resolver404, resolve
 
 GENERATION_KEY = "pages:generation"
 
@@ -52,15 +52,6 @@ PUBLIC_CONTENT = [
 ]
 
 
-def _generation() -> str:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        generation = uuid.uuid4().hex
-        cache.add(GENERATION_KEY, generation, None)
-        generation = cache.get(GENERATION_KEY) or generation
-    return generation
-
-
 def new_generation(**kwargs) -> None:
     """Forget every kept page (a receiver of the PUBLIC_CONTENT models' signals)."""
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
@@ -77,18 +68,57 @@ def connect_signals() -> None:
             )
 
 
-def _anonymous(request) -> bool:
+def public_page(view):
+    """Mark a view whose page PublicPageMiddleware keeps for visitors not signed in."""
+    view.public_page = True
+    return view
+
+
+class PublicPageMiddleware:
+    """Serves and keeps the pages of the views marked `public_page` (see the module's
+    docstring). It sits just before the portal's middleware: a kept page needs neither the
+    portal nor the view, only one round trip to the cache, which reads the page and the content's
+    generation together."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _wanted(request):
+            return self.get_response(request)
+        key = _key(request)
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY)
+        if generation is None:
+            generation = uuid.uuid4().hex
+            if not cache.add(GENERATION_KEY, generation, None):
+                generation = cache.get(GENERATION_KEY, generation)
+        elif key in found and found[key][0] == generation:
+            return found[key][1]
+        response = self.get_response(request)
+        if _keepable(request, response):
+            cache.set(key, (generation, response), settings.PUBLIC_PAGE_SECONDS)
+        return response
+
+
+def _wanted(request) -> bool:
     cookies = request.COOKIES
-    return (
-        request.method in ("GET", "HEAD")
+    if not (
+        settings.PUBLIC_PAGE_SECONDS
+        and request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in cookies
         and "messages" not in cookies
-    )
+    ):
+        return False
+    try:
+        return getattr(resolve(request.path_info).func, "public_page", False)
+    except Resolver404:
+        return False
 
 
-def _key(request, generation: str) -> str:
+def _key(request) -> str:
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return f"pages:{generation}:{hashlib.sha256(address.encode()).hexdigest()}"
+    return f"pages:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def _keepable(request, response) -> bool:
@@ -98,24 +128,3 @@ def _keepable(request, response) -> bool:
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
     )
-
-
-def public_page(view):
-    """Keep this view's page for anonymous visitors (see the module's docstring)."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not settings.PUBLIC_PAGE_SECONDS or not _anonymous(request):
-            return view(request, *args, **kwargs)
-        key = _key(request, _generation())
-        response = cache.get(key)
-        if response is not None:
-            return response
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and callable(response.render):
-            response = response.render()
-        if _keepable(request, response):
-            cache.set(key, response, settings.PUBLIC_PAGE_SECONDS)
-        return response
-
-    return wrapper

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffSessionMiddleware",
     "accounts.middleware.StaffTwoFactorMiddleware",
+    "heurecivique.page_cache.PublicPageMiddleware",
     "territories.middleware.TerritoryMiddleware",
     "heurecivique.middleware.MethodNotAllowedPageMiddleware",
 ]
