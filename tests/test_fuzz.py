@@ -905,7 +905,8 @@ def test_the_showcase_ignores_filters_it_cannot_read(client, national, orleans_c
         assert response.status_code == 200, query
     shown = client.get(f"/initiatives/?commune={orleans_commune.pk}").context["initiatives"]
     assert list(shown) == [initiative]
-    assert not client.get(f"/initiatives/?commune={HUGE}").context["initiatives"]
+    unknown = client.get(f"/initiatives/?commune={HUGE}")
+    assert "Choisissez une commune dans la liste." in unknown.content.decode()
 
 
 @pytest.fixture
