@@ -121,10 +121,13 @@ def arguments() -> argparse.Namespace:
 
 # --- Databases and environment ----------------------------------------------------------------
 
+# The environment as given, before Django is set up on a database of the benchmark's.
+GIVEN = dict(os.environ)
+
 
 def source_url():
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres") or not os.environ.get("REDIS_URL"):
+    url = GIVEN.get("DATABASE_URL", "")
+    if not url.startswith("postgres") or not GIVEN.get("REDIS_URL"):
         sys.exit("Set DATABASE_URL (PostgreSQL) and REDIS_URL: the benchmark uses the real ones.")
     return urlsplit(url)
 
@@ -134,7 +137,7 @@ def database_url(name: str) -> str:
 
 
 def redis_url(db: int) -> str:
-    return urlunsplit(urlsplit(os.environ["REDIS_URL"])._replace(path=f"/{db}"))
+    return urlunsplit(urlsplit(GIVEN["REDIS_URL"])._replace(path=f"/{db}"))
 
 
 def own_name(suffix: str) -> str:
@@ -144,7 +147,7 @@ def own_name(suffix: str) -> str:
 
 def environment(database: str, redis_db: int, **extra) -> dict:
     return {
-        **os.environ,
+        **GIVEN,
         # Production settings: DEBUG records every query and would distort every figure.
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": SECRET_KEY,
@@ -358,7 +361,9 @@ def demo_database() -> str:
 def queries_of(database: str, args, demo: bool) -> dict:
     command = [sys.executable, __file__, "queries", "--database", database,
                "--redis-db", str(args.redis_db)] + (["--demo"] if demo else [])  # fmt: skip
-    output = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    output = subprocess.run(
+        command, cwd=ROOT, env=GIVEN, check=True, capture_output=True, text=True
+    ).stdout
     return json.loads(output.strip().splitlines()[-1])
 
 
@@ -649,7 +654,7 @@ def measure_lighthouse(table, port) -> None:
 def measure_emails(table, volunteers: int) -> None:
     output = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "reminders.py"), "--volunteers", str(volunteers)],
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=ROOT, env=GIVEN, capture_output=True, text=True,
     ).stdout  # fmt: skip
     sent = re.search(r"sending, wall time .*?([\d.]+) emails/s", output)
     raw = re.search(r"raw smtplib, same sink .*?([\d.]+) emails/s", output)
@@ -730,7 +735,9 @@ def run(args, database: str) -> None:
 
 def main() -> int:
     args = arguments()
-    # Ctrl-C and SIGTERM alike unwind through the `finally`s that stop every server.
+    # Ctrl-C and SIGTERM alike unwind through the `finally`s that stop every server (also when
+    # started in the background by a shell, which ignores Ctrl-C for it).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     database = args.database or own_name("_national")
     if args.command == "queries":
