@@ -106,9 +106,13 @@ def build(*, log=print) -> None:
 
 def finish_dataset() -> None:
     """What follows the bulk inserts: whatever the apps precompute from the rows is computed
-    here, once they are all in. Today, the planner's statistics."""
+    here, once they are all in: the planner's statistics, the portals' figures (what Celery
+    beat keeps up to date in production)."""
+    from volunteers import stats
+
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
+    stats.refresh()
 
 
 def copy(table: str, columns: list[str], rows) -> None:
