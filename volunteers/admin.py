@@ -6,7 +6,7 @@ from allauth.core import ratelimit
 from csp.constants import NONE, SELF
 from csp.decorators import csp_replace
 from django.contrib import admin, messages
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -17,6 +17,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from accounts.audit import record_access
 from accounts.models import AccessRecord
+from heurecivique.changelists import LongListAdmin, MonthFilter
 from heurecivique.months import first_of_month
 from heurecivique.spreadsheets import SpreadsheetWriter
 from heurecivique.text import count_of
@@ -66,7 +67,39 @@ class ActiveThisMonthFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() in ("oui", "non"):
-            return queryset.filter(active_this_month=self.value() == "oui")
+            month = first_of_month(timezone.localdate())
+            hours = CivicHour.objects.in_month(month).filter(volunteer=OuterRef("pk"))
+            return queryset.filter(Exists(hours) if self.value() == "oui" else ~Exists(hours))
+        return queryset
+
+
+class QuartierFilter(admin.SimpleListFilter):
+    """« Quartier »: the quartiers of the commune chosen first (or of the staff member's only
+    commune), never every quartier typed across a department or France."""
+
+    title = "quartier"
+    parameter_name = "quartier"
+
+    def lookups(self, request, model_admin):
+        scope = staff_scope(request)
+        commune = request.GET.get("commune__id__exact", "")
+        if not scope.is_national and not scope.department_ids and len(scope.commune_ids) == 1:
+            [commune] = scope.commune_ids
+        elif not (commune.isascii() and commune.isdigit()):
+            return []
+        quartiers = (
+            model_admin.get_queryset(request)
+            .filter(commune=commune)
+            .exclude(quartier="")
+            .order_by("quartier")
+            .values_list("quartier", flat=True)
+            .distinct()
+        )
+        return [(quartier, quartier) for quartier in quartiers]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(quartier=self.value())
         return queryset
 
 
@@ -91,7 +124,7 @@ class InactiveFilter(admin.SimpleListFilter):
 
 
 @admin.register(Volunteer)
-class VolunteerAdmin(TerritoryScopedAdmin):
+class VolunteerAdmin(LongListAdmin, TerritoryScopedAdmin):
     list_display = [
         "contact_name",
         "contact_email",
@@ -102,9 +135,10 @@ class VolunteerAdmin(TerritoryScopedAdmin):
     ]
     list_filter = [
         "commune",
-        "quartier",
-        "interests",
-        "skills",
+        QuartierFilter,
+        # National lists, a few lines long: all of them, without reading the volunteers'.
+        ("interests", admin.RelatedFieldListFilter),
+        ("skills", admin.RelatedFieldListFilter),
         PledgeStateFilter,
         ActiveThisMonthFilter,
         InactiveFilter,
@@ -115,7 +149,6 @@ class VolunteerAdmin(TerritoryScopedAdmin):
         "contacté."
     )
     list_select_related = ["user", "commune"]
-    show_full_result_count = False
     actions = ["export_contacts"]
     fields = [
         "contact_name",
@@ -141,22 +174,17 @@ class VolunteerAdmin(TerritoryScopedAdmin):
         return queryset.filter(commune__in=scope.communes())
 
     def get_queryset(self, request):
-        month = first_of_month(timezone.localdate())
-        hours_this_month = CivicHour.objects.in_month(month).filter(volunteer=OuterRef("pk"))
-        minutes_this_month = (
-            hours_this_month.values("volunteer").annotate(total=Sum("minutes")).values("total")
-        )
         # Accounts deleted by their owner leave an anonymous row for the statistics only.
-        return (
-            super()
-            .get_queryset(request)
-            .filter(user__isnull=False)
-            .with_pledge_state()
-            .annotate(
-                active_this_month=Exists(hours_this_month),
-                minutes_this_month=Subquery(minutes_this_month),
-            )
+        return super().get_queryset(request).filter(user__isnull=False).with_pledge_state()
+
+    def get_changelist_instance(self, request):
+        # This month's hours of the volunteers shown, read for the page only (one query).
+        changelist = super().get_changelist_instance(request)
+        hours = CivicHour.objects.in_month(first_of_month(timezone.localdate()))
+        changelist.result_list = changelist.result_list.prefetch_related(
+            Prefetch("hours", queryset=hours, to_attr="hours_this_month")
         )
+        return changelist
 
     def changelist_view(self, request, extra_context=None):
         # Counted on the whole territory, whatever the filters: one query.
@@ -228,9 +256,9 @@ class VolunteerAdmin(TerritoryScopedAdmin):
             return "En pause"
         return "En cours" if getattr(volunteer, "has_open_pledge", False) else "Arrêté"
 
-    @admin.display(description="ce mois-ci", ordering="minutes_this_month")
+    @admin.display(description="ce mois-ci")
     def this_month(self, volunteer):
-        minutes = getattr(volunteer, "minutes_this_month", None) or 0
+        minutes = sum(hour.minutes for hour in volunteer.hours_this_month)
         return f"{minutes} min" if minutes else "—"
 
     @admin.display(description="heures données")
@@ -410,16 +438,17 @@ class VolunteerAdmin(TerritoryScopedAdmin):
 
 
 @admin.register(CivicHour)
-class CivicHourAdmin(TerritoryScopedAdmin):
+class CivicHourAdmin(LongListAdmin, TerritoryScopedAdmin):
     """The hours given in my territory. The volunteers' notes stay theirs: not shown."""
 
     list_display = ["done_on", "duration", "giver", "commune"]
-    list_filter = ["volunteer__commune"]
-    date_hierarchy = "done_on"
+    list_filter = [("done_on", MonthFilter), "volunteer__commune"]
     list_select_related = ["volunteer__user", "volunteer__commune"]
     fields = ["done_on", "duration", "giver", "commune", "created_at"]
     read_only = True
-    show_full_result_count = False
+    # Sorted by date only, the order an index keeps (volunteers.CivicHour.Meta): sorting a
+    # million hours by duration or commune would read them all at every page.
+    sortable_by = ["done_on"]
 
     def scope_queryset(self, queryset, scope):
         return queryset.filter(volunteer__commune__in=scope.communes())
@@ -464,13 +493,16 @@ def _volunteer_numbers(deliveries, *, visible: bool = False) -> list[int]:
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(TerritoryScopedAdmin):
+class DeliveryAdmin(LongListAdmin, TerritoryScopedAdmin):
     """What the follow-up sent to whom and when, on my territory's portals; send one again."""
 
     list_display = ["month", "kind", "recipient", "status", "attempts", "sent_at", "territory"]
-    list_filter = ["kind", "status", "territory"]
-    date_hierarchy = "month"
+    list_filter = [("month", MonthFilter), "kind", "status", "territory"]
     list_select_related = ["user__volunteer", "territory"]
+    # The order an index keeps (volunteers.Delivery.Meta), the month filter included; sorting
+    # a million emails by another column would read them all at every page.
+    ordering = ["-month", "-created_at"]
+    sortable_by = ["month"]
     fields = [
         "recipient",
         "kind",
@@ -488,7 +520,6 @@ class DeliveryAdmin(TerritoryScopedAdmin):
     search_help_text = (
         "L'adresse électronique exacte d'un volontaire qui a accepté d'être contacté."
     )
-    show_full_result_count = False
 
     def get_search_results(self, request, queryset, search_term):
         """An address is searched only among the people whose address this person may see."""

@@ -358,6 +358,9 @@ class CivicHour(models.Model):
             models.Index(fields=["volunteer", "done_on"]),
             # The last hour logged, read for each volunteer near two years without activity.
             models.Index(fields=["volunteer", "created_at"]),
+            # The admin's list of hours, newest first (the ordering above, then the id the
+            # admin adds), read a page at a time, a month at a time too.
+            models.Index(fields=["done_on", "created_at", "id"], name="volunteers_hour_list"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -486,7 +489,12 @@ class Delivery(models.Model):
                 fields=["user", "kind", "month"], name="volunteers_one_delivery_per_month"
             ),
         ]
-        indexes = [models.Index(fields=["status", "enqueued_at"])]
+        indexes = [
+            models.Index(fields=["status", "enqueued_at"]),
+            # The admin's log of the follow-up, by month and newest first (its ordering, then
+            # the id the admin adds), read a page at a time, a month at a time too.
+            models.Index(fields=["month", "created_at", "id"], name="volunteers_delivery_list"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} de {self.month:%m/%Y}"
