@@ -194,8 +194,9 @@ class TerritoryScopedAdmin(admin.ModelAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_list_filter(self, request):
-        # A related filter offers what this person may see, never others' values, and never
-        # a DISTINCT over the rows of a long list: a commune is chosen in its department.
+        # A related filter lists only the values present in the (scoped) list, never others';
+        # a commune is chosen in its department, never among thousands. A long list (the
+        # follow-up's emails) names ScopedRelatedFilter itself: no DISTINCT over its rows.
         scoped = []
         for entry in super().get_list_filter(request):
             if (
@@ -205,15 +206,15 @@ class TerritoryScopedAdmin(admin.ModelAdmin):
                 if field.related_model is Commune:
                     scoped += [(f"{entry}__department", DepartmentFilter), (entry, CommuneFilter)]
                     continue
-                entry = (entry, ScopedRelatedFilter)
+                entry = (entry, admin.RelatedOnlyFieldListFilter)
             scoped.append(entry)
         return scoped
 
 
 class ScopedRelatedFilter(admin.RelatedOnlyFieldListFilter):
-    """A filter on a territorial model (portals, departments) lists what the staff member's
-    scope holds of it, bounded by their territory whatever the size of the list; on any other
-    model, the values present in the (scoped) list, as Django's RelatedOnlyFieldListFilter."""
+    """A filter on a territorial model (portals, departments) that lists what the staff
+    member's scope holds of it, bounded by their territory, without reading the rows of the
+    list; on any other model, the values present in the list (RelatedOnlyFieldListFilter)."""
 
     def field_choices(self, field, request, model_admin):
         related = model_admin.admin_site._registry.get(field.related_model)

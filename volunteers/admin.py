@@ -6,7 +6,9 @@ from allauth.core import ratelimit
 from csp.constants import NONE, SELF
 from csp.decorators import csp_replace
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Sum
+from django.db.models.functions import Lower
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -21,13 +23,14 @@ from heurecivique.changelists import LongListAdmin, MonthFilter
 from heurecivique.months import first_of_month
 from heurecivique.spreadsheets import SpreadsheetWriter
 from heurecivique.text import count_of
-from territories.admin import NO_CONSENT, TerritoryScopedAdmin
+from territories.admin import NO_CONSENT, ScopedRelatedFilter, TerritoryScopedAdmin
+from territories.models import Commune
 from territories.scope import staff_scope
 
 from .follow_up.emails import preview
 from .follow_up.rules import WARNINGS
 from .follow_up.sending import resend
-from .models import CivicHour, Delivery, Skill, Volunteer
+from .models import CivicHour, Delivery, Pledge, PledgePause, Skill, Volunteer
 from .progress import format_duration
 
 MAX_RESENT_AT_ONCE = 100
@@ -49,12 +52,13 @@ class PledgeStateFilter(admin.SimpleListFilter):
         return [("actif", "En cours"), ("pause", "En pause"), ("arrete", "Arrêté")]
 
     def queryset(self, request, queryset):
+        state = queryset.with_pledge_state(select=False)
         if self.value() == "actif":
-            return queryset.filter(has_open_pledge=True, is_paused=False)
+            return state.filter(has_open_pledge=True, is_paused=False)
         if self.value() == "pause":
-            return queryset.filter(is_paused=True)
+            return state.filter(is_paused=True)
         if self.value() == "arrete":
-            return queryset.filter(has_open_pledge=False)
+            return state.filter(has_open_pledge=False)
         return queryset
 
 
@@ -174,17 +178,22 @@ class VolunteerAdmin(LongListAdmin, TerritoryScopedAdmin):
         return queryset.filter(commune__in=scope.communes())
 
     def get_queryset(self, request):
-        # Accounts deleted by their owner leave an anonymous row for the statistics only.
-        return super().get_queryset(request).filter(user__isnull=False).with_pledge_state()
-
-    def get_changelist_instance(self, request):
-        # This month's hours of the volunteers shown, read for the page only (one query).
-        changelist = super().get_changelist_instance(request)
-        hours = CivicHour.objects.in_month(first_of_month(timezone.localdate()))
-        changelist.result_list = changelist.result_list.prefetch_related(
-            Prefetch("hours", queryset=hours, to_attr="hours_this_month")
+        # The pledge and this month's hours of the volunteers shown: read for the rows of the
+        # page only (three queries), never computed for every volunteer of the list.
+        pledges = Pledge.objects.filter(ended_on__isnull=True).prefetch_related(
+            Prefetch("pauses", PledgePause.objects.current(), to_attr="current_pauses")
         )
-        return changelist
+        hours = CivicHour.objects.in_month(first_of_month(timezone.localdate()))
+        # Accounts deleted by their owner leave an anonymous row for the statistics only.
+        return (
+            super()
+            .get_queryset(request)
+            .filter(user__isnull=False)
+            .prefetch_related(
+                Prefetch("pledges", pledges, to_attr="open_pledges"),
+                Prefetch("hours", hours, to_attr="hours_this_month"),
+            )
+        )
 
     def changelist_view(self, request, extra_context=None):
         # Counted on the whole territory, whatever the filters: one query.
@@ -212,18 +221,19 @@ class VolunteerAdmin(LongListAdmin, TerritoryScopedAdmin):
         return response
 
     def get_search_results(self, request, queryset, search_term):
-        """Names and addresses are searched only among those who agreed to be contacted."""
+        """Names and addresses are searched only among those who agreed to be contacted. Each
+        word is looked up among the communes and the accounts first: the volunteers are then
+        read once, without joining every account and commune of France to them."""
         condition = Q()
         for word in search_term.split():
+            people = get_user_model().objects.filter(
+                Q(first_name__icontains=word) | Q(last_name__icontains=word)
+                | Q(email__icontains=word)
+            )  # fmt: skip
             condition &= (
                 Q(quartier__icontains=word)
-                | Q(commune__name__icontains=word)
-                | Q(contact_consent_at__isnull=False)
-                & (
-                    Q(user__first_name__icontains=word)
-                    | Q(user__last_name__icontains=word)
-                    | Q(user__email__icontains=word)
-                )
+                | Q(commune__in=Commune.objects.filter(name__icontains=word))
+                | Q(contact_consent_at__isnull=False, user__in=people)
             )
         return queryset.filter(condition), False
 
@@ -252,9 +262,9 @@ class VolunteerAdmin(LongListAdmin, TerritoryScopedAdmin):
 
     @admin.display(description="engagement")
     def pledge_state(self, volunteer):
-        if getattr(volunteer, "is_paused", False):
-            return "En pause"
-        return "En cours" if getattr(volunteer, "has_open_pledge", False) else "Arrêté"
+        if not volunteer.open_pledges:
+            return "Arrêté"
+        return "En pause" if volunteer.open_pledges[0].current_pauses else "En cours"
 
     @admin.display(description="ce mois-ci")
     def this_month(self, volunteer):
@@ -497,7 +507,7 @@ class DeliveryAdmin(LongListAdmin, TerritoryScopedAdmin):
     """What the follow-up sent to whom and when, on my territory's portals; send one again."""
 
     list_display = ["month", "kind", "recipient", "status", "attempts", "sent_at", "territory"]
-    list_filter = [("month", MonthFilter), "kind", "status", "territory"]
+    list_filter = [("month", MonthFilter), "kind", "status", ("territory", ScopedRelatedFilter)]
     list_select_related = ["user__volunteer", "territory"]
     # The order an index keeps (volunteers.Delivery.Meta), the month filter included; sorting
     # a million emails by another column would read them all at every page.
@@ -527,7 +537,9 @@ class DeliveryAdmin(LongListAdmin, TerritoryScopedAdmin):
         if not term:
             return queryset, False
         visible = staff_scope(request).sees_contact_of("user")
-        return queryset.filter(visible, user__email__iexact=term), False
+        # Compared in lower case, as the accounts' unique index holds them: one index lookup.
+        found = queryset.alias(address=Lower("user__email")).filter(visible, address=term.lower())
+        return found, False
 
     def get_queryset(self, request):
         # The address shows for the staff's own summaries, and where contact is allowed.
