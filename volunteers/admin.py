@@ -221,19 +221,26 @@ class VolunteerAdmin(LongListAdmin, TerritoryScopedAdmin):
         return response
 
     def get_search_results(self, request, queryset, search_term):
-        """Names and addresses are searched only among those who agreed to be contacted. Each
-        word is looked up among the communes and the accounts first: the volunteers are then
-        read once, without joining every account and commune of France to them."""
+        """Names and addresses are searched only among those who agreed to be contacted. The
+        communes and the accounts are looked up in subqueries rather than joined to every
+        volunteer: for the national team, all the accounts matching at once; for a territory,
+        the account of each of its volunteers."""
+        national = staff_scope(request).is_national
         condition = Q()
         for word in search_term.split():
-            people = get_user_model().objects.filter(
+            accounts = get_user_model().objects.filter(
                 Q(first_name__icontains=word) | Q(last_name__icontains=word)
                 | Q(email__icontains=word)
             )  # fmt: skip
+            named = (
+                Q(user__in=accounts)
+                if national
+                else Exists(accounts.filter(pk=OuterRef("user_id")))
+            )
             condition &= (
                 Q(quartier__icontains=word)
                 | Q(commune__in=Commune.objects.filter(name__icontains=word))
-                | Q(contact_consent_at__isnull=False, user__in=people)
+                | Q(named, contact_consent_at__isnull=False)
             )
         return queryset.filter(condition), False
 

@@ -74,6 +74,21 @@ def test_searching_an_address_finds_only_consenting_volunteers(loiret_admin, peo
     assert ARGONNE_ROW in found
 
 
+@pytest.mark.parametrize("who", ["loiret", "national"])
+def test_a_name_is_searched_only_among_consenting_volunteers_every_word_in_turn(
+    client, loiret_agent, national_admin, people, who
+):
+    client.force_login({"loiret": loiret_agent, "national": national_admin}[who])
+    found = client.get(reverse(CHANGELIST), {"q": "Discret"}).text
+    assert ARGONNE_ROW not in found
+    found = client.get(reverse(CHANGELIST), {"q": "ophélie accord"}).text
+    assert SOURCE_ROW in found and ARGONNE_ROW not in found
+    found = client.get(reverse(CHANGELIST), {"q": "ophélie argonne"}).text
+    assert SOURCE_ROW not in found and ARGONNE_ROW not in found
+    found = client.get(reverse(CHANGELIST), {"q": "Orléans"}).text
+    assert SOURCE_ROW in found and ARGONNE_ROW in found
+
+
 def test_the_csv_export_holds_only_consenting_volunteers_of_my_territory(loiret_admin, people):
     everyone = [v.pk for v in people.values()]
     response = loiret_admin.post(
@@ -116,6 +131,14 @@ def test_the_quartier_filter_lists_the_quartiers_of_the_commune_chosen(
     chosen = {"commune__id__exact": orleans_commune.pk, "quartier": "Argonne"}
     page = loiret_admin.get(reverse(CHANGELIST), chosen).text
     assert ARGONNE_ROW in page and SOURCE_ROW not in page
+
+
+def test_a_mairie_agent_chooses_among_the_quartiers_of_their_commune_at_once(
+    client, orleans_agent, people
+):
+    client.force_login(orleans_agent)
+    page = client.get(reverse(CHANGELIST)).text
+    assert "quartier=La+Source" in page and "quartier=Argonne" in page
 
 
 def test_the_commune_filter_lists_the_communes_of_my_department_where_volunteers_live(
@@ -246,9 +269,12 @@ def test_staff_see_what_was_sent_on_their_portals_addresses_only_with_consent(lo
     assert "discret@example.org" not in page and "contact non autorisé par la personne" in page
     assert "bdx@example.org" not in page
     assert page.count("Rappel mensuel") >= 2
-    # Searching for an address without consent finds nothing.
-    search = reverse("admin:volunteers_delivery_changelist") + "?q=discret@example.org"
-    assert "sans accord" not in loiret_admin.get(search).text
+    # An address is found whatever its case; one without consent is not found at all.
+    emails = reverse("admin:volunteers_delivery_changelist")
+    found = loiret_admin.get(emails, {"q": " OUI@Example.org "}).text
+    assert "oui@example.org" in found and "contact non autorisé par la personne" not in found
+    found = loiret_admin.get(emails, {"q": "discret@example.org"}).text
+    assert 'class="field-kind"' not in found  # no row
 
 
 def test_staff_send_an_email_again(
