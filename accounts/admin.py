@@ -4,6 +4,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import connection
 
+from heurecivique.changelists import LongListAdmin, MonthFilter
+
 from .models import AccessRecord, TwoFactorAuthentication, User
 
 
@@ -87,13 +89,13 @@ class TwoFactorAuthenticationAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccessRecord)
-class AccessRecordAdmin(admin.ModelAdmin):
+class AccessRecordAdmin(LongListAdmin, admin.ModelAdmin):
     """For the national team: who reached volunteers' personal data, and how. Nobody edits or
     deletes a record; each is erased after a year."""
 
     list_display = ["at", "actor", "action", "description"]
-    list_filter = ["action"]
-    date_hierarchy = "at"
+    list_filter = [("at", MonthFilter), "action"]
+    sortable_by = ["at"]  # the order of its index
     search_fields = ["actor__email", "description"]
     search_help_text = (
         "L'adresse d'un membre de l'équipe, ou le numéro d'un volontaire pour savoir qui a eu "
@@ -102,7 +104,6 @@ class AccessRecordAdmin(admin.ModelAdmin):
     list_select_related = ["actor"]
     fields = ["at", "actor", "action", "description", "volunteers"]
     readonly_fields = fields
-    show_full_result_count = False
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip().removeprefix("n°").strip()

@@ -67,9 +67,11 @@ class GesteAdmin(ModeratedAdmin, TerritoryScopedAdmin):
     show_facets = ShowFacets.ALWAYS  # the moderation queue shows its counts
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).select_related("proposed_by__volunteer")
-        return queryset.annotate(
-            contact_visible=staff_scope(request).contact_visible("proposed_by")
+        # No select_related() here: the list's own (list_select_related) would be dropped.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(contact_visible=staff_scope(request).contact_visible("proposed_by"))
         )
 
     @admin.display(description="proposé par", ordering="proposed_by__last_name")

@@ -50,6 +50,19 @@ def count_of(count: int, one: str, many: str) -> str:
     return f"{count} {one if abs(count) < 2 else many}"
 
 
+def approximately(count: int, plural: str) -> str:
+    """« environ 45 000 heures données », « environ 1,2 million d'heures données »: a count
+    known only roughly, rounded to what it is worth (two significant digits)."""
+    rounded = round(count, 2 - len(str(count)))
+    if rounded < 1_000_000:
+        return f"environ {rounded:,} {plural}".replace(",", "\u202f")
+    millions = round(count / 1_000_000, 1)
+    number = f"{millions:.1f}".replace(".", ",").removesuffix(",0")
+    unit = "million" if millions < 2 else "millions"
+    of = "d'" if plural[0] in "aeiouyhéèêàâîô" else "de "
+    return f"environ {number} {unit} {of}{plural}"
+
+
 def unique_slug(model, title: str, pk=None) -> str:
     """A slug for this title, numbered when another row of the model already has it."""
     base = slugify(title)[:120] or "page"

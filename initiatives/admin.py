@@ -89,8 +89,12 @@ class InitiativeAdmin(ModeratedAdmin, TerritoryScopedAdmin):
         return queryset.filter(commune__in=scope.communes())
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).select_related("organiser__volunteer")
-        return queryset.annotate(contact_visible=staff_scope(request).contact_visible("organiser"))
+        # No select_related() here: the list's own (list_select_related) would be dropped.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(contact_visible=staff_scope(request).contact_visible("organiser"))
+        )
 
     @admin.display(description="présentée par", ordering="organiser__last_name")
     def author(self, initiative):

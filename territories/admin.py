@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.admin import widgets
 from django.contrib.admin.utils import get_fields_from_path
 from django.core.exceptions import ValidationError
-from django.db.models import BLANK_CHOICE_DASH
+from django.db.models import BLANK_CHOICE_DASH, Exists, OuterRef
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -95,7 +95,7 @@ class TerritoryScopedAdmin(admin.ModelAdmin):
     delete_roles = ALL_ROLES
 
     def scope_queryset(self, queryset, scope):
-        return queryset.filter(**{f"{self.territory_field}__in": scope.territories()})
+        return queryset.filter(**{f"{self.territory_field}__in": scope.territory_ids_managed})
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -194,13 +194,87 @@ class TerritoryScopedAdmin(admin.ModelAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_list_filter(self, request):
-        # A related filter lists only the values present in the (scoped) list, never others'.
+        # A related filter lists only the values present in the (scoped) list, never others';
+        # a commune is chosen in its department, never among thousands. A long list (the
+        # follow-up's emails) names ScopedRelatedFilter itself: no DISTINCT over its rows.
         scoped = []
         for entry in super().get_list_filter(request):
-            if isinstance(entry, str) and get_fields_from_path(self.model, entry)[-1].is_relation:
+            if (
+                isinstance(entry, str)
+                and (field := get_fields_from_path(self.model, entry)[-1]).is_relation
+            ):
+                if field.related_model is Commune:
+                    scoped += [(f"{entry}__department", DepartmentFilter), (entry, CommuneFilter)]
+                    continue
                 entry = (entry, admin.RelatedOnlyFieldListFilter)
             scoped.append(entry)
         return scoped
+
+
+class ScopedRelatedFilter(admin.RelatedOnlyFieldListFilter):
+    """A filter on a territorial model (portals, departments) that lists what the staff
+    member's scope holds of it, bounded by their territory, without reading the rows of the
+    list; on any other model, the values present in the list (RelatedOnlyFieldListFilter)."""
+
+    def field_choices(self, field, request, model_admin):
+        related = model_admin.admin_site._registry.get(field.related_model)
+        if not isinstance(related, TerritoryScopedAdmin):
+            return super().field_choices(field, request, model_admin)
+        return field.get_choices(
+            include_blank=False,
+            limit_choices_to={"pk__in": related.get_queryset(request).values("pk")},
+            ordering=self.field_admin_ordering(field, request, model_admin),
+        )
+
+
+class DepartmentFilter(ScopedRelatedFilter):
+    """« Département », for staff whose territory spans several (the national team): the
+    first step of CommuneFilter. Choosing another department forgets the commune chosen."""
+
+    def has_output(self):
+        return len(self.lookup_choices) > 1
+
+    def choices(self, changelist):
+        commune = self.field_path.removesuffix("department")  # "volunteer__commune__"
+        yield {
+            "selected": self.lookup_val is None,
+            "query_string": changelist.get_query_string(remove=[commune]),
+            "display": "Tous",
+        }
+        for pk, name in self.lookup_choices:
+            yield {
+                "selected": self.lookup_val is not None and str(pk) in self.lookup_val,
+                "query_string": changelist.get_query_string({self.lookup_kwarg: pk}, [commune]),
+                "display": name,
+            }
+
+
+class CommuneFilter(admin.RelatedFieldListFilter):
+    """« Commune »: the communes of the staff member's territory where the rows of the list
+    are attached (for the hours, where volunteers live), in the department chosen first when
+    the territory spans several (DepartmentFilter). Never a DISTINCT over the rows, and never
+    the 35,000 communes of France in one list."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        # DepartmentFilter, before this one, takes its parameter out of `params`.
+        self.department = request.GET.get(f"{field_path}__department__id__exact")
+        super().__init__(field, request, params, model, model_admin, field_path)
+
+    def field_choices(self, field, request, model_admin):
+        scope = staff_scope(request)
+        department = Commune._meta.get_field("department")
+        if self.department is not None and _holds(department, self.department):
+            communes = scope.communes().filter(department=self.department)
+        elif scope.is_national or scope.departments().count() > 1:
+            return []  # the department first
+        else:
+            communes = scope.communes()
+        # Where the list's rows hang: the communes where volunteers live, for the hours too.
+        rows = field.model._default_manager.filter(**{field.name: OuterRef("pk")})
+        return [
+            (commune.pk, str(commune))
+            for commune in communes.filter(Exists(rows)).order_by("name", "insee_code")
+        ]
 
 
 def contact_label(user, visible: bool) -> str:

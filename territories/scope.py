@@ -1,8 +1,10 @@
 """What a staff member may see: the territories of their roles and the territories below them."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, Value
+from django.contrib.auth import get_user_model
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
 
 from .models import Commune, Department, Membership, Territory
 
@@ -17,22 +19,34 @@ class StaffScope:
     # association (missions/admin), never the territory's content, so it is kept apart from the
     # roles and territories above.
     referent_commune_ids: frozenset[int] = frozenset()
+    # The communes of the commune portals among `territory_ids`.
+    commune_ids: frozenset[int] = frozenset()
 
     def territories(self):
         """The territories this person manages: theirs, and for a department its communes'."""
         if self.is_national:
             return Territory.objects.all()
-        return Territory.objects.filter(
-            Q(pk__in=self.territory_ids)
-            | Q(kind=Territory.Kind.COMMUNE, commune__department__in=self.department_ids)
+        return Territory.objects.filter(pk__in=self.territory_ids_managed)
+
+    @cached_property
+    def territory_ids_managed(self) -> frozenset[int]:
+        """territories() as numbers, read once (not for the national team): as constants in a
+        query rather than a subquery, the planner sees how few portals these are and reads
+        the long lists filtered by them (the follow-up's emails) through their indexes."""
+        below = Territory.objects.filter(
+            kind=Territory.Kind.COMMUNE, commune__department__in=self.department_ids
         )
+        below = below.values_list("pk", flat=True) if self.department_ids else []
+        return self.territory_ids | frozenset(below)
 
     def communes(self):
         """The communes covered by the territories this person manages."""
         if self.is_national:
             return Commune.objects.all()
+        # Constants, not a join to the portals: the planner then sees how few communes this is
+        # and reads the long lists of hours and volunteers through their indexes.
         return Commune.objects.filter(
-            Q(department__in=self.department_ids) | Q(territory__in=self.territory_ids)
+            Q(department__in=self.department_ids) | Q(pk__in=self.commune_ids)
         )
 
     def manages(self, territory) -> bool:
@@ -57,17 +71,24 @@ class StaffScope:
         )
 
     def contact_visible(self, person: str):
-        """sees_contact as an annotation on the resident at `person`, a path to an account."""
-        visible = Value(True) if self.is_national else self.sees_contact_of(person)
-        return ExpressionWrapper(visible, output_field=BooleanField())
+        """sees_contact as an annotation on the resident at `person`, a path to an account.
+        A subquery rather than a join: counting a long list then reads the list alone."""
+        if self.is_national:
+            return ExpressionWrapper(Value(True), output_field=BooleanField())
+        profile = get_user_model()._meta.get_field("volunteer")
+        consenting = profile.related_model._default_manager.filter(
+            **{profile.field.name: OuterRef(person), "contact_consent_at__isnull": False}
+        )
+        return Exists(consenting)
 
     def departments(self):
         """The departments this person works in."""
         if self.is_national:
             return Department.objects.all()
         return Department.objects.filter(
-            Q(pk__in=self.department_ids) | Q(communes__territory__in=self.territory_ids)
-        ).distinct()
+            Q(pk__in=self.department_ids)
+            | Q(pk__in=Commune.objects.filter(pk__in=self.commune_ids).values("department"))
+        )
 
 
 def scope_for_user(user) -> StaffScope:
@@ -88,6 +109,9 @@ def scope_for_user(user) -> StaffScope:
         ),
         referent_commune_ids=frozenset(
             m.territory.commune_id for m in memberships if m.role == referent
+        ),
+        commune_ids=frozenset(
+            m.territory.commune_id for m in staff if m.territory.kind == Territory.Kind.COMMUNE
         ),
     )
 

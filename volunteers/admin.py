@@ -6,7 +6,9 @@ from allauth.core import ratelimit
 from csp.constants import NONE, SELF
 from csp.decorators import csp_replace
 from django.contrib import admin, messages
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Sum
+from django.db.models.functions import Lower
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -17,16 +19,18 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from accounts.audit import record_access
 from accounts.models import AccessRecord
+from heurecivique.changelists import LongListAdmin, MonthFilter
 from heurecivique.months import first_of_month
 from heurecivique.spreadsheets import SpreadsheetWriter
 from heurecivique.text import count_of
-from territories.admin import NO_CONSENT, TerritoryScopedAdmin
+from territories.admin import NO_CONSENT, ScopedRelatedFilter, TerritoryScopedAdmin
+from territories.models import Commune
 from territories.scope import staff_scope
 
 from .follow_up.emails import preview
 from .follow_up.rules import WARNINGS
 from .follow_up.sending import resend
-from .models import CivicHour, Delivery, Skill, Volunteer
+from .models import CivicHour, Delivery, Pledge, PledgePause, Skill, Volunteer
 from .progress import format_duration
 
 MAX_RESENT_AT_ONCE = 100
@@ -48,12 +52,13 @@ class PledgeStateFilter(admin.SimpleListFilter):
         return [("actif", "En cours"), ("pause", "En pause"), ("arrete", "Arrêté")]
 
     def queryset(self, request, queryset):
+        state = queryset.with_pledge_state(select=False)
         if self.value() == "actif":
-            return queryset.filter(has_open_pledge=True, is_paused=False)
+            return state.filter(has_open_pledge=True, is_paused=False)
         if self.value() == "pause":
-            return queryset.filter(is_paused=True)
+            return state.filter(is_paused=True)
         if self.value() == "arrete":
-            return queryset.filter(has_open_pledge=False)
+            return state.filter(has_open_pledge=False)
         return queryset
 
 
@@ -66,7 +71,39 @@ class ActiveThisMonthFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() in ("oui", "non"):
-            return queryset.filter(active_this_month=self.value() == "oui")
+            month = first_of_month(timezone.localdate())
+            hours = CivicHour.objects.in_month(month).filter(volunteer=OuterRef("pk"))
+            return queryset.filter(Exists(hours) if self.value() == "oui" else ~Exists(hours))
+        return queryset
+
+
+class QuartierFilter(admin.SimpleListFilter):
+    """« Quartier »: the quartiers of the commune chosen first (or of the staff member's only
+    commune), never every quartier typed across a department or France."""
+
+    title = "quartier"
+    parameter_name = "quartier"
+
+    def lookups(self, request, model_admin):
+        scope = staff_scope(request)
+        commune = request.GET.get("commune__id__exact", "")
+        if not scope.is_national and not scope.department_ids and len(scope.commune_ids) == 1:
+            [commune] = scope.commune_ids
+        elif not (commune.isascii() and commune.isdigit()):
+            return []
+        quartiers = (
+            model_admin.get_queryset(request)
+            .filter(commune=commune)
+            .exclude(quartier="")
+            .order_by("quartier")
+            .values_list("quartier", flat=True)
+            .distinct()
+        )
+        return [(quartier, quartier) for quartier in quartiers]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(quartier=self.value())
         return queryset
 
 
@@ -91,7 +128,7 @@ class InactiveFilter(admin.SimpleListFilter):
 
 
 @admin.register(Volunteer)
-class VolunteerAdmin(TerritoryScopedAdmin):
+class VolunteerAdmin(LongListAdmin, TerritoryScopedAdmin):
     list_display = [
         "contact_name",
         "contact_email",
@@ -102,9 +139,10 @@ class VolunteerAdmin(TerritoryScopedAdmin):
     ]
     list_filter = [
         "commune",
-        "quartier",
-        "interests",
-        "skills",
+        QuartierFilter,
+        # National lists, a few lines long: all of them, without reading the volunteers'.
+        ("interests", admin.RelatedFieldListFilter),
+        ("skills", admin.RelatedFieldListFilter),
         PledgeStateFilter,
         ActiveThisMonthFilter,
         InactiveFilter,
@@ -115,7 +153,6 @@ class VolunteerAdmin(TerritoryScopedAdmin):
         "contacté."
     )
     list_select_related = ["user", "commune"]
-    show_full_result_count = False
     actions = ["export_contacts"]
     fields = [
         "contact_name",
@@ -141,20 +178,20 @@ class VolunteerAdmin(TerritoryScopedAdmin):
         return queryset.filter(commune__in=scope.communes())
 
     def get_queryset(self, request):
-        month = first_of_month(timezone.localdate())
-        hours_this_month = CivicHour.objects.in_month(month).filter(volunteer=OuterRef("pk"))
-        minutes_this_month = (
-            hours_this_month.values("volunteer").annotate(total=Sum("minutes")).values("total")
+        # The pledge and this month's hours of the volunteers shown: read for the rows of the
+        # page only (three queries), never computed for every volunteer of the list.
+        pledges = Pledge.objects.filter(ended_on__isnull=True).prefetch_related(
+            Prefetch("pauses", PledgePause.objects.current(), to_attr="current_pauses")
         )
+        hours = CivicHour.objects.in_month(first_of_month(timezone.localdate()))
         # Accounts deleted by their owner leave an anonymous row for the statistics only.
         return (
             super()
             .get_queryset(request)
             .filter(user__isnull=False)
-            .with_pledge_state()
-            .annotate(
-                active_this_month=Exists(hours_this_month),
-                minutes_this_month=Subquery(minutes_this_month),
+            .prefetch_related(
+                Prefetch("pledges", pledges, to_attr="open_pledges"),
+                Prefetch("hours", hours, to_attr="hours_this_month"),
             )
         )
 
@@ -184,18 +221,26 @@ class VolunteerAdmin(TerritoryScopedAdmin):
         return response
 
     def get_search_results(self, request, queryset, search_term):
-        """Names and addresses are searched only among those who agreed to be contacted."""
+        """Names and addresses are searched only among those who agreed to be contacted. The
+        communes and the accounts are looked up in subqueries rather than joined to every
+        volunteer: for the national team, all the accounts matching at once; for a territory,
+        the account of each of its volunteers."""
+        national = staff_scope(request).is_national
         condition = Q()
         for word in search_term.split():
+            accounts = get_user_model().objects.filter(
+                Q(first_name__icontains=word) | Q(last_name__icontains=word)
+                | Q(email__icontains=word)
+            )  # fmt: skip
+            named = (
+                Q(user__in=accounts)
+                if national
+                else Exists(accounts.filter(pk=OuterRef("user_id")))
+            )
             condition &= (
                 Q(quartier__icontains=word)
-                | Q(commune__name__icontains=word)
-                | Q(contact_consent_at__isnull=False)
-                & (
-                    Q(user__first_name__icontains=word)
-                    | Q(user__last_name__icontains=word)
-                    | Q(user__email__icontains=word)
-                )
+                | Q(commune__in=Commune.objects.filter(name__icontains=word))
+                | Q(named, contact_consent_at__isnull=False)
             )
         return queryset.filter(condition), False
 
@@ -224,13 +269,13 @@ class VolunteerAdmin(TerritoryScopedAdmin):
 
     @admin.display(description="engagement")
     def pledge_state(self, volunteer):
-        if getattr(volunteer, "is_paused", False):
-            return "En pause"
-        return "En cours" if getattr(volunteer, "has_open_pledge", False) else "Arrêté"
+        if not volunteer.open_pledges:
+            return "Arrêté"
+        return "En pause" if volunteer.open_pledges[0].current_pauses else "En cours"
 
-    @admin.display(description="ce mois-ci", ordering="minutes_this_month")
+    @admin.display(description="ce mois-ci")
     def this_month(self, volunteer):
-        minutes = getattr(volunteer, "minutes_this_month", None) or 0
+        minutes = sum(hour.minutes for hour in volunteer.hours_this_month)
         return f"{minutes} min" if minutes else "—"
 
     @admin.display(description="heures données")
@@ -410,16 +455,17 @@ class VolunteerAdmin(TerritoryScopedAdmin):
 
 
 @admin.register(CivicHour)
-class CivicHourAdmin(TerritoryScopedAdmin):
+class CivicHourAdmin(LongListAdmin, TerritoryScopedAdmin):
     """The hours given in my territory. The volunteers' notes stay theirs: not shown."""
 
     list_display = ["done_on", "duration", "giver", "commune"]
-    list_filter = ["volunteer__commune"]
-    date_hierarchy = "done_on"
+    list_filter = [("done_on", MonthFilter), "volunteer__commune"]
     list_select_related = ["volunteer__user", "volunteer__commune"]
     fields = ["done_on", "duration", "giver", "commune", "created_at"]
     read_only = True
-    show_full_result_count = False
+    # Sorted by date only, the order an index keeps (volunteers.CivicHour.Meta): sorting a
+    # million hours by duration or commune would read them all at every page.
+    sortable_by = ["done_on"]
 
     def scope_queryset(self, queryset, scope):
         return queryset.filter(volunteer__commune__in=scope.communes())
@@ -464,13 +510,16 @@ def _volunteer_numbers(deliveries, *, visible: bool = False) -> list[int]:
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(TerritoryScopedAdmin):
+class DeliveryAdmin(LongListAdmin, TerritoryScopedAdmin):
     """What the follow-up sent to whom and when, on my territory's portals; send one again."""
 
     list_display = ["month", "kind", "recipient", "status", "attempts", "sent_at", "territory"]
-    list_filter = ["kind", "status", "territory"]
-    date_hierarchy = "month"
+    list_filter = [("month", MonthFilter), "kind", "status", ("territory", ScopedRelatedFilter)]
     list_select_related = ["user__volunteer", "territory"]
+    # The order an index keeps (volunteers.Delivery.Meta), the month filter included; sorting
+    # a million emails by another column would read them all at every page.
+    ordering = ["-month", "-created_at"]
+    sortable_by = ["month"]
     fields = [
         "recipient",
         "kind",
@@ -488,7 +537,6 @@ class DeliveryAdmin(TerritoryScopedAdmin):
     search_help_text = (
         "L'adresse électronique exacte d'un volontaire qui a accepté d'être contacté."
     )
-    show_full_result_count = False
 
     def get_search_results(self, request, queryset, search_term):
         """An address is searched only among the people whose address this person may see."""
@@ -496,7 +544,9 @@ class DeliveryAdmin(TerritoryScopedAdmin):
         if not term:
             return queryset, False
         visible = staff_scope(request).sees_contact_of("user")
-        return queryset.filter(visible, user__email__iexact=term), False
+        # Compared in lower case, as the accounts' unique index holds them: one index lookup.
+        found = queryset.alias(address=Lower("user__email")).filter(visible, address=term.lower())
+        return found, False
 
     def get_queryset(self, request):
         # The address shows for the staff's own summaries, and where contact is allowed.

@@ -74,13 +74,15 @@ class VolunteerQuerySet(models.QuerySet):
         """The volunteers living in the communes a portal covers."""
         return self.filter(territory.covers())
 
-    def with_pledge_state(self):
-        """Annotate `has_open_pledge` and `is_paused` (one query, no loop)."""
+    def with_pledge_state(self, *, select: bool = True):
+        """Annotate `has_open_pledge` and `is_paused` (one query, no loop); `select=False`
+        only names them for a filter, without reading them for every row."""
         open_pledges = Pledge.objects.filter(volunteer=OuterRef("pk"), ended_on__isnull=True)
         open_pauses = PledgePause.objects.current().filter(
             pledge__volunteer=OuterRef("pk"), pledge__ended_on__isnull=True
         )
-        return self.annotate(has_open_pledge=Exists(open_pledges), is_paused=Exists(open_pauses))
+        state = {"has_open_pledge": Exists(open_pledges), "is_paused": Exists(open_pauses)}
+        return self.annotate(**state) if select else self.alias(**state)
 
     def with_active_pledge(self):
         """Volunteers whose pledge is running: neither paused nor stopped."""
@@ -188,6 +190,11 @@ class Volunteer(models.Model):
         verbose_name = "volontaire"
         verbose_name_plural = "volontaires"
         ordering = ["-created_at"]
+        indexes = [
+            # The admin's list of volunteers, newest first (the ordering above, then the id
+            # the admin adds), read a page at a time.
+            models.Index(fields=["created_at", "id"], name="volunteers_volunteer_list"),
+        ]
 
     def __str__(self):
         # Not the person's name: this shows in the admin (its history, its checkboxes) where
@@ -358,6 +365,9 @@ class CivicHour(models.Model):
             models.Index(fields=["volunteer", "done_on"]),
             # The last hour logged, read for each volunteer near two years without activity.
             models.Index(fields=["volunteer", "created_at"]),
+            # The admin's list of hours, newest first (the ordering above, then the id the
+            # admin adds), read a page at a time, a month at a time too.
+            models.Index(fields=["done_on", "created_at", "id"], name="volunteers_hour_list"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -486,7 +496,12 @@ class Delivery(models.Model):
                 fields=["user", "kind", "month"], name="volunteers_one_delivery_per_month"
             ),
         ]
-        indexes = [models.Index(fields=["status", "enqueued_at"])]
+        indexes = [
+            models.Index(fields=["status", "enqueued_at"]),
+            # The admin's log of the follow-up, by month and newest first (its ordering, then
+            # the id the admin adds), read a page at a time, a month at a time too.
+            models.Index(fields=["month", "created_at", "id"], name="volunteers_delivery_list"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} de {self.month:%m/%Y}"

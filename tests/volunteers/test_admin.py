@@ -8,11 +8,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from heurecivique.months import first_of_month
+from heurecivique.months import first_of_month, previous_month
 from territories.admin import NO_CONSENT
 from volunteers.models import Delivery
 
-from ..factories import CivicHourFactory, UserFactory, VolunteerFactory
+from ..factories import CivicHourFactory, CommuneFactory, UserFactory, VolunteerFactory
 
 CHANGELIST = "admin:volunteers_volunteer_changelist"
 # A row of the list, not the quartier filter in the side bar.
@@ -74,6 +74,21 @@ def test_searching_an_address_finds_only_consenting_volunteers(loiret_admin, peo
     assert ARGONNE_ROW in found
 
 
+@pytest.mark.parametrize("who", ["loiret", "national"])
+def test_a_name_is_searched_only_among_consenting_volunteers_every_word_in_turn(
+    client, loiret_agent, national_admin, people, who
+):
+    client.force_login({"loiret": loiret_agent, "national": national_admin}[who])
+    found = client.get(reverse(CHANGELIST), {"q": "Discret"}).text
+    assert ARGONNE_ROW not in found
+    found = client.get(reverse(CHANGELIST), {"q": "ophélie accord"}).text
+    assert SOURCE_ROW in found and ARGONNE_ROW not in found
+    found = client.get(reverse(CHANGELIST), {"q": "ophélie argonne"}).text
+    assert SOURCE_ROW not in found and ARGONNE_ROW not in found
+    found = client.get(reverse(CHANGELIST), {"q": "Orléans"}).text
+    assert SOURCE_ROW in found and ARGONNE_ROW in found
+
+
 def test_the_csv_export_holds_only_consenting_volunteers_of_my_territory(loiret_admin, people):
     everyone = [v.pk for v in people.values()]
     response = loiret_admin.post(
@@ -103,12 +118,62 @@ def test_filters_on_pledge_state_and_this_months_hour(loiret_admin, people):
     assert ARGONNE_ROW in stopped and SOURCE_ROW not in stopped
 
 
-def test_the_quartier_filter_lists_only_my_quartiers(loiret_admin, people):
+def test_the_quartier_filter_lists_the_quartiers_of_the_commune_chosen(
+    loiret_admin, people, orleans_commune
+):
     people["bordeaux"].quartier = "Chartrons"
     people["bordeaux"].save()
-    page = loiret_admin.get(reverse(CHANGELIST)).content.decode()
-    assert "quartier=La+Source" in page or "quartier=La%20Source" in page
+    page = loiret_admin.get(reverse(CHANGELIST)).text
+    assert "quartier=La+Source" not in page  # a commune first: quartiers are named in one
+    page = loiret_admin.get(reverse(CHANGELIST), {"commune__id__exact": orleans_commune.pk}).text
+    assert "quartier=La+Source" in page and "quartier=Argonne" in page
     assert "Chartrons" not in page
+    chosen = {"commune__id__exact": orleans_commune.pk, "quartier": "Argonne"}
+    page = loiret_admin.get(reverse(CHANGELIST), chosen).text
+    assert ARGONNE_ROW in page and SOURCE_ROW not in page
+
+
+def test_a_mairie_agent_chooses_among_the_quartiers_of_their_commune_at_once(
+    client, orleans_agent, people
+):
+    client.force_login(orleans_agent)
+    page = client.get(reverse(CHANGELIST)).text
+    assert "quartier=La+Source" in page and "quartier=Argonne" in page
+
+
+def test_the_commune_filter_lists_the_communes_of_my_department_where_volunteers_live(
+    loiret_admin, people, orleans_commune, bordeaux_commune, loiret_department
+):
+    empty = CommuneFactory(name="Ingré", insee_code="45169", department=loiret_department)
+    olivet = CommuneFactory(name="Olivet", insee_code="45232", department=loiret_department)
+    VolunteerFactory(commune=olivet)
+    page = loiret_admin.get(reverse(CHANGELIST)).text
+    assert f"commune__id__exact={orleans_commune.pk}" in page
+    assert f"commune__id__exact={olivet.pk}" in page
+    assert f"commune__id__exact={bordeaux_commune.pk}" not in page  # not my territory
+    assert f"commune__id__exact={empty.pk}" not in page  # nobody lives there
+    assert "commune__department__id__exact" not in page  # one department: no need to choose
+
+
+def test_the_national_team_chooses_a_department_then_a_commune(
+    client, national_admin, people, orleans_commune, bordeaux_commune, loiret_department
+):
+    client.force_login(national_admin)
+    hours = reverse("admin:volunteers_civichour_changelist")
+    olivet = CommuneFactory(name="Olivet", insee_code="45232", department=loiret_department)
+    VolunteerFactory(commune=olivet)
+    CivicHourFactory(volunteer=people["consenting"])
+    CivicHourFactory(volunteer=people["bordeaux"])
+    page = client.get(hours).text
+    department = f"volunteer__commune__department__id__exact={loiret_department.pk}"
+    assert department in page
+    assert f"volunteer__commune__id__exact={orleans_commune.pk}" not in page  # not yet
+    page = client.get(f"{hours}?{department}").text
+    assert f"volunteer__commune__id__exact={orleans_commune.pk}" in page
+    assert f"volunteer__commune__id__exact={bordeaux_commune.pk}" not in page
+    assert "Ophélie Accord" in page and "Bérénice Garonne" not in page
+    page = client.get(f"{hours}?{department}&volunteer__commune__id__exact={orleans_commune.pk}")
+    assert "Ophélie Accord" in page.text
 
 
 def test_hours_are_listed_for_my_territory_only_and_without_notes(loiret_admin, people):
@@ -118,6 +183,27 @@ def test_hours_are_listed_for_my_territory_only_and_without_notes(loiret_admin, 
     assert "Ophélie Accord" in page
     assert "Garonne" not in page
     assert "Mme Petit" not in page
+
+
+def test_hours_are_chosen_by_month_or_year_never_by_a_drill_down(loiret_admin, people):
+    hours = reverse("admin:volunteers_civichour_changelist")
+    this_month = first_of_month(timezone.localdate())
+    last_month = previous_month(this_month)
+    long_ago = this_month.replace(year=this_month.year - 4)
+    CivicHourFactory(volunteer=people["consenting"], done_on=this_month, minutes=45)
+    CivicHourFactory(volunteer=people["consenting"], done_on=last_month, minutes=75)
+    CivicHourFactory(volunteer=people["consenting"], done_on=long_ago, minutes=95)
+    page = loiret_admin.get(hours).text
+    assert "Par mois" in page and f"?mois={last_month:%Y-%m}" in page
+    assert f"?mois=avant-{this_month.year - 2}" in page
+    assert "toplinks" not in page  # no date drill-down above the list
+    shown = loiret_admin.get(hours, {"mois": f"{last_month:%Y-%m}"}).text
+    assert "75 min" in shown and "45 min" not in shown and "95 min" not in shown
+    shown = loiret_admin.get(hours, {"mois": f"avant-{this_month.year - 2}"}).text
+    assert "95 min" in shown and "75 min" not in shown
+    # An address typed by hand that names no month shows every hour, as « Tous ».
+    shown = loiret_admin.get(hours, {"mois": "2026-13"}).text
+    assert "45 min" in shown and "95 min" in shown
 
 
 def test_a_volunteers_page_shows_their_hours_and_totals_without_their_notes(
@@ -183,9 +269,12 @@ def test_staff_see_what_was_sent_on_their_portals_addresses_only_with_consent(lo
     assert "discret@example.org" not in page and "contact non autorisé par la personne" in page
     assert "bdx@example.org" not in page
     assert page.count("Rappel mensuel") >= 2
-    # Searching for an address without consent finds nothing.
-    search = reverse("admin:volunteers_delivery_changelist") + "?q=discret@example.org"
-    assert "sans accord" not in loiret_admin.get(search).text
+    # An address is found whatever its case; one without consent is not found at all.
+    emails = reverse("admin:volunteers_delivery_changelist")
+    found = loiret_admin.get(emails, {"q": " OUI@Example.org "}).text
+    assert "oui@example.org" in found and "contact non autorisé par la personne" not in found
+    found = loiret_admin.get(emails, {"q": "discret@example.org"}).text
+    assert 'class="field-kind"' not in found  # no row
 
 
 def test_staff_send_an_email_again(
