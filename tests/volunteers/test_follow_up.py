@@ -227,6 +227,25 @@ def test_a_batch_is_read_in_a_few_queries_then_each_email_costs_one_update(
     assert len(smtp_server.messages) == 12
 
 
+def test_a_day_is_queued_portal_by_portal(
+    orleans_commune, bordeaux_commune, loiret, gironde, settings, django_capture_on_commit_callbacks
+):
+    settings.REMINDER_BATCH_SIZE = 5
+    for n in range(10):  # one after the other, as the planning reads them
+        VolunteerFactory(commune=[orleans_commune, bordeaux_commune][n % 2], reminder_day=DAY.day)
+    with (
+        mock.patch("volunteers.follow_up.sending.publish") as publish,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert dispatch(DAY.isoformat()) == 10
+    batches = [call.args[1] for call in publish.call_args_list]
+    portals = [
+        tuple(set(Delivery.objects.filter(pk__in=batch).values_list("territory", flat=True)))
+        for batch in batches
+    ]
+    assert sorted(portals) == sorted([(loiret.pk,), (gironde.pk,)])
+
+
 def test_done_logs_the_hour_on_post_only_and_once(volunteers, smtp_server, run_dispatch):
     run_dispatch()
     message = next(m for m in smtp_server.messages if m["To"] == "alice@example.org")

@@ -70,7 +70,8 @@ def plan(day: datetime.date) -> int:
                 ],
                 ignore_conflicts=True,
             )
-            # The rows of this chunk still waiting, whether just written or by an earlier run.
+            # The rows of this chunk still waiting, whether just written or by an earlier run,
+            # portal by portal: a batch reads once what the emails of a portal share.
             ids = list(
                 Delivery.objects.filter(
                     user_id__in=[due.user_id for due in chunk],
@@ -78,7 +79,7 @@ def plan(day: datetime.date) -> int:
                     kind__in={due.kind for due in chunk},
                     status=Delivery.Status.QUEUED,
                 )
-                .order_by("pk")
+                .order_by("territory_id", "pk")
                 .values_list("pk", flat=True)
             )
             _enqueue(ids)
