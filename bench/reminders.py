@@ -85,18 +85,46 @@ class Sink:
         return "250 OK"
 
 
+# The volunteers live in the communes of several departments, each with its portal and some
+# initiatives, one after the other as at national scale: what a batch reads once per portal and
+# per commune is measured too, not only what its emails share when all live in one commune.
+DEPARTMENTS, COMMUNES_PER_DEPARTMENT = 20, 10
+
+
 def populate(count: int, day: datetime.date) -> None:
     from django.contrib.auth import get_user_model
+    from django.utils import timezone
 
+    from gestes.models import Geste
     from heurecivique.months import previous_month
+    from initiatives.models import Initiative
     from territories.models import Commune, Department, Territory
     from volunteers.models import CivicHour, Pledge, Volunteer
 
-    department = Department.objects.create(code="45", name="Loiret")
-    commune = Commune.objects.create(insee_code="45234", name="Orléans", department=department)
-    Territory.objects.create(kind="departement", slug="loiret", name="Loiret",
-                             department=department)  # fmt: skip
+    departments = Department.objects.bulk_create(
+        [Department(code=f"{n:02d}", name=f"Département {n}") for n in range(1, DEPARTMENTS + 1)]
+    )
+    Territory.objects.bulk_create(
+        [Territory(kind="departement", slug=f"departement-{department.code}",
+                   name=department.name, department=department)
+         for department in departments]
+    )  # fmt: skip
+    communes = Commune.objects.bulk_create(
+        [Commune(insee_code=f"{department.code}{n:03d}", name=f"Commune {department.code}-{n}",
+                 department=department)
+         for department in departments for n in range(COMMUNES_PER_DEPARTMENT)]
+    )  # fmt: skip
     User = get_user_model()
+    organiser = User.objects.create(email="association@example.org")
+    Initiative.objects.bulk_create(
+        [Initiative(title=f"Initiative {n}", slug=f"initiative-{n}", summary="Des voisins.",
+                    body="Une présentation.", commune=commune, run_by="Une association",
+                    place="La salle des fêtes", frequency="hebdo", schedule="le samedi",
+                    how_to_join="Venez nous voir.", organiser=organiser, status="publie",
+                    published_at=timezone.now() - datetime.timedelta(days=n))
+         for n, commune in enumerate(communes[::2])]
+    )  # fmt: skip
+    gestes = list(Geste.objects.published())  # the hundred gestes of the data migration
     last_month = previous_month(day)
     for start in range(0, count, 5000):
         size = min(5000, count - start)
@@ -104,14 +132,16 @@ def populate(count: int, day: datetime.date) -> None:
             [User(email=f"v{start + n}@example.org", first_name="Camille") for n in range(size)]
         )
         volunteers = Volunteer.objects.bulk_create(
-            [Volunteer(user=u, commune=commune, reminder_day=day.day) for u in users]
-        )
+            [Volunteer(user=user, commune=communes[user.pk % len(communes)], reminder_day=day.day)
+             for user in users]
+        )  # fmt: skip
         Pledge.objects.bulk_create(
             [Pledge(volunteer=v, started_on=day - datetime.timedelta(days=90)) for v in volunteers]
         )
         CivicHour.objects.bulk_create(
-            [CivicHour(volunteer=v, done_on=last_month) for v in volunteers]
-        )
+            [CivicHour(volunteer=v, done_on=last_month, geste=gestes[v.pk % len(gestes)])
+             for v in volunteers]
+        )  # fmt: skip
 
 
 def usage_of_group(pgid: int) -> tuple[int, float]:

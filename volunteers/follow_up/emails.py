@@ -50,7 +50,7 @@ class Composer:
     def __init__(self, deliveries: list[Delivery]):
         self._deliveries = deliveries
         self._themes, self._candidates, self._initiatives, self._summaries = {}, {}, {}, {}
-        self._national = None
+        self._urls, self._national = {}, None
         _read_recipients(deliveries)
 
     def portal(self, territory) -> Territory:
@@ -59,6 +59,13 @@ class Composer:
         if self._national is None:
             self._national = Territory.objects.national()
         return self._national
+
+    def url(self, territory, viewname: str, *args) -> str:
+        """The address of a page on a portal (a geste's, the dashboard…), reversed once."""
+        key = (territory.pk, viewname, args)
+        if key not in self._urls:
+            self._urls[key] = territory.url(reverse(viewname, args=args))
+        return self._urls[key]
 
     def theme(self, territory, month: datetime.date) -> MonthTheme | None:
         key = (territory.pk, month.month)
@@ -136,7 +143,7 @@ class Composer:
             "territory": territory,
             "portal_name": territory.portal_name,
             "site_url": territory.url("/"),
-            "preferences_url": territory.url(reverse("volunteers:email_preferences")),
+            "preferences_url": self.url(territory, "volunteers:email_preferences"),
             "unsubscribe_url": unsubscribe_url,
         }
         subject = email.subject.format(
@@ -231,16 +238,16 @@ def _volunteer_context(composer: Composer, delivery, territory, live: bool) -> d
         "given_this_month": format_duration(this_month.minutes) if this_month else "",
         "streak": progress.current_streak,
         "gestes": [
-            (geste, territory.url(reverse("gestes:detail", args=[geste.slug]))) for geste in gestes
+            (geste, composer.url(territory, "gestes:detail", geste.slug)) for geste in gestes
         ],
         "initiatives": [
-            (initiative, territory.url(reverse("initiatives:detail", args=[initiative.slug])))
+            (initiative, composer.url(territory, "initiatives:detail", initiative.slug))
             for initiative in composer.initiatives(volunteer, territory)
         ],
         "done_url": action(Action.DONE),
         "skip_url": action(Action.SKIP),
         "suggest_url": action(Action.SUGGEST),
-        "dashboard_url": territory.url(reverse("volunteers:dashboard")),
+        "dashboard_url": composer.url(territory, "volunteers:dashboard"),
     }
 
 
@@ -299,8 +306,8 @@ def _warning_context(composer: Composer, delivery, territory, live: bool) -> dic
         "last_activity": activity,
         "anonymised_on": announced_date(delivery.kind, delivery.created_at, activity),
         "keep_url": territory.url(keep_path(user.pk)) if live else PREVIEW_LINK,
-        "login_url": territory.url(reverse("account_login")),
-        "personal_data_url": territory.url(reverse("personal_data")),
+        "login_url": composer.url(territory, "account_login"),
+        "personal_data_url": composer.url(territory, "personal_data"),
     }
 
 

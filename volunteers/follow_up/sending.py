@@ -24,7 +24,8 @@ import smtplib
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import connection, transaction
+from django.db import connection as database
+from django.db import transaction
 from django.utils import timezone
 
 from heurecivique.celery import publish
@@ -119,6 +120,7 @@ def _send_one(delivery: Delivery, connection, composer: Composer) -> None:
             detail=f"Courriel impossible à écrire : {type(error).__name__}",
         )
         return
+    # The row, marked sent and locked, commits once the SMTP server has taken the email.
     with transaction.atomic():
         if not _claim(delivery):  # sent already, or another worker holds it
             return
@@ -128,7 +130,6 @@ def _send_one(delivery: Delivery, connection, composer: Composer) -> None:
         except (smtplib.SMTPException, OSError) as error:
             connection.close()  # start afresh for the next email
             _record_failure(delivery, error)
-    # Committed as sent once the SMTP server has taken the email.
 
 
 def _settle(delivery: Delivery, **fields) -> None:
@@ -142,11 +143,11 @@ def _claim(delivery: Delivery) -> bool:
 
     Written in SQL: this runs once per email, and the ORM takes three times as long to build
     the statement as the database to run it."""
-    table = connection.ops.quote_name(Delivery._meta.db_table)
+    table = database.ops.quote_name(Delivery._meta.db_table)
     lock = ""
-    if connection.features.has_select_for_update_skip_locked:  # SQLite: one writer at a time
-        lock = connection.ops.for_update_sql(skip_locked=True)
-    with connection.cursor() as cursor:
+    if database.features.has_select_for_update_skip_locked:  # SQLite: one writer at a time
+        lock = database.ops.for_update_sql(skip_locked=True)
+    with database.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET status = %s, sent_at = %s, detail = '', attempts = attempts + 1"
             f" WHERE id = (SELECT id FROM {table} WHERE id = %s AND status = %s {lock})",
