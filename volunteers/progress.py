@@ -1,15 +1,14 @@
 """A volunteer's months: what was given, the streak, the milestones. Read-only, few queries."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Sum
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from heurecivique.months import first_of_month, next_month, previous_month
 
-from .models import CivicHour, Volunteer
+from .models import Volunteer
 
 YEAR_OF_MINUTES = 12 * 60
 
@@ -127,26 +126,23 @@ def streaks(months: list[Month]) -> tuple[int, int]:
 
 
 def progress_for(volunteer: Volunteer) -> Progress:
-    """The volunteer's months since their first pledge: one query, plus the pledges and their
-    pauses unless they were prefetched (`prefetch_related("pledges__pauses")`)."""
+    """The volunteer's months since their first pledge, from their hours, pledges and pauses:
+    the prefetched ones when they are (`prefetch_related("hours", "pledges__pauses")`, as a
+    batch of emails reads them), else three queries."""
     pledges = list(volunteer.pledges.all())
     today = timezone.localdate()
-    totals = {
-        row["month"]: row
-        for row in CivicHour.objects.filter(volunteer=volunteer)
-        .annotate(month=TruncMonth("done_on"))
-        .values("month")
-        .annotate(minutes=Sum("minutes"), actions=Count("id"))
-    }
+    totals = defaultdict(lambda: [0, 0])  # month: [minutes, actions]
+    for hour in volunteer.hours.all():
+        month = totals[first_of_month(hour.done_on)]
+        month[0] += hour.minutes
+        month[1] += 1
     paused = _paused_months(volunteer)
     first = min([p.started_on for p in pledges] + list(totals) or [today])
     months = []
     month = first_of_month(today)
     while month >= first_of_month(first):
-        row = totals.get(month, {})
-        months.append(
-            Month(month, row.get("minutes") or 0, row.get("actions") or 0, month in paused)
-        )
+        minutes, actions = totals.get(month, (0, 0))
+        months.append(Month(month, minutes, actions, month in paused))
         month = previous_month(month)
     current, best = streaks(months)
     return Progress(months=months, current_streak=current, best_streak=best)

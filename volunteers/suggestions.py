@@ -43,15 +43,13 @@ def suggested_gestes(
 ) -> list[Geste]:
     """Gestes for this volunteer this month: the month's theme first, then the season, then
     their interests; never one they did in the last six months. The order varies from one
-    volunteer and month to the next. `among`: the portal's candidates, when already read."""
+    volunteer and month to the next. `among`: the portal's candidates, when already read. Reads
+    the volunteer's interests and hours from `prefetch_related` when present."""
     if among is None:
         among = candidates(territory, month, MonthTheme.objects.for_month(territory, month.month))
-    interests = set(volunteer.interests.values_list("pk", flat=True))
-    recent = set(
-        volunteer.hours.filter(
-            done_on__gte=month - datetime.timedelta(days=183), geste__isnull=False
-        ).values_list("geste", flat=True)
-    )
+    interests = {theme.pk for theme in volunteer.interests.all()}
+    since = month - datetime.timedelta(days=183)
+    recent = {hour.geste_id for hour in volunteer.hours.all() if hour.done_on >= since}
 
     def rank(candidate: Candidate):
         shuffle = (candidate.geste.pk * 7919 + volunteer.pk * 31 + month.month * 101) % 997

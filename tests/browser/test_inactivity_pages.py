@@ -36,7 +36,7 @@ def test_keep_my_account_and_the_warning_have_no_axe_violation(
 
     # The email, as a mail client shows it (the WCAG rules; landmarks do not apply to an email).
     email = page.context.new_page()
-    email.set_content(Composer().message(warning).alternatives[0].content)
+    email.set_content(Composer([warning]).message(warning).alternatives[0].content)
     results = AXE.run(email, options={"runOnly": {"type": "tag", "values": WCAG}})
     assert results.violations_count == 0, results.generate_report()
     assert page.console_errors == []

@@ -11,7 +11,9 @@ from unittest import mock
 import pytest
 from django.core import signing
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -27,7 +29,14 @@ from volunteers.links import Action, action_path, read_action, unsubscribe_path
 from volunteers.models import CivicHour, Delivery, GesteChoice
 from volunteers.tasks import dispatch, send_deliveries
 
-from ..factories import CivicHourFactory, GesteFactory, UserFactory, VolunteerFactory
+from ..factories import (
+    CivicHourFactory,
+    CommuneFactory,
+    GesteFactory,
+    InitiativeFactory,
+    UserFactory,
+    VolunteerFactory,
+)
 
 MONTH = first_of_month(timezone.localdate())
 DAY = MONTH.replace(day=12)
@@ -144,6 +153,97 @@ def test_the_reminder_suggests_gestes_of_the_month_and_nearby_initiatives(
     text = links_of(message)["text"]
     assert text.count("/gestes/") == 3
     assert "Déjà fait le mois dernier" not in text
+
+
+def nearby(message) -> list[str]:
+    """The initiatives under « Près de chez vous » in an email's plain text: « titre (commune) »."""
+    text = links_of(message)["text"]
+    section = text.split("Près de chez vous :")[1] if "Près de chez vous :" in text else ""
+    return re.findall(r"^- (.+?) : ", section, flags=re.MULTILINE)
+
+
+def test_each_volunteer_of_a_batch_sees_their_communes_initiatives_first(
+    orleans_commune, saint_jean, bordeaux_commune, loiret, smtp_server, run_dispatch
+):
+    fleury = CommuneFactory(
+        insee_code="45147", name="Fleury-les-Aubrais", department=saint_jean.department
+    )
+    olivet = CommuneFactory(insee_code="45232", name="Olivet", department=saint_jean.department)
+    now = timezone.now()
+    for title, commune, days_ago in [
+        ("La plus récente", olivet, 1),
+        ("Récente", orleans_commune, 20),
+        ("Ancienne", orleans_commune, 30),
+        ("Plus ancienne", orleans_commune, 40),
+        ("La seule", saint_jean, 50),
+        ("En Gironde", bordeaux_commune, 0),  # another portal's
+    ]:
+        InitiativeFactory(
+            title=title, commune=commune, published_at=now - datetime.timedelta(days=days_ago)
+        )
+    InitiativeFactory(title="Pas encore publiée", commune=orleans_commune, status="propose")
+    for name, commune in [("orleans", orleans_commune), ("stjean", saint_jean), ("fleury", fleury)]:
+        VolunteerFactory(
+            user=UserFactory(email=f"{name}@example.org"), commune=commune, reminder_day=DAY.day
+        )
+    run_dispatch()  # one batch
+    seen = {message["To"]: nearby(message) for message in smtp_server.messages}
+    assert seen == {
+        "orleans@example.org": ["Récente (Orléans)", "Ancienne (Orléans)"],
+        "stjean@example.org": ["La seule (Saint-Jean-de-Braye)", "La plus récente (Olivet)"],
+        "fleury@example.org": ["La plus récente (Olivet)", "Récente (Orléans)"],
+    }
+
+
+def test_a_batch_is_read_in_a_few_queries_then_each_email_costs_one_update(
+    orleans_commune, saint_jean, loiret, smtp_server
+):
+    theme = GesteFactory().themes.create(name="Voisinage", slug="voisinage")
+    for n in range(12):
+        volunteer = VolunteerFactory(
+            commune=[orleans_commune, saint_jean][n % 2], reminder_day=DAY.day
+        )
+        volunteer.interests.add(theme)
+        CivicHourFactory(volunteer=volunteer, done_on=previous_month(MONTH), geste=GesteFactory())
+        InitiativeFactory(commune=volunteer.commune)
+    dispatch(DAY.isoformat())  # planned; the sending waits for a commit that never comes here
+    ids = list(Delivery.objects.order_by("pk").values_list("pk", flat=True))
+
+    def statements(batch) -> dict:
+        with CaptureQueriesContext(connection) as queries:
+            send_deliveries(batch)
+        verbs = [query["sql"].split()[0] for query in queries.captured_queries]
+        return {verb: verbs.count(verb) for verb in ("SELECT", "UPDATE", "INSERT", "DELETE")}
+
+    small, large = statements(ids[:3]), statements(ids[3:])
+    assert len(smtp_server.messages) == 12
+    # The reads of a batch (deliveries, volunteers, pledges, pauses, interests, hours, the
+    # month's theme and gestes, initiatives) do not grow with it.
+    assert small["SELECT"] == large["SELECT"] <= 12
+    assert (small["UPDATE"], large["UPDATE"]) == (3, 9)
+    assert small["INSERT"] == small["DELETE"] == large["INSERT"] == large["DELETE"] == 0
+    # The same batch again, as a redelivered task: only the read, nothing sent.
+    assert statements(ids)["UPDATE"] == 0
+    assert len(smtp_server.messages) == 12
+
+
+def test_a_day_is_queued_portal_by_portal(
+    orleans_commune, bordeaux_commune, loiret, gironde, settings, django_capture_on_commit_callbacks
+):
+    settings.REMINDER_BATCH_SIZE = 5
+    for n in range(10):  # one after the other, as the planning reads them
+        VolunteerFactory(commune=[orleans_commune, bordeaux_commune][n % 2], reminder_day=DAY.day)
+    with (
+        mock.patch("volunteers.follow_up.sending.publish") as publish,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert dispatch(DAY.isoformat()) == 10
+    batches = [call.args[1] for call in publish.call_args_list]
+    portals = [
+        tuple(set(Delivery.objects.filter(pk__in=batch).values_list("territory", flat=True)))
+        for batch in batches
+    ]
+    assert sorted(portals) == sorted([(loiret.pk,), (gironde.pk,)])
 
 
 def test_done_logs_the_hour_on_post_only_and_once(volunteers, smtp_server, run_dispatch):

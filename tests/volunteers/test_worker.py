@@ -7,13 +7,16 @@ committed data (transactional tests), since the worker reads it from its own con
 
 import collections
 import datetime
+import threading
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import connection, transaction
 from django.utils import timezone
 
 from heurecivique.months import add_months, first_of_month, previous_month
+from volunteers.follow_up.sending import send
 from volunteers.models import (
     INACTIVITY_MONTHS,
     CivicHour,
@@ -118,6 +121,40 @@ def test_a_worker_killed_mid_batch_and_restarted_sends_each_email_exactly_once(
         "the 300 emails sent after the restart",
     )
     assert_each_got_exactly_one(smtp_server, due)
+
+
+def test_a_row_another_worker_holds_is_left_to_it_and_the_batch_again_sends_the_rest_once(
+    transactional_db, smtp_server, orleans_commune, loiret
+):
+    volunteers = make_volunteers(orleans_commune, 3)
+    Delivery.objects.bulk_create(
+        [Delivery(user=v.user, kind=Delivery.Kind.REMINDER, month=DAY, territory=loiret)
+         for v in volunteers]
+    )  # fmt: skip
+    ids = sorted(Delivery.objects.values_list("pk", flat=True))
+    held, release = threading.Event(), threading.Event()
+
+    def another_worker_sending_the_first():
+        with transaction.atomic():
+            Delivery.objects.select_for_update().get(pk=ids[0])
+            held.set()
+            release.wait(30)
+        connection.close()
+
+    other = threading.Thread(target=another_worker_sending_the_first)
+    other.start()
+    try:
+        assert held.wait(10)
+        send(ids)  # does not wait for the row held
+    finally:
+        release.set()
+        other.join()
+    assert sorted(smtp_server.recipients()) == [v.user.email for v in volunteers[1:]]
+    assert Delivery.objects.get(pk=ids[0]).status == Status.QUEUED
+
+    send(ids)  # the same batch again, as a redelivered task
+    assert_each_got_exactly_one(smtp_server, volunteers)
+    assert set(Delivery.objects.values_list("status", "attempts")) == {(Status.SENT, 1)}
 
 
 def test_a_451_then_250_delivers_once_and_a_550_marks_the_address(

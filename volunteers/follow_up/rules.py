@@ -4,7 +4,9 @@ import datetime
 
 from django.utils import timezone
 
-from ..models import Delivery, Volunteer, anonymisation_date
+from heurecivique.months import first_of_month
+
+from ..models import Delivery, anonymisation_date
 
 Kind = Delivery.Kind
 
@@ -36,44 +38,34 @@ def announced_date(kind: str, warned_at: datetime.datetime, last_activity) -> da
     return max(anonymisation_date(last_activity), notice)
 
 
-def last_activity(user) -> datetime.datetime | None:
-    """The person's « dernière activité » (VolunteerQuerySet.with_last_activity)."""
-    return (
-        Volunteer.objects.filter(user=user)
-        .with_last_activity()
-        .values_list("last_activity", flat=True)
-        .first()
-    )
-
-
 def reason_not_to_send(delivery: Delivery) -> str:
     """Why a planned email should not go out any more (empty: send it). Between the planning
     and the sending, a volunteer may have paused, unsubscribed or already logged their hour.
-    Reads the volunteer's pledges from `prefetch_related("pledges__pauses")` when present."""
+    Reads the recipient as emails.Composer reads a batch (volunteer annotated
+    with_last_activity, pledges and pauses, hours; staff's memberships): no query."""
     user = delivery.user
     if not user.is_active:
         return "Compte désactivé."
     if user.email_bounced_at:
         return "Adresse refusée par son serveur."
     if delivery.kind == Kind.SUMMARY:
-        if not user.memberships.filter(summary_enabled=True).exists():
+        if not any(membership.summary_enabled for membership in user.memberships.all()):
             return "Bilan désactivé."
-        return ""
-    if delivery.kind in WARNINGS:
-        activity = last_activity(user)
-        if activity is None:
-            return "Plus volontaire."
-        if activity > delivery.created_at:
-            return "Compte utilisé depuis : il est gardé."
         return ""
     volunteer = getattr(user, "volunteer", None)
     if volunteer is None:
         return "Plus volontaire."
+    if delivery.kind in WARNINGS:
+        if volunteer.last_activity > delivery.created_at:
+            return "Compte utilisé depuis : il est gardé."
+        return ""
     pledge = volunteer.current_pledge
     if pledge is None or pledge.is_paused:
         return "Engagement en pause ou arrêté."
     if not volunteer.wants(delivery.kind):
         return "Désinscrit de ce courriel."
-    if delivery.kind == Kind.NUDGE and volunteer.hours.in_month(delivery.month).exists():
+    if delivery.kind == Kind.NUDGE and any(
+        first_of_month(hour.done_on) == delivery.month for hour in volunteer.hours.all()
+    ):
         return "Heure déjà notée ce mois-ci."
     return ""
