@@ -368,6 +368,8 @@ class CivicHour(models.Model):
             # The admin's list of hours, newest first (the ordering above, then the id the
             # admin adds), read a page at a time, a month at a time too.
             models.Index(fields=["done_on", "created_at", "id"], name="volunteers_hour_list"),
+            # On a geste's page, the volunteers who did it (stats.done_by): read from the index.
+            models.Index(fields=["geste", "volunteer"], name="volunteers_hour_geste"),
         ]
         constraints = [
             models.CheckConstraint(
