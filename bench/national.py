@@ -664,8 +664,8 @@ def measure_emails(table, volunteers: int) -> None:
         [sys.executable, str(ROOT / "bench" / "reminders.py"), "--volunteers", str(volunteers)],
         cwd=ROOT, env=GIVEN, capture_output=True, text=True,
     ).stdout  # fmt: skip
-    sent = re.search(r"sending, wall time .*?([\d.]+) emails/s", output)
-    raw = re.search(r"raw smtplib, same sink .*?([\d.]+) emails/s", output)
+    sent = re.search(r"sending alone\s+[\d.]+ s\s+([\d.]+) emails/s", output)
+    raw = re.search(r"raw smtplib, same sink\s+[\d.]+ s\s+([\d.]+) emails/s", output)
     if not (sent and raw):
         table.add(f"monthly emails, {volunteers:,} volunteers", "bench/reminders.py failed",
                   f"≥ {EMAIL_RATIO}× raw smtplib", False)  # fmt: skip

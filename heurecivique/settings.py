@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "heurecivique.health.HealthCheckMiddleware",
+    "heurecivique.middleware.CompressedTextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "heurecivique.middleware.UnacceptableCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

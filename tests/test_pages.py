@@ -104,3 +104,14 @@ def test_a_forbidden_page_is_explained_in_french(client, resident):
     response = client.get(reverse("admin:index"), follow=True)
     assert response.status_code == 403
     assert "Accès refusé" in response.content.decode()
+
+
+def test_pages_travel_compressed_and_files_as_they_are(client, national):
+    import gzip
+
+    page = client.get("/", HTTP_ACCEPT_ENCODING="gzip")
+    assert page["Content-Encoding"] == "gzip"
+    assert '<html lang="fr">' in gzip.decompress(page.content).decode()
+    assert "Content-Encoding" not in client.get("/")  # a client that does not accept it
+    picture = client.get("/partage.png", HTTP_ACCEPT_ENCODING="gzip")
+    assert picture["Content-Type"] == "image/png" and "Content-Encoding" not in picture
