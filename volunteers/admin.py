@@ -34,6 +34,7 @@ from .models import CivicHour, Delivery, Pledge, PledgePause, Skill, Volunteer
 from .progress import format_duration
 
 MAX_RESENT_AT_ONCE = 100
+SEARCH_FOUND_AT_ONCE = 10_000
 RECENT_HOURS_SHOWN = 12
 PREVIEW_POLICY = {
     "default-src": [NONE],
@@ -242,7 +243,14 @@ class VolunteerAdmin(LongListAdmin, TerritoryScopedAdmin):
                 | Q(commune__in=Commune.objects.filter(name__icontains=word))
                 | Q(named, contact_consent_at__isnull=False)
             )
-        return queryset.filter(condition), False
+        # The volunteers found are looked for once: by their numbers, the count and the page
+        # are then two lookups of the primary key (the database cannot foresee how many a
+        # search finds, and would otherwise read every volunteer twice, or in a poor order).
+        found = queryset.filter(condition)
+        numbers = list(found.order_by().values_list("pk", flat=True)[: SEARCH_FOUND_AT_ONCE + 1])
+        if len(numbers) <= SEARCH_FOUND_AT_ONCE:
+            found = queryset.filter(pk__in=numbers)
+        return found, False
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)

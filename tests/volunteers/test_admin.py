@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from heurecivique.months import first_of_month, previous_month
 from territories.admin import NO_CONSENT
+from volunteers import admin as volunteers_admin
 from volunteers.models import Delivery
 
 from ..factories import CivicHourFactory, CommuneFactory, UserFactory, VolunteerFactory
@@ -86,6 +87,14 @@ def test_a_name_is_searched_only_among_consenting_volunteers_every_word_in_turn(
     found = client.get(reverse(CHANGELIST), {"q": "ophélie argonne"}).text
     assert SOURCE_ROW not in found and ARGONNE_ROW not in found
     found = client.get(reverse(CHANGELIST), {"q": "Orléans"}).text
+    assert SOURCE_ROW in found and ARGONNE_ROW in found
+
+
+def test_a_search_finding_more_than_it_numbers_at_once_finds_them_all(
+    loiret_admin, people, monkeypatch
+):
+    monkeypatch.setattr(volunteers_admin, "SEARCH_FOUND_AT_ONCE", 1)
+    found = loiret_admin.get(reverse(CHANGELIST), {"q": "Orléans"}).text
     assert SOURCE_ROW in found and ARGONNE_ROW in found
 
 
