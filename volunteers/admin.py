@@ -226,9 +226,12 @@ class VolunteerAdmin(LongListAdmin, TerritoryScopedAdmin):
         communes and the accounts are looked up in subqueries rather than joined to every
         volunteer: for the national team, all the accounts matching at once; for a territory,
         the account of each of its volunteers."""
+        words = search_term.split()
+        if not words:  # the list itself: read through its index, never by a list of numbers
+            return queryset, False
         national = staff_scope(request).is_national
         condition = Q()
-        for word in search_term.split():
+        for word in words:
             accounts = get_user_model().objects.filter(
                 Q(first_name__icontains=word) | Q(last_name__icontains=word)
                 | Q(email__icontains=word)
