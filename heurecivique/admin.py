@@ -6,6 +6,7 @@ from django.contrib.admin.options import TO_FIELD_VAR
 from django.db import transaction
 from django.utils import timezone
 
+from pilotage.todo import waiting_for
 from territories.models import Territory
 from territories.scope import staff_scope
 
@@ -13,7 +14,6 @@ from .celery import publish
 from .models import OutgoingEmail
 from .tasks import send_email
 from .text import count_of
-from .todo import waiting_for
 
 MAX_AT_ONCE = 500
 

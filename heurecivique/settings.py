@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "volunteers",
     "missions",
     "mobilisation",
+    "pilotage",
 ]
 
 MIDDLEWARE = [
@@ -187,6 +188,15 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-public-figures": {
         "task": "volunteers.tasks.refresh_figures",
         "schedule": crontab(minute="*/5"),  # volunteers.stats.REFRESH_MINUTES
+    },
+    # The cockpit's aggregates: the months still changing every few minutes, all each night.
+    "count-recent-months": {
+        "task": "pilotage.tasks.count_recent",
+        "schedule": crontab(minute="*/5"),
+    },
+    "count-all-months": {
+        "task": "pilotage.tasks.count_all",
+        "schedule": crontab(hour=2, minute=30),
     },
     "requeue-stale-emails": {
         "task": "volunteers.tasks.requeue_stale",

@@ -187,7 +187,7 @@ def practice_detail(request, slug):
     context = {
         "practice": practice,
         # Staff copy another territory's practice into theirs (not their own, nor as visitors).
-        "can_copy": bool(scope.roles)
+        "can_copy": scope.works_on_content
         and not (practice.territory and scope.manages(practice.territory)),
         "share_url": request.build_absolute_uri(),
         "share_image_url": request.build_absolute_uri(
@@ -212,7 +212,7 @@ def copy_practice(request, slug):
     """A territory's staff take up a good practice as a draft of their own, then adapt it."""
     practice = get_object_or_404(GoodPractice.objects.published(), slug=slug)
     scope = staff_scope(request)
-    if not scope.roles:
+    if not scope.works_on_content:
         raise Http404
     territory = request.territory if scope.manages(request.territory) else None
     if territory is None:

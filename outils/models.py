@@ -180,7 +180,11 @@ class Download(models.Model):
     class Meta:
         verbose_name = "téléchargement"
         verbose_name_plural = "téléchargements"
-        indexes = [models.Index(fields=["resource", "territory"])]
+        # The second for the cockpit's monthly count of downloads (pilotage/aggregates.py).
+        indexes = [
+            models.Index(fields=["resource", "territory"]),
+            models.Index(fields=["day", "territory"], name="outils_download_day"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["resource", "day", "visitor"],

@@ -18,8 +18,11 @@ from .services import give_role
 NO_CONSENT = "— contact non autorisé par la personne"
 
 # Every role that works on a territory's content; an association's referent sees only the
-# missions of their association (missions/admin.py).
-ALL_ROLES = frozenset(Membership.Role.values) - {Membership.Role.ASSOCIATION_REFERENT}
+# missions of their association (missions/admin.py), an elected official only the dashboard.
+ALL_ROLES = frozenset(Membership.Role.values) - {
+    Membership.Role.ASSOCIATION_REFERENT,
+    Membership.Role.ELECTED,
+}
 NATIONAL_ONLY = frozenset({Membership.Role.NATIONAL_ADMIN})
 MANAGERS = frozenset({Membership.Role.NATIONAL_ADMIN, Membership.Role.DEPARTMENT_OFFICER})
 

@@ -498,6 +498,9 @@ class Membership(models.Model):
         # Posts and follows the missions of their own association (missions.Association's
         # referents), in its commune, and nothing else.
         ASSOCIATION_REFERENT = "association", "Référent d'association"
+        # An elected official of a commune or a department: reads its dashboard and its report
+        # (pilotage), without personal data, and changes nothing.
+        ELECTED = "elu", "Élu ou élue (consultation du tableau de bord)"
 
     # Which kind of territory each role is held on; a moderator can serve at any level.
     ROLE_KINDS = {
@@ -506,6 +509,7 @@ class Membership(models.Model):
         Role.COMMUNE_AGENT: {Territory.Kind.COMMUNE},
         Role.MODERATOR: set(Territory.Kind.values),
         Role.ASSOCIATION_REFERENT: {Territory.Kind.COMMUNE},
+        Role.ELECTED: {Territory.Kind.COMMUNE, Territory.Kind.DEPARTMENT},
     }
 
     user = models.ForeignKey(

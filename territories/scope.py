@@ -22,6 +22,17 @@ class StaffScope:
     # The communes of the commune portals among `territory_ids`.
     commune_ids: frozenset[int] = frozenset()
 
+    @property
+    def works_on_content(self) -> bool:
+        """Whether this person works on a territory's content; an elected official only reads
+        its dashboard."""
+        return self.is_national or bool(self.roles - {Membership.Role.ELECTED})
+
+    @property
+    def is_elected_only(self) -> bool:
+        """An elected official with no other role: the dashboard without personal data."""
+        return not self.is_national and self.roles == {Membership.Role.ELECTED}
+
     def territories(self):
         """The territories this person manages: theirs, and for a department its communes'."""
         if self.is_national:
