@@ -404,6 +404,17 @@ def association_referent(orleans, orleans_commune):
 
 
 @pytest.fixture
+def orleans_elected(orleans):
+    """The maire's deputy for solidarity in Orléans: reads the dashboard, changes nothing."""
+    return _staff("adjointe@orleans.example.org", orleans, Membership.Role.ELECTED)
+
+
+@pytest.fixture
+def loiret_elected(loiret):
+    return _staff("vice-president@loiret.example.org", loiret, Membership.Role.ELECTED)
+
+
+@pytest.fixture
 def national_admin(national):
     return _staff("equipe@lheurecivique.example.org", national, Membership.Role.NATIONAL_ADMIN)
 
