@@ -9,6 +9,7 @@ import io
 import re
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -19,7 +20,8 @@ from pilotage import aggregates, report, sending
 from pilotage.models import ReportSending
 from pilotage.periods import Period
 from territories.models import Membership
-from volunteers.models import start_of_day
+from volunteers.models import CivicHour, start_of_day
+from volunteers.services import anonymise_volunteer
 
 from ..factories import (
     CivicHourFactory,
@@ -177,13 +179,12 @@ def test_a_commune_report_is_named_after_it_and_holds_only_its_own(dataset, quar
 def test_a_month_and_a_period_of_months_are_named(dataset, quarter, loiret):
     first, second, _third = quarter.months()
     text = text_of(report.render(loiret, Period.month(first)))
-    month = quarter.months()[0]
     assert f"par rapport à {Period.month(first).before().label}" in text
     assert "2 volontaires actifs" in text  # a single month: its own active volunteers
     assert "Volontaires actifs du mois" in text
     text = text_of(report.render(loiret, Period(first, second)))
     assert "à la période de" in text
-    assert month.year >= 2000
+    assert "Sur la période de" in text
 
 
 def test_a_period_without_activity_says_so(quarter, loiret, orleans_commune):
@@ -274,3 +275,53 @@ def test_a_report_is_not_offered_to_a_moderator(orleans):
     with pytest.raises(ValidationError) as error:
         membership.full_clean()
     assert "report_enabled" in error.value.message_dict
+
+
+# --- A volunteer's words, with their consent -----------------------------------------------
+
+
+def _log(client, **fields):
+    data = {"done_on": timezone.localdate().isoformat(), "minutes": "60", "note": ""}
+    return client.post(reverse("volunteers:log_hour"), {**data, **fields})
+
+
+def test_a_volunteer_chooses_to_share_their_words_on_the_hour_form(
+    volunteer_client, orleans_volunteer, orleans
+):
+    page = volunteer_client.get(reverse("volunteers:dashboard")).content.decode()
+    assert "J&#x27;accepte que ma mairie et mon département citent ces mots" in page
+    assert 'name="note_shareable"' in page
+
+    assert _log(volunteer_client, note="Un café avec M. Paul").status_code == 302
+    _log(volunteer_client, note="Des mots à partager", note_shareable="on")
+    _log(volunteer_client, note="", note_shareable="on")  # nothing to share
+    shared = dict(CivicHour.objects.values_list("note", "note_shareable"))
+    assert shared == {"Un café avec M. Paul": False, "Des mots à partager": True, "": False}
+
+    aggregates.count_all()
+    text = text_of(report.render(orleans, Period.month(timezone.localdate())))
+    assert "« Des mots à partager »" in text
+    assert "M. Paul" not in text
+
+    # Deleting the account empties the words, and the consent with them.
+    anonymise_volunteer(volunteer=orleans_volunteer)
+    assert not CivicHour.objects.exclude(note="").exists()
+    assert not CivicHour.objects.filter(note_shareable=True).exists()
+    text = text_of(report.render(orleans, Period.month(timezone.localdate())))
+    assert "Des mots à partager" not in text
+    assert "Aucun volontaire n'a partagé de mots" in text
+
+
+def test_staff_choose_who_receives_the_quarterly_report(client, loiret_agent, loiret_elected):
+    client.force_login(loiret_agent)
+    membership = Membership.objects.get(user=loiret_elected)
+    url = reverse("admin:territories_membership_change", args=[membership.pk])
+    page = client.get(url).content.decode()
+    assert "Reçoit le bilan trimestriel" in page
+    response = client.post(
+        url,
+        {"territory": membership.territory_id, "role": membership.role, "report_enabled": "on"},
+    )
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert membership.report_enabled
