@@ -86,8 +86,8 @@ class CivicHourForm(forms.ModelForm):
         help_texts = {
             "note": "Facultatif, 280 caractères au plus. Vous seul ou seule les lisez, sauf si "
             "vous acceptez ci-dessous qu'ils soient cités.",
-            "note_shareable": "Par exemple dans le bilan présenté au conseil municipal. Vous "
-            "pouvez changer d'avis en modifiant l'heure.",
+            "note_shareable": "Par exemple dans le bilan présenté au conseil municipal : n'y "
+            "nommez pas les personnes aidées. Vous pouvez changer d'avis en modifiant l'heure.",
         }
         error_messages = {"minutes": {"min_value": f"Indiquez au moins {MIN_MINUTES} minutes."}}
         widgets = {
