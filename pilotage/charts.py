@@ -95,8 +95,8 @@ class Chart:
 
 
 # The frame of a chart of months, in the SVG's own units (it scales to its box).
-WIDTH, HEIGHT = 720, 260
-LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 44
+WIDTH, HEIGHT = 600, 250
+LEFT, RIGHT, TOP, BOTTOM = 44, 8, 12, 40
 
 
 def month_chart(
@@ -154,9 +154,10 @@ def month_chart(
         else:
             points.append(f"{round(centre, 1)},{y_of(value)}")
             chart.dots.append(Bar(round(centre, 1), y_of(value), 0, 0, label, printed))
-        if index % 3 == 0 or month.month == 1:
+        # A label each quarter, never two side by side; January with its year.
+        if month.month in (1, 4, 7, 10):
             text = MONTHS_SHORT[month.month - 1]
-            if month.month == 1 or index == 0:
+            if month.month == 1:
                 text = f"{text} {month.year}"
             chart.x_ticks.append(Tick(round(centre, 1), text))
     chart.points = " ".join(points)
@@ -172,7 +173,7 @@ def month_chart(
     return chart
 
 
-RANK_WIDTH, RANK_ROW, RANK_LABEL = 640, 40, 16
+RANK_WIDTH, RANK_ROW, RANK_LABEL = 420, 40, 16
 
 
 def ranking_chart(
@@ -182,7 +183,7 @@ def ranking_chart(
     keep the whole width rather than a narrow margin."""
     maximum = max((value for _, value in items), default=0)
     height = max(len(items), 1) * RANK_ROW + 8
-    usable = RANK_WIDTH - 80  # room for the value at the end of the longest bar
+    usable = RANK_WIDTH - 60  # room for the value at the end of the longest bar
     chart = Chart(
         kind="ranking",
         title=title,

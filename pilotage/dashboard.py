@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from gestes.models import Geste
 from heurecivique.months import add_months, first_of_month
+from heurecivique.text import count_of
 from territories.models import Commune, Territory
 from territories.scope import staff_scope
 from volunteers.stats import engaged_volunteers
@@ -66,7 +67,8 @@ def key_figures(area: Area, today) -> list[Figure]:
     missions = key.missions
     return [
         Figure("engaged", charts.number(key.engaged), "volontaires engagés",
-               f"{charts.number(this.new_volunteers)} nouveaux volontaires en {month_name}",
+               f"{count_of(this.new_volunteers, 'nouveau volontaire', 'nouveaux volontaires')} "
+               f"en {month_name}",
                figures.definition("engaged")),
         Figure("active", charts.number(key.active), f"volontaires actifs en {month_name}",
                f"{charts.number(last.active)} en {last_name}", figures.definition("active")),
@@ -79,8 +81,8 @@ def key_figures(area: Area, today) -> list[Figure]:
                f"{evolution(this.hours, year_ago.hours, charts.month_label(year_ago.month))}",
                figures.definition("hours")),
         Figure("missions_open", charts.number(missions["ouverte"]), "missions ouvertes",
-               f"{charts.number(missions['pourvue'])} pourvues, "
-               f"{charts.number(missions['realisee'])} réalisées",
+               f"{count_of(missions['pourvue'], 'pourvue', 'pourvues')}, "
+               f"{count_of(missions['realisee'], 'réalisée', 'réalisées')}",
                " ".join(figures.definition(n) for n in
                         ("missions_open", "missions_filled", "missions_done"))),
         Figure("median_match_days",

@@ -52,7 +52,7 @@ def test_the_national_team_reads_each_figure_of_the_hand_count(client, national_
     assert f"+300 % par rapport à {last}" in text
     assert f"+33 % par rapport à {charts.month_label(counted['year_ago'])}" in text
     assert _figure(html, "missions_open") == "1"
-    assert "0 pourvues, 1 réalisées" in text
+    assert "0 pourvue, 1 réalisée" in text
     assert _figure(html, "signatures") == "1"
     # Each figure is defined in words on the page.
     assert definition("active_share") in html.replace("&#x27;", "'")
