@@ -40,6 +40,7 @@ admin.site.enable_nav_sidebar = False
 
 # An error page that needs nothing: a database that does not answer gets its own (503).
 handler500 = "heurecivique.views.server_error"
+handler403 = "heurecivique.views.permission_denied"
 
 urlpatterns = [
     path("", public_page(views.HomeView.as_view()), name="home"),

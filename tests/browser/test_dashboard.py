@@ -73,7 +73,9 @@ def test_the_dashboard_reads_well_for_each_persona(
     user = request.getfixturevalue(persona)
     _sign_in_to_the_admin(page, portal_url, user)
     expect(page.get_by_role("heading", name="Mois après mois")).to_be_visible()
-    expect(page.get_by_role("img", name="Carte des volontaires engagés par département")).to_be_visible()
+    expect(
+        page.get_by_role("img", name="Carte des volontaires engagés par département")
+    ).to_be_visible()
     _no_axe_violation(page)
     assert page.console_errors == [], page.console_errors
     if persona == "orleans_elected":
@@ -92,11 +94,9 @@ def test_the_dashboard_reads_well_for_each_persona(
 
 
 def test_the_charts_are_drawn_without_javascript(browser, portal_url, loiret_agent, activity):
-    from .test_admin_agent import _sign_in_to_the_admin as sign_in
-
     with_script = browser.new_context(locale="fr-FR")
     page = with_script.new_page()
-    sign_in(page, portal_url, loiret_agent)
+    _sign_in_to_the_admin(page, portal_url, loiret_agent)
     cookies = with_script.cookies()
     without = browser.new_context(locale="fr-FR", java_script_enabled=False)
     without.add_cookies(cookies)
@@ -108,6 +108,8 @@ def test_the_charts_are_drawn_without_javascript(browser, portal_url, loiret_age
     assert page.locator(".chart__bar").count() >= 24
     # The table sorts through its links.
     page.get_by_role("link", name="Heures données sur 12 mois").click()
-    expect(page.locator('th[aria-sort="descending"]')).to_have_text("Heures données sur 12 mois (tri décroissant) ▼")
+    expect(page.locator('th[aria-sort="descending"]')).to_have_text(
+        "Heures données sur 12 mois (tri décroissant) ▼"
+    )
     with_script.close()
     without.close()

@@ -158,7 +158,13 @@ def test_an_elected_official_reads_the_figures_without_anything_personal(
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
         response = client.get(url)
         assert response.status_code == 403, url
-        assert "Accès refusé" in response.content.decode()
+        assert "Revenir au tableau de bord" in response.content.decode()
+    # Nor a volunteer's record, whose name never shows.
+    volunteer = VolunteerFactory(commune=orleans_commune, user__last_name="Zébulon")
+    url = reverse("admin:volunteers_volunteer_change", args=[volunteer.pk])
+    response = client.get(url)
+    assert response.status_code == 403 and "Zébulon" not in response.content.decode()
+    assert "Accès refusé" in response.content.decode()
 
 
 def test_a_department_elected_official_sees_the_department(client, loiret_elected, counted):
