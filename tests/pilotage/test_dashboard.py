@@ -4,7 +4,10 @@ test_aggregates' population, the scoping of every figure, the charts and the map
 server with their data, the communes' table sorted and paginated, and a constant number of
 queries."""
 
+import json
 import re
+import subprocess
+from pathlib import Path
 
 import pytest
 from django.contrib import admin
@@ -214,3 +217,28 @@ def test_an_association_referent_gets_no_territory_figures(client, association_r
     response = client.get(INDEX)
     assert response.status_code == 200
     assert "area" not in response.context and 'id="chiffres-cles"' not in response.content.decode()
+
+
+def test_the_dashboard_is_valid_html(
+    client, counted, national_admin, loiret_agent, orleans_elected, tmp_path
+):
+    from ..test_html_validity import VNU
+
+    assert VNU, "vnu.jar is missing: `make test` installs it (npm package vnu-jar)"
+    pages = {}
+    for user in (national_admin, loiret_agent, orleans_elected):
+        client.force_login(user)
+        pages[user.email] = client.get(INDEX, {"tri": "-actifs"}).content
+    pages["403"] = client.get(reverse("admin:volunteers_volunteer_changelist")).content
+    for number, content in enumerate(pages.values()):
+        (tmp_path / f"{number}.html").write_bytes(content)
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--format", "json", "--errors-only", str(tmp_path)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    names = list(pages)
+    errors = [
+        f"{names[int(Path(m['url']).stem)]}, ligne {m.get('lastLine')} : {m['message']}"
+        for m in json.loads(result.stderr or result.stdout)["messages"]
+    ]
+    assert errors == []
