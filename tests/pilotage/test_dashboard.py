@@ -4,6 +4,7 @@ test_aggregates' population, the scoping of every figure, the charts and the map
 server with their data, the communes' table sorted and paginated, and a constant number of
 queries."""
 
+import datetime
 import json
 import re
 import subprocess
@@ -15,7 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from pilotage import aggregates, charts
+from pilotage import aggregates, charts, maps
 from pilotage.figures import definition
 
 from ..factories import CivicHourFactory, CommuneFactory, GesteFactory, VolunteerFactory
@@ -100,6 +101,12 @@ def test_a_department_officer_sees_their_communes_not_others(
     html = client.get(INDEX).content.decode()
     assert (_figure(html, "engaged"), _figure(html, "hours")) == ("1", "1")
     assert "Orléans" not in html and "Loiret (45) :" not in html
+    # Bordeaux gave no hour last month nor a year ago: no percentage made up from nothing.
+    last = charts.MONTHS_LONG[counted["last_month"].month - 1]
+    text = _text(html)
+    assert f"pas de comparaison possible avec {last} (aucune heure)" in text
+    year_ago = charts.month_label(counted["year_ago"])
+    assert f"pas de comparaison possible avec {year_ago} (aucune heure)" in text
     assert 'Bordeaux <span class="cockpit__code">(33063)</span>' in html
 
 
@@ -242,3 +249,23 @@ def test_the_dashboard_is_valid_html(
         for m in json.loads(result.stderr or result.stdout)["messages"]
     ]
     assert errors == []
+
+
+def test_the_map_names_each_department_by_its_insee_code():
+    codes = [maps.insee_code(location["id"]) for location in maps.contours()["locations"]]
+    metropolitan = {f"{n:02}" for n in range(1, 96) if n != 20} | {"2A", "2B"}
+    assert len(codes) == 96 and set(codes) == metropolitan
+    assert maps.band_of(None) == 0 and maps.band_of(0.4) == 1 and maps.band_of(25) == 4
+
+
+def test_chart_scales_start_at_zero_and_name_the_months_in_french():
+    assert charts.nice_ticks(0) == [0, 1]
+    assert charts.nice_ticks(13) == [0, 5, 10, 15]
+    assert charts.nice_ticks(1234) == [0, 500, 1000, 1500]
+    months = [datetime.date(2025, m, 1) for m in range(1, 13)]
+    chart = charts.month_chart(months, list(range(12)), title="Heures", unit="heures")
+    assert [t.label for t in chart.x_ticks] == ["janv. 2025", "avr.", "juil.", "oct."]
+    assert chart.rows[7] == ["août 2025", "7"]
+    assert "le plus haut : 11 en décembre 2025" in chart.description
+    # The tallest bar reaches the top of its scale's tick, a zero bar has no height.
+    assert chart.bars[0].height == 0 and chart.bars[11].y > chart.plot_top
