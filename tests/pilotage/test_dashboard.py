@@ -141,7 +141,7 @@ def test_the_communes_table_sorts_and_pages(client, loiret_agent, loiret_departm
     rows = re.findall(r'<th scope="row">([^<]+) <span class="cockpit__code">', html)
     assert len(rows) == 50 and rows[0] == "Commune 008"
     assert 'aria-sort="descending"' in html
-    assert "Page 1 sur 2, 55 lignes" in _text(html)
+    assert "Les communes, page 1 sur 2 (55 lignes)" in _text(html)
     rows = re.findall(
         r'<th scope="row">([^<]+) <span',
         client.get(INDEX, {"tri": "nom", "page": "2"}).content.decode(),
@@ -149,7 +149,7 @@ def test_the_communes_table_sorts_and_pages(client, loiret_agent, loiret_departm
     assert rows == [f"Commune {n:03}" for n in range(51, 56)]
     # A sort that does not exist, a page past the end: the default sort, the last page.
     response = client.get(INDEX, {"tri": "<script>", "page": "999"})
-    assert response.status_code == 200 and "Page 2 sur 2" in _text(response.content.decode())
+    assert response.status_code == 200 and "page 2 sur 2" in _text(response.content.decode())
 
 
 def test_an_elected_official_reads_the_figures_without_anything_personal(
