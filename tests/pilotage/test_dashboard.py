@@ -18,8 +18,15 @@ from django.urls import reverse
 
 from pilotage import aggregates, charts, maps
 from pilotage.figures import definition
+from territories.models import Commune, Membership, Territory
 
-from ..factories import CivicHourFactory, CommuneFactory, GesteFactory, VolunteerFactory
+from ..factories import (
+    CivicHourFactory,
+    CommuneFactory,
+    GesteFactory,
+    TerritoryFactory,
+    VolunteerFactory,
+)
 from .test_aggregates import population  # noqa: F401 (a fixture)
 
 INDEX = reverse("admin:index")
@@ -269,3 +276,20 @@ def test_chart_scales_start_at_zero_and_name_the_months_in_french():
     assert "le plus haut : 11 en décembre 2025" in chart.description
     # The tallest bar reaches the top of its scale's tick, a zero bar has no height.
     assert chart.bars[0].height == 0 and chart.bars[11].y > chart.plot_top
+
+
+def test_an_agent_of_two_communes_gets_both_in_a_table(client, orleans_agent, counted):
+    saint_jean = Commune.objects.get(insee_code="45284")
+    portal = TerritoryFactory(
+        kind=Territory.Kind.COMMUNE, slug="saint-jean", name="Saint-Jean-de-Braye",
+        commune=saint_jean,
+    )  # fmt: skip
+    Membership.objects.create(user=orleans_agent, territory=portal, role="commune")
+    client.force_login(orleans_agent)
+    html = client.get(INDEX).content.decode()
+    # Orléans: Anne; Saint-Jean: Emma (Denis deleted his account).
+    assert _figure(html, "engaged") == "2"
+    assert "Vos territoires : <strong>Orléans, Saint-Jean-de-Braye</strong>" in html
+    rows = re.findall(r'<th scope="row">([^<]+) <span class="cockpit__code">', html)
+    assert sorted(rows) == sorted(["Orléans", saint_jean.name])
+    assert "quartier non renseigné (Orléans)" in html and "Bordeaux" not in html
