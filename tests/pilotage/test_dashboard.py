@@ -293,3 +293,16 @@ def test_an_agent_of_two_communes_gets_both_in_a_table(client, orleans_agent, co
     rows = re.findall(r'<th scope="row">([^<]+) <span class="cockpit__code">', html)
     assert sorted(rows) == sorted(["Orléans", saint_jean.name])
     assert "quartier non renseigné (Orléans)" in html and "Bordeaux" not in html
+
+
+def test_a_territory_without_any_activity_yet(client, gironde_agent):
+    """Nothing counted yet: every chart says so, no comparison is made up, nothing fails."""
+    client.force_login(gironde_agent)
+    for query in ({}, {"page": "abc", "tri": "-"}, {"page": "-1", "tri": "--heures"}):
+        response = client.get(INDEX, query)
+        assert response.status_code == 200
+    html = response.content.decode()
+    assert _figure(html, "engaged") == "0" and _figure(html, "active_share") == "—"
+    assert html.count("Aucune donnée pour l'instant.") >= 4
+    assert "pas de comparaison possible" in _text(html)
+    assert "Aucune activité depuis 12 mois." in html
