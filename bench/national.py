@@ -280,10 +280,11 @@ def personas(demo: bool) -> dict[str, tuple]:
 
 
 def changelists() -> list[str]:
-    """Every changelist of the admin site, from its registry."""
+    """The dashboard (the admin's index, its communes' table sorted and paged too: issue 16),
+    then every changelist of the admin site, from its registry."""
     from django.contrib import admin
 
-    return sorted(
+    return ["/admin/", "/admin/?tri=-heures&page=2"] + sorted(
         f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
         for model in admin.site._registry
     )

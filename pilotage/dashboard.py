@@ -116,11 +116,16 @@ def where_chart(area: Area, today) -> charts.Chart:
         rows = (
             engaged_volunteers()
             .filter(commune__in=area.commune_ids)
-            .values_list("quartier")
+            .values_list("quartier", "commune__name")
             .annotate(n=Count("pk"))
-            .order_by("-n", "quartier")[:TOP]
+            .order_by("-n", "quartier", "commune__name")[:TOP]
         )
-        items = [(quartier or "quartier non renseigné", n) for quartier, n in rows]
+        # Staff of several communes: each quartier named with its commune.
+        several = len(area.commune_ids) > 1
+        items = [
+            (f"{quartier or 'quartier non renseigné'}{f' ({commune})' if several else ''}", n)
+            for quartier, commune, n in rows
+        ]
         return charts.ranking_chart(
             items, title="Où sont les volontaires : les quartiers",
             label_column="Quartier", unit="volontaires engagés",
@@ -194,8 +199,9 @@ def dashboard_context(request, site) -> dict:
         ),  # fmt: skip
         "gestes_chart": gestes_chart(area, today),
         "where_chart": where_chart(area, today),
+        # A single commune has no table of communes: its figures are above.
         "table": None
-        if area.kind == "commune"
+        if area.kind == "commune" and len(area.commune_ids) == 1
         else tables.territory_table(area, request.GET.get("tri"), request.GET.get("page"), today),
         "map": france_map(area, today),
     }

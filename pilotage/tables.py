@@ -2,16 +2,15 @@
 active share this month, and over the last 12 months the hours, the missions done and the kits
 downloaded, with the Appel's signatures; sortable by each column and paginated.
 
-A page of the table is two queries whatever the department's size (a count and the page's rows),
-grouped on the aggregates (MonthFigures); the signatures, a small table, are counted by a
-subquery per row of the page."""
+A page of the table is two queries whatever the department's size: the places' sums, grouped on
+the aggregates (MonthFigures), and the Appel's signatures counted by place."""
 
 import datetime
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, FloatField, IntegerField, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Cast, Coalesce, NullIf
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
 
 from heurecivique.months import add_months, first_of_month
 from mobilisation.models import Signature
@@ -26,18 +25,18 @@ PER_PAGE = 50
 class Column:
     key: str  # its name in the address: ?tri=heures
     label: str
-    order: str  # the annotation it sorts on
+    order: str  # the value of a row it sorts on
     numeric: bool = True
 
 
 COLUMNS = [
     Column("nom", "Commune", "name", numeric=False),
-    Column("engages", "Volontaires engagés", "n_engaged"),
+    Column("engages", "Volontaires engagés", "engaged"),
     Column("actifs", "Part des engagés actifs ce mois-ci", "active_share"),
-    Column("heures", "Heures données sur 12 mois", "n_minutes"),
-    Column("missions", "Missions réalisées sur 12 mois", "n_missions_done"),
-    Column("signataires", "Signataires de l'Appel", "n_signatures"),
-    Column("telechargements", "Kits téléchargés sur 12 mois", "n_downloads"),
+    Column("heures", "Heures données sur 12 mois", "minutes"),
+    Column("missions", "Missions réalisées sur 12 mois", "missions_done"),
+    Column("signataires", "Signataires de l'Appel", "signatures"),
+    Column("telechargements", "Kits téléchargés sur 12 mois", "downloads"),
 ]
 DEFAULT_SORT = "engages"
 
@@ -102,41 +101,63 @@ def territory_table(area: Area, sort: str | None, page: str | None, today: datet
     current = first_of_month(today)
     since = add_months(current, -11)
     rows = area.month_rows().filter(month__gte=since, month__lte=current)
+    signed = Signature.objects.shown().filter(area.q("commune", "department"))
     if by_department:
         rows = rows.filter(department__isnull=False)
         group = {"place": F("department"), "name": F("department__name"),
                  "code": F("department__code")}  # fmt: skip
-        signed = Signature.objects.shown().filter(department=OuterRef("place")).values("department")
+        signed = signed.values_list("department")
     else:
         rows = rows.filter(commune__isnull=False)
         group = {"place": F("commune"), "name": F("commune__name"),
                  "code": F("commune__insee_code")}  # fmt: skip
-        signed = Signature.objects.shown().filter(commune=OuterRef("place")).values("commune")
+        signed = signed.filter(commune__isnull=False).values_list("commune")
     this_month = Q(month=current)
-    signatures = signed.order_by().annotate(n=Count("pk")).values("n")[:1]
     # Named apart from MonthFigures' fields: an aggregate cannot take its own field's name.
-    table = (
+    places = list(
         rows.values(**group)
         .annotate(
-            n_engaged=Coalesce(Sum("engaged", filter=this_month), 0),
-            n_engaged_active=Coalesce(Sum("engaged_active", filter=this_month), 0),
-            n_minutes=Coalesce(Sum("minutes"), 0),
-            n_missions_done=Coalesce(Sum("missions_done"), 0),
-            n_downloads=Coalesce(Sum("downloads"), 0),
-            n_signatures=Coalesce(Subquery(signatures, output_field=IntegerField()), 0),
-        )
-        .annotate(
-            active_share=Cast("n_engaged_active", FloatField())
-            / NullIf(Cast("n_engaged", FloatField()), 0.0)
+            engaged_now=Coalesce(Sum("engaged", filter=this_month), 0),
+            engaged_active_now=Coalesce(Sum("engaged_active", filter=this_month), 0),
+            minutes_12=Coalesce(Sum("minutes"), 0),
+            missions_12=Coalesce(Sum("missions_done"), 0),
+            downloads_12=Coalesce(Sum("downloads"), 0),
         )
         .order_by()
     )
+    signatures = dict(signed.annotate(n=Count("pk")).order_by())
+    table = []
+    for place in places:
+        engaged = place["engaged_now"]
+        table.append(
+            {
+                "name": place["name"],
+                "code": place["code"],
+                "engaged": engaged,
+                "active_share": place["engaged_active_now"] / engaged if engaged else None,
+                "minutes": place["minutes_12"],
+                "missions_done": place["missions_12"],
+                "signatures": signatures.get(place["place"], 0),
+                "downloads": place["downloads_12"],
+            }
+        )
+    # Sorted here rather than by the database: a department has at most a few hundred communes
+    # with some activity, the nation a hundred departments; a place without an active share
+    # comes last, as an empty value.
     column = next(c for c in COLUMNS if c.key == key)
-    order = F(column.order)
-    order = order.desc(nulls_last=True) if descending else order.asc(nulls_first=True)
-    table = table.order_by(order, "name", "code")
-    paginator = Paginator(table, PER_PAGE)
-    page_obj = paginator.get_page(page)
+
+    def sort_key(row):
+        value = row[column.order]
+        if column.numeric and value is None:
+            value = float("-inf") if descending else float("inf")
+        return value
+
+    table.sort(key=lambda row: (row["name"], row["code"]))
+    if column.key == "nom":
+        table.sort(key=lambda row: (row["name"].casefold(), row["code"]), reverse=descending)
+    else:
+        table.sort(key=sort_key, reverse=descending)
+    page_obj = Paginator(table, PER_PAGE).get_page(page)
 
     def share(row) -> str:
         if row["active_share"] is None:
@@ -147,12 +168,12 @@ def territory_table(area: Area, sort: str | None, page: str | None, today: datet
         Row(
             name=row["name"],
             code=row["code"],
-            engaged=number(row["n_engaged"]),
+            engaged=number(row["engaged"]),
             active_share=share(row),
-            hours=number(row["n_minutes"] // 60),
-            missions_done=number(row["n_missions_done"]),
-            signatures=number(row["n_signatures"]),
-            downloads=number(row["n_downloads"]),
+            hours=number(row["minutes"] // 60),
+            missions_done=number(row["missions_done"]),
+            signatures=number(row["signatures"]),
+            downloads=number(row["downloads"]),
         )
         for row in page_obj.object_list
     ]

@@ -92,8 +92,8 @@ def test_a_commune_agent_moderates_from_the_index_and_every_list_fits_1280px(
     )
 
     _sign_in_to_the_admin(page, portal_url, orleans_agent)
+    expect(page.locator(".cockpit__territory")).to_contain_text("Votre territoire : Orléans")
     todo = page.locator("#a-faire")
-    expect(todo).to_contain_text("Votre territoire : Orléans")
     expect(todo.get_by_role("link", name="2 signatures à vérifier")).to_be_visible()
     expect(todo.get_by_role("link", name="1 courriel de suivi en échec")).to_be_visible()
     page.screenshot(path="/tmp/admin-index-commune-agent.png", full_page=True)

@@ -90,6 +90,9 @@ def test_the_dashboard_reads_well_for_each_persona(
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
     page.screenshot(path=SCREENSHOTS / f"{persona}-390.png", full_page=True)
+    # On a phone the page does not scroll sideways: the communes' table scrolls in its region.
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, width
     _no_axe_violation(page)
 
 

@@ -4,6 +4,7 @@ test_aggregates' population, the scoping of every figure, the charts and the map
 server with their data, the communes' table sorted and paginated, and a constant number of
 queries."""
 
+import datetime
 import json
 import re
 import subprocess
@@ -15,10 +16,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from pilotage import aggregates, charts
+from pilotage import aggregates, charts, maps
 from pilotage.figures import definition
+from territories.models import Commune, Membership, Territory
 
-from ..factories import CivicHourFactory, CommuneFactory, GesteFactory, VolunteerFactory
+from ..factories import (
+    CivicHourFactory,
+    CommuneFactory,
+    GesteFactory,
+    TerritoryFactory,
+    VolunteerFactory,
+)
 from .test_aggregates import population  # noqa: F401 (a fixture)
 
 INDEX = reverse("admin:index")
@@ -100,6 +108,12 @@ def test_a_department_officer_sees_their_communes_not_others(
     html = client.get(INDEX).content.decode()
     assert (_figure(html, "engaged"), _figure(html, "hours")) == ("1", "1")
     assert "Orléans" not in html and "Loiret (45) :" not in html
+    # Bordeaux gave no hour last month nor a year ago: no percentage made up from nothing.
+    last = charts.MONTHS_LONG[counted["last_month"].month - 1]
+    text = _text(html)
+    assert f"pas de comparaison possible avec {last} (aucune heure)" in text
+    year_ago = charts.month_label(counted["year_ago"])
+    assert f"pas de comparaison possible avec {year_ago} (aucune heure)" in text
     assert 'Bordeaux <span class="cockpit__code">(33063)</span>' in html
 
 
@@ -134,7 +148,7 @@ def test_the_communes_table_sorts_and_pages(client, loiret_agent, loiret_departm
     rows = re.findall(r'<th scope="row">([^<]+) <span class="cockpit__code">', html)
     assert len(rows) == 50 and rows[0] == "Commune 008"
     assert 'aria-sort="descending"' in html
-    assert "Page 1 sur 2, 55 lignes" in _text(html)
+    assert "Les communes, page 1 sur 2 (55 lignes)" in _text(html)
     rows = re.findall(
         r'<th scope="row">([^<]+) <span',
         client.get(INDEX, {"tri": "nom", "page": "2"}).content.decode(),
@@ -142,7 +156,7 @@ def test_the_communes_table_sorts_and_pages(client, loiret_agent, loiret_departm
     assert rows == [f"Commune {n:03}" for n in range(51, 56)]
     # A sort that does not exist, a page past the end: the default sort, the last page.
     response = client.get(INDEX, {"tri": "<script>", "page": "999"})
-    assert response.status_code == 200 and "Page 2 sur 2" in _text(response.content.decode())
+    assert response.status_code == 200 and "page 2 sur 2" in _text(response.content.decode())
 
 
 def test_an_elected_official_reads_the_figures_without_anything_personal(
@@ -242,3 +256,53 @@ def test_the_dashboard_is_valid_html(
         for m in json.loads(result.stderr or result.stdout)["messages"]
     ]
     assert errors == []
+
+
+def test_the_map_names_each_department_by_its_insee_code():
+    codes = [maps.insee_code(location["id"]) for location in maps.contours()["locations"]]
+    metropolitan = {f"{n:02}" for n in range(1, 96) if n != 20} | {"2A", "2B"}
+    assert len(codes) == 96 and set(codes) == metropolitan
+    assert maps.band_of(None) == 0 and maps.band_of(0.4) == 1 and maps.band_of(25) == 4
+
+
+def test_chart_scales_start_at_zero_and_name_the_months_in_french():
+    assert charts.nice_ticks(0) == [0, 1]
+    assert charts.nice_ticks(13) == [0, 5, 10, 15]
+    assert charts.nice_ticks(1234) == [0, 500, 1000, 1500]
+    months = [datetime.date(2025, m, 1) for m in range(1, 13)]
+    chart = charts.month_chart(months, list(range(12)), title="Heures", unit="heures")
+    assert [t.label for t in chart.x_ticks] == ["janv. 2025", "avr.", "juil.", "oct."]
+    assert chart.rows[7] == ["août 2025", "7"]
+    assert "le plus haut : 11 en décembre 2025" in chart.description
+    # The tallest bar reaches the top of its scale's tick, a zero bar has no height.
+    assert chart.bars[0].height == 0 and chart.bars[11].y > chart.plot_top
+
+
+def test_an_agent_of_two_communes_gets_both_in_a_table(client, orleans_agent, counted):
+    saint_jean = Commune.objects.get(insee_code="45284")
+    portal = TerritoryFactory(
+        kind=Territory.Kind.COMMUNE, slug="saint-jean", name="Saint-Jean-de-Braye",
+        commune=saint_jean,
+    )  # fmt: skip
+    Membership.objects.create(user=orleans_agent, territory=portal, role="commune")
+    client.force_login(orleans_agent)
+    html = client.get(INDEX).content.decode()
+    # Orléans: Anne; Saint-Jean: Emma (Denis deleted his account).
+    assert _figure(html, "engaged") == "2"
+    assert "Vos territoires : <strong>Orléans, Saint-Jean-de-Braye</strong>" in html
+    rows = re.findall(r'<th scope="row">([^<]+) <span class="cockpit__code">', html)
+    assert sorted(rows) == sorted(["Orléans", saint_jean.name])
+    assert "quartier non renseigné (Orléans)" in html and "Bordeaux" not in html
+
+
+def test_a_territory_without_any_activity_yet(client, gironde_agent):
+    """Nothing counted yet: every chart says so, no comparison is made up, nothing fails."""
+    client.force_login(gironde_agent)
+    for query in ({}, {"page": "abc", "tri": "-"}, {"page": "-1", "tri": "--heures"}):
+        response = client.get(INDEX, query)
+        assert response.status_code == 200
+    html = response.content.decode()
+    assert _figure(html, "engaged") == "0" and _figure(html, "active_share") == "—"
+    assert html.count("Aucune donnée pour l'instant.") >= 4
+    assert "pas de comparaison possible" in _text(html)
+    assert "Aucune activité depuis 12 mois." in html
