@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import aggregates
+from . import aggregates, exports
 
 
 @shared_task
@@ -13,3 +13,13 @@ def count_recent() -> int:
 @shared_task
 def count_all() -> int:
     return aggregates.count_all()
+
+
+@shared_task
+def prepare_export(pk: int) -> bool:
+    return exports.prepare(pk)
+
+
+@shared_task
+def delete_old_exports() -> int:
+    return exports.delete_old()

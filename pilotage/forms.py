@@ -1,0 +1,85 @@
+"""Asking for a file (admin « Fichiers à télécharger »): what, in which format, of which of the
+person's territories, and for which months when the content has months."""
+
+from django import forms
+
+from .models import Export
+from .periods import MonthField, PeriodForm
+
+# What an élu(e) may ask for: figures, never a list of people (personal data).
+ELECTED_KINDS = frozenset({Export.Kind.HOURS, Export.Kind.MISSIONS})
+# The contents that have months; the volunteers' list is the list of today.
+DATED_KINDS = frozenset({Export.Kind.HOURS, Export.Kind.MISSIONS})
+
+ELECTED_REFUSAL = (
+    "La liste des volontaires contient des données personnelles : elle est réservée aux "
+    "agents de la mairie ou du département, pas aux élus."
+)
+
+
+class ExportForm(forms.ModelForm):
+    start = MonthField(
+        label="Du mois de",
+        required=False,
+        help_text="Par exemple 01/2026. Laissez vide pour les 36 derniers mois.",
+        widget=forms.TextInput({"size": 8}),
+    )
+    end = MonthField(
+        label="au mois de (inclus)",
+        required=False,
+        help_text="Par exemple 06/2026. Pas de période pour la liste des volontaires.",
+        widget=forms.TextInput({"size": 8}),
+    )
+
+    class Meta:
+        model = Export
+        fields = ["kind", "format", "territory", "start", "end"]
+        error_messages = {
+            "kind": {"invalid_choice": "Choisissez un contenu de la liste."},
+            "format": {"invalid_choice": "Choisissez CSV ou XLSX."},
+        }
+
+    def __init__(self, *args, scope=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope = scope
+        territory = self.fields["territory"]
+        territory.queryset = scope.territories().order_by("kind", "name")
+        territory.empty_label = None if territory.queryset.count() == 1 else "---------"
+        territory.error_messages["invalid_choice"] = (
+            "Choisissez un de vos territoires : les fichiers d'un autre territoire ne vous sont "
+            "pas ouverts."
+        )
+        if scope.is_elected_only:
+            # Not offered; asked for all the same (an old link, a crafted request), refused in
+            # words by clean_kind.
+            self.fields["kind"].widget.choices = [
+                choice for choice in self.fields["kind"].choices if choice[0] in ELECTED_KINDS
+            ]
+
+    def clean_kind(self):
+        kind = self.cleaned_data["kind"]
+        if self.scope.is_elected_only and kind not in ELECTED_KINDS:
+            raise forms.ValidationError(ELECTED_REFUSAL, code="personal_data")
+        return kind
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end, kind = cleaned.get("start"), cleaned.get("end"), cleaned.get("kind")
+        if "start" in self.errors or "end" in self.errors:
+            return cleaned
+        if kind and kind not in DATED_KINDS and (start or end):
+            raise forms.ValidationError(
+                "La liste des volontaires n'a pas de période : laissez les deux mois vides.",
+                code="no_period",
+            )
+        if bool(start) != bool(end):
+            raise forms.ValidationError(
+                "Indiquez le premier et le dernier mois de la période, ou aucun des deux.",
+                code="half_period",
+            )
+        if start and end:
+            period = PeriodForm({"start": f"{start:%Y-%m}", "end": f"{end:%Y-%m}"})
+            if not period.is_valid():
+                for error in period.non_field_errors().as_data():
+                    self.add_error(None, error)
+        return cleaned
