@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
@@ -28,6 +29,8 @@ from .tasks import prepare_export
 EXPORT_ROLES = ALL_ROLES | {Membership.Role.ELECTED}
 # The page reloads itself this often while a file is being prepared (<meta http-equiv>).
 REFRESH_SECONDS = 3
+# In the list's address, the person's choice to follow a preparation (the page then reloads).
+FOLLOW = "suivre"
 
 
 def _size(name: str) -> str:
@@ -38,6 +41,15 @@ def _size(name: str) -> str:
     if size < 1024 * 1024:
         return f"{max(1, round(size / 1024))} Ko"
     return f"{size / (1024 * 1024):.1f} Mo".replace(".", ",")
+
+
+def _number(value: int) -> str:
+    """« 12 500 », grouped as in French."""
+    return number_format(value, force_grouping=True)
+
+
+def _rows(count: int) -> str:
+    return f"{_number(count)} ligne{'s' if count > 1 else ''}"
 
 
 @admin.register(Export)
@@ -134,11 +146,18 @@ class ExportAdmin(TerritoryScopedAdmin):
         return HttpResponseRedirect(reverse("admin:pilotage_export_changelist"))
 
     def changelist_view(self, request, extra_context=None):
+        # The page reloads itself only when the person asked for it: a page that changes
+        # under a screen reader every few seconds is a time limit they must be able to stop
+        # (WCAG 2.2.1, RGAA 13.1); the address keeps their choice across the reloads.
+        request.GET = request.GET.copy()
+        following = request.GET.pop(FOLLOW, None) is not None
         preparing = (
             self.has_view_permission(request) and self.get_queryset(request).in_progress().exists()
         )
         extra_context = {
             "preparing": preparing,
+            "following": following and preparing,
+            "follow_param": FOLLOW,
             "refresh_seconds": REFRESH_SECONDS,
             "kept_days": Export.KEPT_DAYS,
             **(extra_context or {}),
@@ -226,24 +245,24 @@ class ExportAdmin(TerritoryScopedAdmin):
         if export.status == Export.Status.RUNNING:
             return format_html(
                 '<progress class="export-progress" max="{}" value="{}" aria-label="{}">'
-                "{} %</progress> En préparation : {} % ({} lignes sur {})",
+                "{} %</progress> En préparation : {} % ({} sur {})",
                 export.total or 1,
                 export.done,
                 self._progress_name(export),
                 export.percent,
                 export.percent,
-                export.done,
-                export.total,
+                _rows(export.done),
+                _number(export.total),
             )
         url = reverse("admin:pilotage_export_download", args=[export.pk])
         return format_html(
             'Prêt — <a href="{}" download>Télécharger <span class="visually-hidden">{}, '
-            "</span>{} {}</a> ({} lignes)",
+            "</span>{} {}</a> ({})",
             url,
             capfirst(self.content(export)),
             export.format.upper(),
             _size(export.file.name),
-            export.done,
+            _rows(export.done) if export.done else "aucune ligne",
         )
 
     def _progress_name(self, export) -> str:

@@ -3,6 +3,8 @@ person's territories, and for which months when the content has months."""
 
 from django import forms
 
+from territories.models import Territory
+
 from .models import Export
 from .periods import MonthField, PeriodForm
 
@@ -18,6 +20,9 @@ ELECTED_REFUSAL = (
 
 
 class ExportForm(forms.ModelForm):
+    # Declared, not the admin's: a plain list of the person's territories, without the links
+    # to change or add a territory beside it.
+    territory = forms.ModelChoiceField(Territory.objects.none(), label="Territoire")
     start = MonthField(
         label="Du mois de",
         required=False,
@@ -63,23 +68,31 @@ class ExportForm(forms.ModelForm):
         return kind
 
     def clean(self):
+        # Each mistake on the period is said beside a month field: the table's own check of the
+        # period (models.Export's constraint) then stays silent rather than repeat it.
         cleaned = super().clean()
         start, end, kind = cleaned.get("start"), cleaned.get("end"), cleaned.get("kind")
         if "start" in self.errors or "end" in self.errors:
             return cleaned
         if kind and kind not in DATED_KINDS and (start or end):
-            raise forms.ValidationError(
-                "La liste des volontaires n'a pas de période : laissez les deux mois vides.",
-                code="no_period",
+            self.add_error(
+                "start",
+                forms.ValidationError(
+                    "La liste des volontaires n'a pas de période : laissez les deux mois vides.",
+                    code="no_period",
+                ),
             )
-        if bool(start) != bool(end):
-            raise forms.ValidationError(
-                "Indiquez le premier et le dernier mois de la période, ou aucun des deux.",
-                code="half_period",
+        elif bool(start) != bool(end):
+            self.add_error(
+                "end" if start else "start",
+                forms.ValidationError(
+                    "Indiquez le premier et le dernier mois de la période, ou aucun des deux.",
+                    code="half_period",
+                ),
             )
-        if start and end:
+        elif start and end:
             period = PeriodForm({"start": f"{start:%Y-%m}", "end": f"{end:%Y-%m}"})
             if not period.is_valid():
                 for error in period.non_field_errors().as_data():
-                    self.add_error(None, error)
+                    self.add_error("end", error)
         return cleaned

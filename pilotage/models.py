@@ -196,6 +196,8 @@ class Export(models.Model):
                 condition=Q(start__isnull=True, end__isnull=True)
                 | Q(start__isnull=False, end__isnull=False, start__lte=F("end")),
                 name="pilotage_export_period",
+                violation_error_message="Indiquez une période dont le premier mois vient avant "
+                "le dernier, ou aucune période.",
             ),
         ]
 
