@@ -49,6 +49,8 @@ def _number(value: int) -> str:
 
 
 def _rows(count: int) -> str:
+    if not count:
+        return "aucune ligne"
     return f"{_number(count)} ligne{'s' if count > 1 else ''}"
 
 
@@ -67,7 +69,7 @@ class ExportAdmin(TerritoryScopedAdmin):
     fieldsets = [
         (None, {"fields": ["kind", "format", "territory"]}),
         (
-            "Période (heures et missions)",
+            "Période (heures, missions et bilan)",
             {"fields": ["start", "end"]},
         ),
     ]
@@ -242,6 +244,12 @@ class ExportAdmin(TerritoryScopedAdmin):
                 "En attente d'un préparateur…",
                 self._progress_name(export),
             )
+        if export.status == Export.Status.RUNNING and export.kind == Export.Kind.BILAN:
+            return format_html(
+                '<progress class="export-progress" aria-label="{}"></progress> '
+                "En préparation : le bilan est en cours de mise en page…",
+                self._progress_name(export),
+            )
         if export.status == Export.Status.RUNNING:
             return format_html(
                 '<progress class="export-progress" max="{}" value="{}" aria-label="{}">'
@@ -255,14 +263,16 @@ class ExportAdmin(TerritoryScopedAdmin):
                 _number(export.total),
             )
         url = reverse("admin:pilotage_export_download", args=[export.pk])
+        # The rows of a table; a bilan is one document.
+        rows = "" if export.kind == Export.Kind.BILAN else f" ({_rows(export.done)})"
         return format_html(
             'Prêt — <a href="{}" download>Télécharger <span class="visually-hidden">{}, '
-            "</span>{} {}</a> ({})",
+            "</span>{} {}</a>{}",
             url,
             capfirst(self.content(export)),
             export.format.upper(),
             _size(export.file.name),
-            _rows(export.done) if export.done else "aucune ligne",
+            rows,
         )
 
     def _progress_name(self, export) -> str:

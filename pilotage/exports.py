@@ -1,5 +1,6 @@
 """The files staff ask for in the admin (« Fichiers à télécharger »), written by a Celery worker
-(tasks.prepare_export) in chunks, the progress saved every few hundred rows.
+(tasks.prepare_export) in chunks, the progress saved every few hundred rows; and the élus'
+bilan, a PDF of a period (report.py).
 
 Each kind reads what scales: the hours from the aggregates of a commune's month (MonthFigures),
 never the hours themselves; the missions and the volunteers from their own tables, streamed
@@ -29,6 +30,7 @@ from heurecivique.spreadsheets import SpreadsheetWriter, cell
 from missions.models import Mission, Participation
 from volunteers.models import Volunteer
 
+from . import report
 from .aggregates import KEPT_MONTHS
 from .figures import Area
 from .models import Export, export_storage
@@ -279,22 +281,12 @@ def prepare(pk: int) -> bool:
     os.makedirs(export_storage.path(folder), exist_ok=True)
     partial = export_storage.path(f"{folder}/.en-cours-{uuid.uuid4().hex}")
     try:
-        content = CONTENTS[export.kind](export)
-        total = content.count()
-        if not _progress(pk, status=Export.Status.RUNNING, done=0, total=total, error=""):
+        if export.kind == Export.Kind.BILAN:
+            done = _write_bilan(export, partial)
+        else:
+            done = _write_rows(export, partial)
+        if done is None:
             return False
-        every = max(1, settings.EXPORT_PROGRESS_EVERY)
-        output = FILES[export.format](partial, content)
-        done = 0
-        try:
-            for row in content.rows():
-                output.write(row)
-                done += 1
-                if done % every == 0:
-                    # Rows may have come since the count: the bar never goes past the end.
-                    _progress(pk, done=done, total=max(total, done))
-        finally:
-            output.close()
         name = f"{folder}/{export.file_name()}"
         os.replace(partial, export_storage.path(name))
         return bool(
@@ -314,6 +306,37 @@ def prepare(pk: int) -> bool:
     finally:
         if os.path.exists(partial):
             os.remove(partial)
+
+
+def _write_bilan(export: Export, path) -> int | None:
+    """The élus' PDF (report.py): one document, its progress 0 then 1."""
+    if not _progress(export.pk, status=Export.Status.RUNNING, done=0, total=1, error=""):
+        return None
+    with open(path, "wb") as output:
+        output.write(report.render(export.territory, export.period))
+    return 1
+
+
+def _write_rows(export: Export, path) -> int | None:
+    """A table, in chunks: how many rows were written (None if the export went meanwhile)."""
+    pk = export.pk
+    content = CONTENTS[export.kind](export)
+    total = content.count()
+    if not _progress(pk, status=Export.Status.RUNNING, done=0, total=total, error=""):
+        return None
+    every = max(1, settings.EXPORT_PROGRESS_EVERY)
+    output = FILES[export.format](path, content)
+    done = 0
+    try:
+        for row in content.rows():
+            output.write(row)
+            done += 1
+            if done % every == 0:
+                # Rows may have come since the count: the bar never goes past the end.
+                _progress(pk, done=done, total=max(total, done))
+    finally:
+        output.close()
+    return done
 
 
 def delete_old(now=None) -> int:

@@ -9,9 +9,9 @@ from .models import Export
 from .periods import MonthField, PeriodForm
 
 # What an élu(e) may ask for: figures, never a list of people (personal data).
-ELECTED_KINDS = frozenset({Export.Kind.HOURS, Export.Kind.MISSIONS})
+ELECTED_KINDS = frozenset({Export.Kind.HOURS, Export.Kind.MISSIONS, Export.Kind.BILAN})
 # The contents that have months; the volunteers' list is the list of today.
-DATED_KINDS = frozenset({Export.Kind.HOURS, Export.Kind.MISSIONS})
+DATED_KINDS = frozenset({Export.Kind.HOURS, Export.Kind.MISSIONS, Export.Kind.BILAN})
 
 ELECTED_REFUSAL = (
     "La liste des volontaires contient des données personnelles : elle est réservée aux "
@@ -41,7 +41,7 @@ class ExportForm(forms.ModelForm):
         fields = ["kind", "format", "territory", "start", "end"]
         error_messages = {
             "kind": {"invalid_choice": "Choisissez un contenu de la liste."},
-            "format": {"invalid_choice": "Choisissez CSV ou XLSX."},
+            "format": {"invalid_choice": "Choisissez CSV, XLSX ou, pour le bilan, PDF."},
         }
 
     def __init__(self, *args, scope=None, **kwargs):
@@ -74,7 +74,27 @@ class ExportForm(forms.ModelForm):
         start, end, kind = cleaned.get("start"), cleaned.get("end"), cleaned.get("kind")
         if "start" in self.errors or "end" in self.errors:
             return cleaned
-        if kind and kind not in DATED_KINDS and (start or end):
+        fmt = cleaned.get("format")
+        if kind and fmt and (kind == Export.Kind.BILAN) != (fmt == Export.Format.PDF):
+            self.add_error(
+                "format",
+                forms.ValidationError(
+                    "Le bilan se télécharge en PDF."
+                    if kind == Export.Kind.BILAN
+                    else "Seul le bilan est un PDF : pour ce fichier, choisissez CSV ou XLSX.",
+                    code="format",
+                ),
+            )
+        if kind == Export.Kind.BILAN and not (start or end):
+            self.add_error(
+                "start",
+                forms.ValidationError(
+                    "Choisissez la période du bilan : un mois, un trimestre ou une année, par "
+                    "exemple de 01/2026 à 03/2026.",
+                    code="bilan_period",
+                ),
+            )
+        elif kind and kind not in DATED_KINDS and (start or end):
             self.add_error(
                 "start",
                 forms.ValidationError(

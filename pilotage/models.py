@@ -98,6 +98,36 @@ class GesteMonth(models.Model):
         return f"{self.geste} — {self.department} — {self.month:%m/%Y}"
 
 
+class ReportSending(models.Model):
+    """The quarterly report sent to a person for a territory and a quarter: written with the
+    email, in the same transaction, so that a second run of the task (or two at once) sends
+    nothing more."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="personne",
+    )
+    territory = models.ForeignKey(
+        Territory, on_delete=models.CASCADE, related_name="+", verbose_name="territoire"
+    )
+    period_start = models.DateField("premier mois du trimestre")
+    sent_at = models.DateTimeField("envoyé le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "bilan trimestriel envoyé"
+        verbose_name_plural = "bilans trimestriels envoyés"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "territory", "period_start"], name="pilotage_report_sent_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.territory} — {self.period_start:%m/%Y} — {self.user}"
+
+
 class ExportStorage(FileSystemStorage):
     """The folder of the export files, settings.EXPORTS_ROOT, read when used (a test or a
     worker may point it elsewhere). No URL: they are served by the admin's download view,
@@ -149,10 +179,12 @@ class Export(models.Model):
         HOURS = "hours", "Heures par mois et par commune"
         MISSIONS = "missions", "Missions"
         VOLUNTEERS = "volunteers", "Volontaires ayant accepté d'être contactés"
+        BILAN = "bilan", "Le bilan de l'Heure Civique (pour le conseil)"
 
     class Format(models.TextChoices):
         CSV = "csv", "CSV (tableur)"
         XLSX = "xlsx", "XLSX (Excel, LibreOffice)"
+        PDF = "pdf", "PDF (le bilan)"
 
     class Status(models.TextChoices):
         PENDING = "pending", "En attente"
@@ -199,6 +231,14 @@ class Export(models.Model):
                 violation_error_message="Indiquez une période dont le premier mois vient avant "
                 "le dernier, ou aucune période.",
             ),
+            # The bilan is a PDF of a period; the tables are spreadsheets.
+            models.CheckConstraint(
+                condition=Q(kind="bilan", format="pdf", start__isnull=False)
+                | (~Q(kind="bilan") & ~Q(format="pdf")),
+                name="pilotage_export_bilan_pdf",
+                violation_error_message="Le bilan se télécharge en PDF, pour une période ; les "
+                "autres fichiers en CSV ou XLSX.",
+            ),
         ]
 
     def __str__(self):
@@ -225,6 +265,7 @@ class Export(models.Model):
             self.Kind.HOURS: "heures",
             self.Kind.MISSIONS: "missions",
             self.Kind.VOLUNTEERS: "volontaires",
+            self.Kind.BILAN: "bilan",
         }
         period = self.period.slug if self.period else f"{self.created_at:%Y-%m-%d}"
         return f"{words.get(self.kind, self.kind)}-{self.territory.slug}-{period}.{self.format}"

@@ -18,13 +18,15 @@ from django.utils import timezone
 
 from accounts.models import AccessRecord
 from heurecivique.months import add_months, first_of_month
-from pilotage import exports
+from pilotage import aggregates, exports
 from pilotage.models import Export, MonthFigures, export_storage
+from pilotage.periods import Period
 from pilotage.tasks import prepare_export
 from volunteers.models import Volunteer
 
-from ..factories import CommuneFactory, MissionFactory, VolunteerFactory
+from ..factories import CivicHourFactory, CommuneFactory, MissionFactory, VolunteerFactory
 from ..worker import wait_for
+from .test_report import text_of
 
 LIST = reverse("admin:pilotage_export_changelist")
 ADD = reverse("admin:pilotage_export_add")
@@ -66,6 +68,15 @@ def read_csv(response) -> list[list[str]]:
     text = b"".join(response.streaming_content).decode("utf-8")
     assert text.startswith("\ufeff")
     return list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+
+
+def hours_in_the_last_quarter(orleans_commune, bordeaux_commune) -> Period:
+    """Orléans: 3 hours in the last quarter; Bordeaux: 5; counted into the aggregates."""
+    quarter = Period.last_quarter(timezone.localdate())
+    CivicHourFactory(volunteer__commune=orleans_commune, done_on=quarter.start, minutes=180)
+    CivicHourFactory(volunteer__commune=bordeaux_commune, done_on=quarter.start, minutes=300)
+    aggregates.count_all()
+    return quarter
 
 
 def read_xlsx(response):
@@ -253,6 +264,33 @@ def test_the_list_reloads_itself_only_when_asked_and_while_a_file_is_being_prepa
     assert "Panne." in page
 
 
+def test_an_elected_official_asks_for_the_bilan_of_last_quarter_and_reads_it(
+    client, django_capture_on_commit_callbacks, loiret_elected, loiret, orleans_commune,
+    bordeaux_commune,
+):  # fmt: skip
+    quarter = hours_in_the_last_quarter(orleans_commune, bordeaux_commune)
+    client.force_login(loiret_elected)
+    form = client.get(ADD).content.decode()
+    assert '<option value="bilan">' in form
+
+    export = ask_and_prepare(
+        client, django_capture_on_commit_callbacks, loiret, "bilan", "pdf",
+        f"{quarter.start:%m/%Y}", f"{quarter.end:%m/%Y}",
+    )  # fmt: skip
+    assert (export.status, export.done, export.total) == (Export.Status.READY, 1, 1)
+    page = client.get(LIST).content.decode()
+    assert f"Le bilan de l&#x27;Heure Civique (pour le conseil) — {quarter.label}" in page
+    response = client.get(download_url(export))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="bilan-loiret-{quarter.slug}.pdf"'
+    )
+    text = text_of(b"".join(response.streaming_content))
+    assert "Le bilan de l'Heure Civique dans le Loiret" in text
+    assert "3 heures données" in text
+    assert "Bordeaux" not in text
+
+
 # --- Who may ask for what ----------------------------------------------------------------------
 
 
@@ -303,7 +341,13 @@ def test_an_elected_official_asks_for_figures_but_never_for_the_volunteers_list(
     ("data", "message"),
     [
         ({"kind": "beneficiaires"}, "Choisissez un contenu de la liste."),
-        ({"format": "pdf"}, "Choisissez CSV ou XLSX."),
+        ({"format": "ods"}, "Choisissez CSV, XLSX ou, pour le bilan, PDF."),
+        ({"format": "pdf"}, "Seul le bilan est un PDF : pour ce fichier, choisissez CSV"),
+        (
+            {"kind": "bilan", "format": "csv", "start": "01/2026", "end": "03/2026"},
+            "Le bilan se télécharge en PDF.",
+        ),
+        ({"kind": "bilan", "format": "pdf"}, "Choisissez la période du bilan"),
         ({"start": "09/2025", "end": "03/2025"}, "Le premier mois est après le dernier"),
         ({"start": "03/2025"}, "Indiquez le premier et le dernier mois"),
         ({"start": "13/2025", "end": "12/2025"}, "Indiquez un mois sous la forme 11/2026."),
@@ -476,3 +520,23 @@ def test_a_long_export_shows_its_progress_moving_then_its_link_through_a_real_wo
     sheet = read_xlsx(client.get(download_url(export)))
     assert sheet.max_row == 2001
     assert progress_of(export) == {"status": "ready", "done": 2000, "total": 2000}
+
+
+@pytest_worker
+def test_the_bilan_is_made_by_a_real_worker(
+    worker, client, national, loiret_elected, loiret, orleans_commune, bordeaux_commune
+):
+    quarter = hours_in_the_last_quarter(orleans_commune, bordeaux_commune)
+    client.force_login(loiret_elected)
+    response = ask(client, loiret, "bilan", "pdf", f"{quarter.start:%m/%Y}", f"{quarter.end:%m/%Y}")
+    assert response.status_code == 302
+    export = Export.objects.get()
+    assert "En attente d'un préparateur" in client.get(FOLLOWED).content.decode()
+
+    worker().start()
+    wait_for(lambda: progress_of(export)["status"] == Export.Status.READY, 60, "the bilan is ready")
+    page = client.get(FOLLOWED).content.decode()
+    assert download_url(export) in page and "refresh" not in page
+    text = text_of(b"".join(client.get(download_url(export)).streaming_content))
+    assert f"{quarter.label[0].upper()}{quarter.label[1:]}" in text
+    assert "3 heures données" in text
