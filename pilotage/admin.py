@@ -5,6 +5,7 @@ file is then downloaded through a view that checks who asks."""
 import datetime
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponseRedirect
@@ -61,7 +62,7 @@ class ExportAdmin(TerritoryScopedAdmin):
     view_roles = EXPORT_ROLES
     add_roles = EXPORT_ROLES
     list_display = ["content", "territory", "format_name", "requested", "state"]
-    list_display_links = None
+    list_display_links = ["content"]
     list_select_related = ["territory", "requested_by"]
     list_per_page = 20
     show_full_result_count = False
@@ -94,6 +95,9 @@ class ExportAdmin(TerritoryScopedAdmin):
         return False
 
     def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None:
+            # Its page only shows it (no change permission): none of the request's choices.
+            return super().get_form(request, obj, change=change, form=forms.ModelForm, **kwargs)
         form = super().get_form(request, obj, change=change, **kwargs)
         scope = staff_scope(request)
 
@@ -141,11 +145,14 @@ class ExportAdmin(TerritoryScopedAdmin):
         return super().add_view(request, form_url, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        # Nothing to read there that the list does not show; the file has no public address.
-        return HttpResponseRedirect(reverse("admin:pilotage_export_changelist"))
+        # Read only: what was asked, and where it stands.
+        extra_context = {"title": "Fichier demandé", **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra_context)
 
-    def history_view(self, request, object_id, extra_context=None):
-        return HttpResponseRedirect(reverse("admin:pilotage_export_changelist"))
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return super().get_fieldsets(request, obj)
+        return [(None, {"fields": ["kind", "format", "territory", "period", "requested", "state"]})]
 
     def changelist_view(self, request, extra_context=None):
         # The page reloads itself only when the person asked for it: a page that changes
@@ -215,6 +222,14 @@ class ExportAdmin(TerritoryScopedAdmin):
         if export.kind == Export.Kind.VOLUNTEERS:
             return export.get_kind_display()
         return f"{export.get_kind_display()} — les 36 derniers mois"
+
+    @admin.display(description="période")
+    def period(self, export):
+        if export.period:
+            return capfirst(export.period.label)
+        if export.kind == Export.Kind.VOLUNTEERS:
+            return "Les volontaires d'aujourd'hui"
+        return "Les 36 derniers mois"
 
     @admin.display(description="format")
     def format_name(self, export):

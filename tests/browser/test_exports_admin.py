@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from heurecivique.months import add_months, first_of_month
 from pilotage import exports
 from pilotage.models import Export, MonthFigures
+from pilotage.periods import Period
 
 from .test_accessibility import AXE, WCAG
 from .test_admin_agent import _fits_the_screen, _no_axe_violation, _sign_in_to_the_admin
@@ -99,3 +100,12 @@ def test_a_loiret_officer_follows_a_file_being_prepared_then_asks_for_one_and_do
     )
     content = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert "45234;Orléans;150;0;42;60" in content
+
+    # Its own page: what was asked, and the link again.
+    label = Period.month(last_month).label
+    page.get_by_role("link", name=f"Heures par mois et par commune — {label}", exact=True).click()
+    expect(page.get_by_role("heading", name="Fichier demandé")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="Télécharger Heures par mois et par commune")
+    ).to_be_visible()
+    _screen(page, "5-fiche")

@@ -5,8 +5,11 @@ the élus' limits, with formulas neutralised in CSV and XLSX."""
 import csv
 import datetime
 import io
+import json
 import os
+import subprocess
 import threading
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -25,6 +28,7 @@ from pilotage.tasks import prepare_export
 from volunteers.models import Volunteer
 
 from ..factories import CivicHourFactory, CommuneFactory, MissionFactory, VolunteerFactory
+from ..test_html_validity import VNU
 from ..worker import wait_for
 from .test_report import text_of
 
@@ -330,6 +334,8 @@ def test_an_elected_official_asks_for_figures_but_never_for_the_volunteers_list(
     assert Export.objects.count() == 1
     # Nor the list an agent asked for.
     assert client.get(download_url(agents_file)).status_code == 404
+    agents_page = reverse("admin:pilotage_export_change", args=[agents_file.pk])
+    assert client.get(agents_page).url == reverse("admin:index")
     assert download_url(agents_file) not in client.get(LIST).content.decode()
 
     figures_file = ask_and_prepare(client, django_capture_on_commit_callbacks, loiret, "missions")
@@ -540,3 +546,35 @@ def test_the_bilan_is_made_by_a_real_worker(
     text = text_of(b"".join(client.get(download_url(export)).streaming_content))
     assert f"{quarter.label[0].upper()}{quarter.label[1:]}" in text
     assert "3 heures données" in text
+
+
+def test_the_pages_are_valid_html(agent_client, loiret, loiret_agent, tmp_path, volunteers):
+    assert VNU, "vnu.jar is missing: `make test` installs it (npm package vnu-jar)"
+    for status in Export.Status:
+        export = Export.objects.create(
+            kind="volunteers", format="xlsx", territory=loiret, requested_by=loiret_agent,
+            status=status, done=10, total=40,
+        )  # fmt: skip
+    exports.prepare(export.pk)
+    pages = {
+        "liste": agent_client.get(LIST),
+        "liste suivie": agent_client.get(FOLLOWED),
+        "demande": agent_client.get(ADD),
+        "demande avec erreurs": agent_client.post(ADD, {"kind": "bilan", "start": "13/2026"}),
+        "fiche": agent_client.get(reverse("admin:pilotage_export_change", args=[export.pk])),
+    }
+    assert download_url(export) in pages["fiche"].content.decode()
+    assert 'http-equiv="refresh"' in pages["liste suivie"].content.decode()
+    for number, (name, page) in enumerate(pages.items()):
+        assert page.status_code == 200, name
+        (tmp_path / f"{number}.html").write_bytes(page.content)
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--format", "json", "--errors-only", str(tmp_path)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    names = list(pages)
+    errors = [
+        f"{names[int(Path(m['url']).stem)]}, ligne {m.get('lastLine')} : {m['message']}"
+        for m in json.loads(result.stderr or result.stdout)["messages"]
+    ]
+    assert errors == []
