@@ -247,7 +247,12 @@ class ExportAdmin(TerritoryScopedAdmin):
     def state(self, export):
         if export.is_stalled or export.status == Export.Status.FAILED:
             again = reverse("admin:pilotage_export_add") + "?" + urlencode(self._choices(export))
-            why = export.error or "La préparation s'est arrêtée avant la fin."
+            if export.error:
+                why = export.error
+            elif export.status == Export.Status.PENDING:
+                why = "Aucun préparateur ne l'a pris en charge : le service est peut-être arrêté."
+            else:
+                why = "La préparation s'est arrêtée avant la fin."
             return format_html(
                 '<span class="export-failed">Échec</span> — {} <a href="{}">Demander à nouveau</a>',
                 why,

