@@ -8,6 +8,7 @@ from the database. Only the volunteers who agreed to be contacted by their mairi
 CSV and XLSX hold the same cells (heurecivique.spreadsheets.cell: formulas neutralised, French
 dates)."""
 
+import contextlib
 import datetime
 import logging
 import os
@@ -36,6 +37,9 @@ from .figures import Area
 from .models import Export, export_storage
 
 logger = logging.getLogger(__name__)
+
+# The name of a file being written, until it is moved to the export's name.
+PARTIAL = ".en-cours-"
 
 FAILED = (
     "La préparation du fichier a échoué. Demandez-le à nouveau ; si cela se reproduit, "
@@ -279,7 +283,7 @@ def prepare(pk: int) -> bool:
         return False
     folder = str(export.pk)
     os.makedirs(export_storage.path(folder), exist_ok=True)
-    partial = export_storage.path(f"{folder}/.en-cours-{uuid.uuid4().hex}")
+    partial = export_storage.path(f"{folder}/{PARTIAL}{uuid.uuid4().hex}")
     try:
         if export.kind == Export.Kind.BILAN:
             done = _write_bilan(export, partial)
@@ -289,6 +293,7 @@ def prepare(pk: int) -> bool:
             return False
         name = f"{folder}/{export.file_name()}"
         os.replace(partial, export_storage.path(name))
+        _forget_partials(export_storage.path(folder))
         return bool(
             _progress(
                 pk,
@@ -306,6 +311,15 @@ def prepare(pk: int) -> bool:
     finally:
         if os.path.exists(partial):
             os.remove(partial)
+
+
+def _forget_partials(folder) -> None:
+    """The half-written files of earlier runs (a worker killed mid-way): one file stays. A run
+    still going on would fail to move its own, leaving the ready export as it is."""
+    for entry in os.scandir(folder):
+        if entry.name.startswith(PARTIAL):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(entry.path)
 
 
 def _write_bilan(export: Export, path) -> int | None:

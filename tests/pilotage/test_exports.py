@@ -578,3 +578,44 @@ def test_the_pages_are_valid_html(agent_client, loiret, loiret_agent, tmp_path, 
         for m in json.loads(result.stderr or result.stdout)["messages"]
     ]
     assert errors == []
+
+
+@pytest_worker
+def test_a_worker_killed_mid_file_leaves_the_export_to_the_next_one_and_a_single_file(
+    worker, client, national, loiret_agent, loiret, orleans_commune, monkeypatch
+):
+    make_consenting(orleans_commune, 500)
+    monkeypatch.setenv("EXPORT_PROGRESS_EVERY", "100")
+    client.force_login(loiret_agent)
+    assert ask(client, loiret, "volunteers", "csv").status_code == 302
+    export = Export.objects.get()
+
+    # The first worker is stopped at its first progress update, 100 rows written, and killed.
+    holders = [RowHolder(export.pk)]
+    try:
+        assert holders[0].held.wait(10)
+        first = worker(concurrency=1)
+        first.start()
+        wait_for(lambda: waiting_on_a_lock() == 1, 60, "the worker waits to start")
+        holders.append(RowHolder(export.pk))
+        wait_for(lambda: waiting_on_a_lock() == 2, 10, "the next holder queued")
+        holders[0].let_go()
+        assert holders[1].held.wait(30)
+        wait_for(lambda: waiting_on_a_lock() == 1, 30, "the worker waits after 100 rows")
+        first.kill()
+    finally:
+        for holder in holders:
+            holder.let_go()
+    # (Its last UPDATE, already sent, may have gone through after the kill.)
+    stopped = progress_of(export)
+    assert stopped["status"] == "running" and stopped["done"] in (0, 100)
+    folder = export_storage.path(str(export.pk))
+    assert [name.startswith(exports.PARTIAL) for name in os.listdir(folder)] == [True]
+
+    # The task comes back from Redis to the next worker, which starts over.
+    worker().start()
+    wait_for(lambda: progress_of(export)["status"] == "ready", 60, "the export done again")
+    assert progress_of(export) == {"status": "ready", "done": 500, "total": 500}
+    assert os.listdir(folder) == [export.file_name()]
+    rows = read_csv(client.get(download_url(export)))
+    assert len(rows) == 501 and len({row[2] for row in rows[1:]}) == 500
