@@ -233,6 +233,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "missions.tasks.anonymise_beneficiaries",
         "schedule": crontab(hour=3, minute=15),
     },
+    # The staff's export files are kept a week (pilotage.models.Export.KEPT_DAYS).
+    "delete-old-exports": {
+        "task": "pilotage.tasks.delete_old_exports",
+        "schedule": crontab(hour=4, minute=0),
+    },
 }
 # Sending: how many follow-up emails one task sends over one SMTP connection, and the retries of
 # any email a server refused for now (4xx): after REMINDER_MAX_ATTEMPTS, it is marked failed.
@@ -325,6 +330,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env("DJANGO_STATIC_ROOT", default=str(VAR_DIR / "staticfiles"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# The staff's export files (pilotage): personal data, outside MEDIA_ROOT so that no public URL
+# reaches them; served only by a view that checks who asks. The web and the Celery workers
+# must share this folder (docker-compose.yml).
+EXPORTS_ROOT = env("DJANGO_EXPORTS_ROOT", default=str(VAR_DIR / "exports"))
+# How many rows an export writes between two updates of its progress bar.
+EXPORT_PROGRESS_EVERY = env.int("EXPORT_PROGRESS_EVERY", default=500)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,12 +1,18 @@
 """The aggregates the cockpit reads (aggregates.py keeps them): a month of a commune, counted once,
 so that a dashboard, the élus' report or /chiffres/ never scans a million hours."""
 
+import datetime
+import os
+
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from territories.models import Commune, Department, Territory
+
+from .periods import Period
 
 
 class MonthFigures(models.Model):
@@ -120,3 +126,146 @@ class ReportSending(models.Model):
 
     def __str__(self):
         return f"{self.territory} — {self.period_start:%m/%Y} — {self.user}"
+
+
+class ExportStorage(FileSystemStorage):
+    """The folder of the export files, settings.EXPORTS_ROOT, read when used (a test or a
+    worker may point it elsewhere). No URL: they are served by the admin's download view,
+    which checks who asks, never as media."""
+
+    def __init__(self):
+        super().__init__(base_url=None)
+
+    @property
+    def base_location(self):
+        return settings.EXPORTS_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("Les fichiers exportés n'ont pas d'adresse publique.")
+
+
+export_storage = ExportStorage()
+
+
+def _export_storage():
+    return export_storage
+
+
+class ExportQuerySet(models.QuerySet):
+    def in_progress(self):
+        """Asked, and not given up on: being prepared or waiting for a worker."""
+        return self.filter(
+            status__in=[Export.Status.PENDING, Export.Status.RUNNING],
+            updated_at__gte=timezone.now() - Export.STALLED_AFTER,
+        )
+
+
+class Export(models.Model):
+    """A file a staff member or an élu asked for, prepared by Celery (pilotage/exports.py).
+
+    Its row says how it goes (status, progress) for the admin's list and its refresh; the file
+    lies in settings.EXPORTS_ROOT, kept KEPT_DAYS days."""
+
+    KEPT_DAYS = 7
+    # A file not moved on for this long was left by a worker that stopped: it can be asked
+    # again (its task also comes back from Redis after CELERY_VISIBILITY_TIMEOUT).
+    STALLED_AFTER = datetime.timedelta(minutes=15)
+
+    class Kind(models.TextChoices):
+        HOURS = "hours", "Heures par mois et par commune"
+        MISSIONS = "missions", "Missions"
+        VOLUNTEERS = "volunteers", "Volontaires ayant accepté d'être contactés"
+        BILAN = "bilan", "Le bilan de l'Heure Civique (pour le conseil)"
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV (tableur)"
+        XLSX = "xlsx", "XLSX (Excel, LibreOffice)"
+        PDF = "pdf", "PDF (le bilan)"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "En attente"
+        RUNNING = "running", "En préparation"
+        READY = "ready", "Prêt"
+        FAILED = "failed", "Échec"
+
+    kind = models.CharField("contenu", max_length=12, choices=Kind.choices)
+    format = models.CharField("format", max_length=4, choices=Format.choices)
+    territory = models.ForeignKey(
+        Territory, on_delete=models.CASCADE, related_name="+", verbose_name="territoire"
+    )
+    start = models.DateField("du mois de", null=True, blank=True)
+    end = models.DateField("au mois de", null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="demandé par",
+    )
+    created_at = models.DateTimeField("demandé le", default=timezone.now)
+    status = models.CharField("état", max_length=8, choices=Status.choices, default=Status.PENDING)
+    done = models.PositiveIntegerField("lignes écrites", default=0)
+    total = models.PositiveIntegerField("lignes à écrire", default=0)
+    file = models.FileField("fichier", storage=_export_storage, blank=True, max_length=200)
+    # The last sign of life of its preparation: a row left behind by a dead worker stops there.
+    updated_at = models.DateTimeField("mis à jour le", default=timezone.now)
+    finished_at = models.DateTimeField("prêt le", null=True, blank=True)
+    error = models.CharField("erreur", max_length=300, blank=True)
+
+    objects = ExportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "fichier à télécharger"
+        verbose_name_plural = "fichiers à télécharger"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["territory", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__isnull=True, end__isnull=True)
+                | Q(start__isnull=False, end__isnull=False, start__lte=F("end")),
+                name="pilotage_export_period",
+                violation_error_message="Indiquez une période dont le premier mois vient avant "
+                "le dernier, ou aucune période.",
+            ),
+            # The bilan is a PDF of a period; the tables are spreadsheets.
+            models.CheckConstraint(
+                condition=Q(kind="bilan", format="pdf", start__isnull=False)
+                | (~Q(kind="bilan") & ~Q(format="pdf")),
+                name="pilotage_export_bilan_pdf",
+                violation_error_message="Le bilan se télécharge en PDF, pour une période ; les "
+                "autres fichiers en CSV ou XLSX.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.territory}"
+
+    @property
+    def period(self) -> Period | None:
+        return Period(self.start, self.end) if self.start else None
+
+    @property
+    def is_stalled(self) -> bool:
+        return (
+            self.status in (self.Status.PENDING, self.Status.RUNNING)
+            and self.updated_at < timezone.now() - self.STALLED_AFTER
+        )
+
+    @property
+    def percent(self) -> int:
+        return 100 * self.done // self.total if self.total else 0
+
+    def file_name(self) -> str:
+        """What the person's computer saves it as: « heures-loiret-2026-01_2026-06.xlsx »."""
+        words = {
+            self.Kind.HOURS: "heures",
+            self.Kind.MISSIONS: "missions",
+            self.Kind.VOLUNTEERS: "volontaires",
+            self.Kind.BILAN: "bilan",
+        }
+        period = self.period.slug if self.period else f"{self.created_at:%Y-%m-%d}"
+        return f"{words.get(self.kind, self.kind)}-{self.territory.slug}-{period}.{self.format}"

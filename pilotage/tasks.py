@@ -3,7 +3,7 @@ report (sending.py)."""
 
 from celery import shared_task
 
-from . import aggregates, sending
+from . import aggregates, exports, sending
 
 
 @shared_task
@@ -21,3 +21,13 @@ def send_quarterly_reports() -> int:
     """The last quarter's « bilan » to those who asked for it (sending.py): run on the first
     days of each quarter, it sends each report once however many times it runs."""
     return sending.send_quarterly()
+
+
+@shared_task
+def prepare_export(pk: int) -> bool:
+    return exports.prepare(pk)
+
+
+@shared_task
+def delete_old_exports() -> int:
+    return exports.delete_old()

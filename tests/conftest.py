@@ -49,6 +49,9 @@ def _database_label() -> str:
 def pytest_configure(config):
     # Uploaded and generated files of the tests go to a temporary folder, not var/media.
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="heurecivique-media-")
+    # The staff's exports too; the real workers the tests start write there (environment).
+    settings.EXPORTS_ROOT = tempfile.mkdtemp(prefix="heurecivique-exports-")
+    os.environ["DJANGO_EXPORTS_ROOT"] = settings.EXPORTS_ROOT
     # Accounts are made by the hundred: a fast hash (production keeps Django's default).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tasks run in-process unless a test starts a real worker (tests/volunteers/worker.py),
@@ -68,6 +71,7 @@ def pytest_configure(config):
 
 def pytest_unconfigure(config):
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+    shutil.rmtree(settings.EXPORTS_ROOT, ignore_errors=True)
 
 
 def pytest_report_header(config):

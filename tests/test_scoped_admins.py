@@ -15,6 +15,7 @@ from heurecivique.months import first_of_month
 from initiatives.models import GoodPractice, InterestMessage
 from missions.models import DetailsView, HelpRequest
 from outils.models import Kit
+from pilotage.models import Export
 from territories.admin import TerritoryScopedAdmin
 from territories.models import Membership, Quartier
 from volunteers.models import Delivery
@@ -78,6 +79,9 @@ OBJECTS_OF_THE_LOIRET = {
     ),
     "missions.detailsview": lambda loiret, orleans: DetailsView.objects.create(
         beneficiary=BeneficiaryFactory(commune=orleans), where="administration"
+    ),
+    "pilotage.export": lambda loiret, orleans: Export.objects.create(
+        kind=Export.Kind.VOLUNTEERS, format=Export.Format.CSV, territory=loiret
     ),
 }
 
