@@ -47,8 +47,9 @@ SMALL_COUNTS_RULE = [
     f"les heures d'un mois où moins de {SMALL} volontaires ont été actifs ne sont pas publiées "
     f"(« {HIDDEN} ») : elles diraient ce qu'ont fait un ou deux voisins que l'on connaît ;",
     "les chiffres de chaque département sont publiés : quand, un mois, une seule commune d'un "
-    "département a un chiffre caché, celui de la commune la plus proche dans la même colonne "
-    f"l'est aussi (« {HIDDEN} »), pour qu'aucune soustraction ne le retrouve ;",
+    "département a un chiffre caché dans une colonne, le plus petit chiffre des autres communes "
+    f"dans cette colonne l'est aussi (« {HIDDEN} »), pour qu'aucune soustraction ne retrouve "
+    "le premier ;",
     "le fichier n'a pas de ligne de total.",
 ]
 

@@ -42,7 +42,7 @@ def _rows(response) -> list[list[str]]:
 
 
 def _counters(html: str) -> str:
-    return re.search(r'<dl class="counters">.*?</dl>', html, re.S).group()
+    return re.search(r'<dl class="counters[^"]*">.*?</dl>', html, re.S).group()
 
 
 @pytest.mark.usefixtures("population")
@@ -219,3 +219,13 @@ def test_the_page_is_kept_for_visitors(client, national, settings, django_assert
 def test_only_reading_is_allowed(client, national):
     assert client.post(FIGURES).status_code == 405
     assert client.post(DATA).status_code == 405
+
+
+def test_the_figures_are_in_the_sitemap_and_the_footer(client, national):
+    assert "/chiffres/</loc>" in client.get("/sitemap-pages.xml").content.decode()
+    assert 'href="/chiffres/"' in client.get("/").content.decode()
+    page = client.get(FIGURES).content.decode()
+    assert 'href="/chiffres/donnees.csv"' in page and "Licence Ouverte 2.0" in page
+    for name, _definition in public.COLUMNS:
+        assert f"<code>{name}</code>" in page
+    assert "moins de 5" in page and "non publié" in page  # the rule, written down
