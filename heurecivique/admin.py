@@ -6,10 +6,6 @@ from django.contrib.admin.options import TO_FIELD_VAR
 from django.db import transaction
 from django.utils import timezone
 
-from pilotage.todo import waiting_for
-from territories.models import Territory
-from territories.scope import staff_scope
-
 from .celery import publish
 from .models import OutgoingEmail
 from .tasks import send_email
@@ -36,33 +32,6 @@ def refusing_empty_to_field(admin_view):
         return inner
 
     return wrap
-
-
-def with_what_waits(index):
-    """The admin site's index, with the territories of the signed-in staff member and what
-    waits for them (heurecivique.todo) above the list of models."""
-
-    @functools.wraps(index)
-    def inner(request, extra_context=None):
-        scope = staff_scope(request)
-        territories = (
-            []
-            if scope.is_national
-            else list(
-                Territory.objects.filter(pk__in=scope.territory_ids)
-                .order_by("name")
-                .values_list("name", flat=True)
-            )
-        )
-        context = {
-            **(extra_context or {}),
-            "staff_is_national": scope.is_national,
-            "staff_territories": territories,
-            "waiting": waiting_for(request, site=index.__self__),
-        }
-        return index(request, extra_context=context)
-
-    return inner
 
 
 @admin.register(OutgoingEmail)

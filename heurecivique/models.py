@@ -1,3 +1,5 @@
+import base64
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import models
@@ -54,10 +56,7 @@ class OutgoingEmail(models.Model):
             subject=message.subject,
             body=message.body,
             html=html,
-            attachments=[
-                [name, content if isinstance(content, str) else content.decode(), mimetype]
-                for name, content, mimetype in message.attachments
-            ],
+            attachments=[_stored(*attachment) for attachment in message.attachments],
         )
 
     def message(self, connection=None) -> EmailMultiAlternatives:
@@ -72,9 +71,22 @@ class OutgoingEmail(models.Model):
         )
         if self.html:
             message.attach_alternative(self.html, "text/html")
-        for name, content, mimetype in self.attachments:
+        for name, content, mimetype, *encoding in self.attachments:
+            # A binary file (a PDF report) is kept in base64; a text one (an .ics) as it is.
+            if encoding == ["base64"]:
+                content = base64.b64decode(content)
             message.attach(name, content, mimetype)
         return message
+
+
+def _stored(name, content, mimetype) -> list:
+    """An attachment as the JSON of OutgoingEmail keeps it."""
+    if isinstance(content, bytes):
+        try:
+            content = content.decode()
+        except UnicodeDecodeError:
+            return [name, base64.b64encode(content).decode("ascii"), mimetype, "base64"]
+    return [name, content, mimetype]
 
 
 def moderated(*, feminine: bool = False) -> type[models.Model]:

@@ -198,6 +198,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "pilotage.tasks.count_all",
         "schedule": crontab(hour=2, minute=30),
     },
+    # The élus' quarterly report, after the night's count: on the 1st to the 3rd of the
+    # quarter's first month (a day missed is caught up; each report goes out once).
+    "send-quarterly-reports": {
+        "task": "pilotage.tasks.send_quarterly_reports",
+        "schedule": crontab(hour=7, minute=0, day_of_month="1-3", month_of_year="1,4,7,10"),
+    },
     "requeue-stale-emails": {
         "task": "volunteers.tasks.requeue_stale",
         "schedule": crontab(minute="*/10"),

@@ -11,10 +11,11 @@ from initiatives.sitemaps import InitiativesSitemap, PracticesSitemap
 from missions.sitemaps import MissionsSitemap
 from outils.sitemaps import KitsSitemap
 from pilotage import views as pilotage_views
+from pilotage.dashboard import with_dashboard
 from volunteers import views as volunteer_views
 
 from . import views
-from .admin import refusing_empty_to_field, with_what_waits
+from .admin import refusing_empty_to_field
 from .sitemaps import PagesSitemap
 
 # The sections of sitemap.xml, each app giving the sitemap of its objects (see sitemaps.py).
@@ -34,12 +35,13 @@ admin.site.admin_view = refusing_empty_to_field(admin.site.admin_view)
 admin.site.site_header = "L'Heure Civique — administration"
 admin.site.site_title = "Administration de L'Heure Civique"
 admin.site.index_title = "Tableau de bord"
-admin.site.index = with_what_waits(admin.site.index)
+admin.site.index = with_dashboard(admin.site.index)
 # The lists get the whole width of a 1280 px screen; the index lists the models already.
 admin.site.enable_nav_sidebar = False
 
 # An error page that needs nothing: a database that does not answer gets its own (503).
 handler500 = "heurecivique.views.server_error"
+handler403 = "heurecivique.views.permission_denied"
 
 urlpatterns = [
     path("", public_page(views.HomeView.as_view()), name="home"),

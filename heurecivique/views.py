@@ -3,7 +3,7 @@ import sys
 
 from allauth.account.decorators import reauthentication_required
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
@@ -116,6 +116,17 @@ def server_error(request):
         response["Retry-After"] = "60"
         return response
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def permission_denied(request, exception=None):
+    """Django's 403 in French: in the admin's layout for a staff member refused an admin page
+    (an elected official opening a list, an agent another territory's object), with the way
+    back to their dashboard; in the site's layout everywhere else."""
+    match = request.resolver_match
+    if match and match.app_name == "admin" and getattr(request.user, "is_staff", False):
+        context = admin.site.each_context(request) | {"title": "Accès refusé"}
+        return render(request, "admin/403.html", context, status=403)
+    return render(request, "403.html", status=403)
 
 
 def csrf_failure(request, reason=""):

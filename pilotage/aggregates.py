@@ -23,6 +23,10 @@ from volunteers.models import CivicHour, Pledge, PledgePause, Volunteer, start_o
 
 from .models import GesteMonth, MonthFigures
 
+# Beyond this age, the rows of the current month are counted again by the page that reads them:
+# beat is stopped, or absent (`make run`).
+STALE_AFTER = datetime.timedelta(minutes=10)
+
 # How far back the nightly count goes: the charts show 24 months, the report a year and its
 # year before.
 KEPT_MONTHS = 36
@@ -137,6 +141,19 @@ def count_recent() -> int:
     """The current and the previous month (beat, every few minutes); how many rows."""
     month = first_of_month(timezone.localdate())
     return count_month(add_months(month, -1)) + count_month(month)
+
+
+def ensure_recent() -> None:
+    """Count the recent months now if beat has not counted them lately (one query when it has);
+    the first count of all (an empty table: a new installation) counts every month."""
+    month = first_of_month(timezone.localdate())
+    latest = MonthFigures.objects.filter(month=month).order_by("-computed_at").first()
+    if latest is not None and latest.computed_at >= timezone.now() - STALE_AFTER:
+        return
+    if latest is None and not MonthFigures.objects.exists():
+        count_all()
+    else:
+        count_recent()
 
 
 def count_all() -> int:

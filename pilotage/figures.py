@@ -29,6 +29,10 @@ DEFINITIONS = {
     "engaged": stats.DEFINITIONS["volunteers"],
     "active": "volontaires actifs du mois : les personnes qui ont noté au moins une heure pour "
     "ce mois-là, engagement en cours ou non",
+    # A period's active volunteers cannot be added up month by month (the same person is active
+    # in several): the report of a period of several months gives their average per month.
+    "active_per_month": "volontaires actifs par mois : le nombre de personnes qui ont noté au "
+    "moins une heure pour un mois, en moyenne sur les mois de la période",
     "active_share": "part des engagés actifs ce mois-ci : parmi les volontaires engagés, la part "
     "de ceux qui ont déjà noté une heure pour le mois en cours",
     "hours": "heures données : les minutes notées par les volontaires qui vivent sur le "

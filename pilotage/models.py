@@ -1,10 +1,12 @@
 """The aggregates the cockpit reads (aggregates.py keeps them): a month of a commune, counted once,
 so that a dashboard, the élus' report or /chiffres/ never scans a million hours."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
-from territories.models import Commune, Department
+from territories.models import Commune, Department, Territory
 
 
 class MonthFigures(models.Model):
@@ -88,3 +90,33 @@ class GesteMonth(models.Model):
 
     def __str__(self):
         return f"{self.geste} — {self.department} — {self.month:%m/%Y}"
+
+
+class ReportSending(models.Model):
+    """The quarterly report sent to a person for a territory and a quarter: written with the
+    email, in the same transaction, so that a second run of the task (or two at once) sends
+    nothing more."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="personne",
+    )
+    territory = models.ForeignKey(
+        Territory, on_delete=models.CASCADE, related_name="+", verbose_name="territoire"
+    )
+    period_start = models.DateField("premier mois du trimestre")
+    sent_at = models.DateTimeField("envoyé le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "bilan trimestriel envoyé"
+        verbose_name_plural = "bilans trimestriels envoyés"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "territory", "period_start"], name="pilotage_report_sent_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.territory} — {self.period_start:%m/%Y} — {self.user}"

@@ -421,7 +421,7 @@ class MembershipForm(forms.ModelForm):
 
     class Meta:
         model = Membership
-        fields = ["territory", "role"]
+        fields = ["territory", "role", "report_enabled"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -446,8 +446,8 @@ class MembershipForm(forms.ModelForm):
 @admin.register(Membership)
 class MembershipAdmin(TerritoryScopedAdmin):
     form = MembershipForm
-    list_display = ["user", "role", "territory", "created_at"]
-    list_filter = ["role", "territory"]
+    list_display = ["user", "role", "territory", "report_enabled", "created_at"]
+    list_filter = ["role", "territory", "report_enabled"]
     search_fields = ["user__email", "user__first_name", "user__last_name"]
     list_select_related = ["user", "territory"]
     view_roles = MANAGERS

@@ -57,13 +57,19 @@ def branding_for(request, territory=None) -> Branding:
     """The branding of a portal (by default the one of the request), with its address: the
     address of the request when it is on that portal, else the portal's own."""
     territory = territory or request.territory
+    site_url = None
+    if territory == request.territory:
+        site_url = request.build_absolute_uri("/").rstrip("/")
+    return branding_of(territory, site_url)
+
+
+def branding_of(territory, site_url: str | None = None) -> Branding:
+    """The branding of a portal outside any request (a report built by a worker), at its own
+    address unless `site_url` is given."""
     logo = None
     if territory.logo and default_storage.exists(territory.logo.name):
         logo = territory.logo.path
-    if territory == request.territory:
-        site_url = request.build_absolute_uri("/").rstrip("/")
-    else:
-        site_url = territory.url("")
+    site_url = site_url or territory.url("").rstrip("/")
     return Branding(
         territory_name="" if territory.is_national else territory.name,
         primary_color=territory.primary_color,

@@ -511,6 +511,10 @@ class Membership(models.Model):
         Role.ASSOCIATION_REFERENT: {Territory.Kind.COMMUNE},
         Role.ELECTED: {Territory.Kind.COMMUNE, Territory.Kind.DEPARTMENT},
     }
+    # Who may receive the territory's quarterly report: those who answer for the territory.
+    REPORT_ROLES = frozenset(
+        {Role.ELECTED, Role.COMMUNE_AGENT, Role.DEPARTMENT_OFFICER, Role.NATIONAL_ADMIN}
+    )
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -524,6 +528,13 @@ class Membership(models.Model):
     role = models.CharField("rôle", max_length=12, choices=Role.choices)
     summary_enabled = models.BooleanField(
         "reçoit le bilan mensuel", default=True, help_text="Le bilan du territoire, chaque mois."
+    )
+    # The élus' quarterly report (pilotage.tasks.send_quarterly_reports), for those who ask.
+    report_enabled = models.BooleanField(
+        "reçoit le bilan trimestriel",
+        default=False,
+        help_text="« Le bilan de l'Heure Civique » du territoire, en PDF, au début de chaque "
+        "trimestre (janvier, avril, juillet, octobre).",
     )
     created_at = models.DateTimeField("depuis le", default=timezone.now)
 
@@ -559,6 +570,13 @@ class Membership(models.Model):
             kind = self.territory.get_kind_display().lower()
             raise ValidationError(
                 {"role": f"Ce rôle ne peut pas être donné sur un territoire de type « {kind} »."}
+            )
+        if self.report_enabled and self.role not in self.REPORT_ROLES:
+            raise ValidationError(
+                {
+                    "report_enabled": "Le bilan trimestriel est envoyé aux élus, aux agents de "
+                    "mairie et aux référents du territoire : pas à ce rôle."
+                }
             )
 
 

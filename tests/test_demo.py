@@ -25,7 +25,7 @@ def test_the_demo_loads_portals_and_accounts_and_can_be_loaded_again(demo_settin
     call_command("load_demo", port=8000, stdout=output)
     assert "http://loiret.localhost:8000" in output.getvalue()
     assert "loiret@demo.test" in output.getvalue()
-    assert (Territory.objects.count(), Membership.objects.count()) == (4, 5)
+    assert (Territory.objects.count(), Membership.objects.count()) == (4, 6)
     loiret = Territory.objects.get(slug="loiret")
     assert loiret.logo and loiret.department.code == "45"
     assert get_user_model().objects.get(email="loiret@demo.test").is_staff
@@ -60,7 +60,7 @@ def test_the_demo_staff_sign_in_with_the_printed_key(demo_settings, client):
     output = io.StringIO()
     call_command("load_demo", stdout=output)
     assert f"ajoutez la clé {DEMO_TOTP_SECRET}" in output.getvalue()
-    assert Authenticator.objects.filter(type="totp").count() == 5  # the staff, not the resident
+    assert Authenticator.objects.filter(type="totp").count() == 6  # the staff, not the resident
 
     code = io.StringIO()
     call_command("demo_code", stdout=code)

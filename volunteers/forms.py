@@ -74,14 +74,21 @@ class CivicHourForm(forms.ModelForm):
 
     class Meta:
         model = CivicHour
-        fields = ["done_on", "minutes", "geste", "note"]
+        fields = ["done_on", "minutes", "geste", "note", "note_shareable"]
         labels = {
             "done_on": "Date",
             "minutes": "Durée en minutes",
             "geste": "Le geste accompli",
             "note": "Ce que j'ai fait",
+            "note_shareable": "J'accepte que ma mairie et mon département citent ces mots dans "
+            "leurs bilans, sans mon nom",
         }
-        help_texts = {"note": "Facultatif, visible de vous seulement : 280 caractères au plus."}
+        help_texts = {
+            "note": "Facultatif, 280 caractères au plus. Vous seul ou seule les lisez, sauf si "
+            "vous acceptez ci-dessous qu'ils soient cités.",
+            "note_shareable": "Par exemple dans le bilan présenté au conseil municipal : n'y "
+            "nommez pas les personnes aidées. Vous pouvez changer d'avis en modifiant l'heure.",
+        }
         error_messages = {"minutes": {"min_value": f"Indiquez au moins {MIN_MINUTES} minutes."}}
         widgets = {
             "done_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -130,6 +137,13 @@ class CivicHourForm(forms.ModelForm):
         )
         if not self.instance.pk and len(chosen) == 1:
             self.initial.setdefault("geste", chosen[0][0])
+
+    def clean(self):
+        data = super().clean()
+        # Consent to quote nothing means nothing: without words, there is nothing to share.
+        if not data.get("note", "").strip():
+            data["note_shareable"] = False
+        return data
 
 
 MAX_PAUSE_DAYS = 366

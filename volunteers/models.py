@@ -350,6 +350,14 @@ class CivicHour(models.Model):
         verbose_name="geste accompli",
     )
     note = models.CharField("ce que j'ai fait", max_length=280, blank=True)
+    # The volunteer's consent, given with the hour, for the mairie and the department to quote
+    # the note in the élus' report (pilotage.report), never with a name.
+    note_shareable = models.BooleanField(
+        "mots partageables",
+        default=False,
+        help_text="J'accepte que ma mairie et mon département citent ces mots dans leurs "
+        "bilans, sans mon nom.",
+    )
     source = models.CharField(
         "origine", max_length=10, choices=Source.choices, default=Source.DECLARED
     )
@@ -370,6 +378,13 @@ class CivicHour(models.Model):
             models.Index(fields=["done_on", "created_at", "id"], name="volunteers_hour_list"),
             # On a geste's page, the volunteers who did it (stats.done_by): read from the index.
             models.Index(fields=["geste", "volunteer"], name="volunteers_hour_geste"),
+            # The few words a report quotes: the newest shareable notes of a period, read from
+            # this small index rather than from every hour of the period.
+            models.Index(
+                fields=["done_on", "created_at"],
+                name="volunteers_hour_shared_note",
+                condition=Q(note_shareable=True) & ~Q(note=""),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -156,6 +156,7 @@ def log_civic_hour(
     done_on: datetime.date,
     minutes: int = 60,
     note: str = "",
+    note_shareable: bool = False,
     geste=None,
     source: str = CivicHour.Source.DECLARED,
 ) -> CivicHour:
@@ -165,6 +166,7 @@ def log_civic_hour(
         done_on=done_on,
         minutes=minutes,
         note=note,
+        note_shareable=note_shareable,
         geste=geste,
         source=source,
     )
@@ -182,10 +184,17 @@ def _ensure_editable(hour: CivicHour) -> None:
 
 
 def update_civic_hour(
-    *, hour: CivicHour, done_on: datetime.date, minutes: int, note: str, geste=None
+    *,
+    hour: CivicHour,
+    done_on: datetime.date,
+    minutes: int,
+    note: str,
+    geste=None,
+    note_shareable: bool = False,
 ) -> CivicHour:
     _ensure_editable(hour)
     hour.done_on, hour.minutes, hour.note, hour.geste = done_on, minutes, note, geste
+    hour.note_shareable = note_shareable
     hour.full_clean()
     _ensure_editable(hour)  # not moved back into a closed month either
     hour.save()
@@ -202,7 +211,7 @@ def anonymise_volunteer(*, volunteer: Volunteer) -> None:
     """Keep the volunteer's hours and commune for the statistics, and nothing of the person."""
     volunteer.pledges.filter(ended_on__isnull=True).update(ended_on=timezone.localdate())
     _end_pauses(PledgePause.objects.filter(pledge__volunteer=volunteer), timezone.localdate())
-    volunteer.hours.update(note="")
+    volunteer.hours.update(note="", note_shareable=False)
     volunteer.geste_choices.all().delete()
     volunteer.interests.clear()
     volunteer.skills.clear()

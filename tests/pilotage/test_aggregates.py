@@ -129,3 +129,17 @@ def test_a_staff_area_covers_each_of_its_territories(population, loiret, gironde
     assert key_figures(area).engaged == key_figures(Area.of_portal(national)).engaged
     assert area.place.in_ == "sur vos territoires"
     assert Area.of_staff(scope, [loiret]).place.in_ == "dans le Loiret"
+
+
+def test_a_page_counts_the_recent_months_when_beat_has_not(
+    population, orleans_commune, django_assert_num_queries
+):
+    month = population["month"]
+    aggregates.ensure_recent()  # an empty table: every month is counted
+    assert MonthFigures.objects.filter(month=population["year_ago"]).exists()
+    CivicHourFactory(volunteer__commune=orleans_commune, minutes=60)
+    with django_assert_num_queries(1):
+        aggregates.ensure_recent()  # fresh: beat counts every 5 minutes
+    MonthFigures.objects.update(computed_at=timezone.now() - aggregates.STALE_AFTER)
+    aggregates.ensure_recent()
+    assert MonthFigures.objects.get(month=month, commune=orleans_commune).minutes == 180

@@ -14,6 +14,7 @@ from initiatives.demo import load_demo_initiatives
 from missions.demo import load_demo_missions
 from mobilisation.demo import load_demo_signatures
 from outils.demo import load_demo_outils
+from pilotage import aggregates
 from territories.models import Commune, Department, Membership, Territory
 from volunteers.demo import load_demo_volunteers
 
@@ -75,6 +76,8 @@ ACCOUNTS = [
     ("gironde@demo.test", "Gaël", "Dubos", "gironde", Membership.Role.DEPARTMENT_OFFICER),
     # The referent of the « Épicerie solidaire de La Source » (missions/demo.py).
     ("association@demo.test", "Amina", "Benali", "orleans", Membership.Role.ASSOCIATION_REFERENT),
+    # The maire's deputy for solidarity: the dashboard and the report, nothing else.
+    ("elue@demo.test", "Élise", "Garnier", "orleans", Membership.Role.ELECTED),
     ("habitant@demo.test", "Hélène", "Robin", None, None),
 ]
 
@@ -135,6 +138,8 @@ class Command(BaseCommand):
                 f"Missions : {missions} dans le Loiret, dont une liste d'attente, des heures "
                 "validées et une demande de coup de main à traiter à Orléans."
             )
+        # The cockpit's figures, counted at once rather than at the first visit of a dashboard.
+        aggregates.count_all()
         self._print_summary(options["port"])
 
     def _load_portals(self) -> dict[str, Territory]:
