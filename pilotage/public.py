@@ -18,6 +18,7 @@ open data and for every month or portal in the tables of /chiffres/:
 """
 
 import csv
+import dataclasses
 import datetime
 import itertools
 from collections.abc import Iterable, Iterator
@@ -34,6 +35,7 @@ from territories.models import Territory
 from territories.places import Place
 from volunteers import stats
 
+from . import charts, maps
 from .figures import Area, Month, definition, last_months
 from .models import MonthFigures
 
@@ -215,6 +217,50 @@ def department_portals(today: datetime.date | None = None) -> list[DepartmentPor
             )
         )
     return result
+
+
+def hours_chart(place: Place, months: list[PublishedMonth]) -> charts.Chart:
+    """The hours month by month as published, oldest first: a hidden month is drawn as an
+    empty column and said « non publié », in its bar and in the chart's table."""
+    months = months[::-1]
+    values = [m.hours if isinstance(m.hours, int) else 0 for m in months]
+    chart = charts.month_chart(
+        [m.month for m in months],
+        values,
+        title=f"Heures données par mois {place.in_}, sur {MONTHS} mois",
+        unit="heures",
+    )
+    hidden = {charts.month_label(m.month) for m in months if not isinstance(m.hours, int)}
+    chart.rows = [[label, HIDDEN if label in hidden else value] for label, value in chart.rows]
+    chart.bars = [
+        dataclasses.replace(bar, value=HIDDEN) if bar.label in hidden else bar for bar in chart.bars
+    ]
+    return chart
+
+
+def departments_map(today: datetime.date | None = None) -> maps.FranceMap:
+    """The map of France by department (maps.py): engaged volunteers this month per 10,000
+    inhabitants; a department with fewer than SMALL is said « moins de 5 » (rule 1), in its
+    contour's title and in the map's table."""
+    current = first_of_month(today or timezone.localdate())
+    engaged = dict(
+        MonthFigures.objects.filter(month=current, department__isnull=False)
+        .values_list("department__code")
+        .annotate(n=Sum("engaged"))
+        .order_by()
+    )
+    france = maps.france_map(engaged, national=True, mine=set())
+    few = {code for code, n in engaged.items() if n < SMALL}
+    france.regions = [
+        dataclasses.replace(region, title=f"{region.name} ({region.code}) : {FEW} volontaires "
+                            "engagés") if region.code in few else region
+        for region in france.regions
+    ]  # fmt: skip
+    france.rows = [
+        [row[0], FEW, HIDDEN] if row[0].rpartition("(")[2].rstrip(")") in few else row
+        for row in france.rows
+    ]
+    return france
 
 
 # --- Open data ---------------------------------------------------------------------------------

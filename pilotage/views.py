@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 from outils.models import Kit
 from volunteers import stats
 
-from . import public
+from . import aggregates, public
 
 
 @require_safe
@@ -18,10 +18,15 @@ def figures(request):
     """The portal's public figures, its months, the department portals (nationally) and how
     to read the open data."""
     territory = request.territory
+    aggregates.ensure_recent()
+    months = public.published_months(territory)
+    national = territory.is_national
     context = {
         "figures": public.public_figures(territory),
-        "months": public.published_months(territory),
-        "departments": public.department_portals() if territory.is_national else [],
+        "months": months,
+        "hours_chart": public.hours_chart(territory.place, months),
+        "map": public.departments_map() if national else None,
+        "departments": public.department_portals() if national else [],
         "columns": public.COLUMNS,
         "rule": public.SMALL_COUNTS_RULE,
         "counter_minutes": stats.REFRESH_MINUTES,
@@ -33,6 +38,7 @@ def figures(request):
 def open_data(request):
     """The portal's communes, month by month, as open data: streamed, whatever their number."""
     territory = request.territory
+    aggregates.ensure_recent()
     response = StreamingHttpResponse(
         public.csv_lines(territory), content_type="text/csv; charset=utf-8"
     )
