@@ -99,7 +99,11 @@ def test_the_months_and_the_departments_are_said_with_their_place(
         public.FEW, public.FEW, public.HIDDEN,
     )  # fmt: skip
     assert months[0].missions_done == 1
-    assert page.context["departments"] == []  # only on the national portal
+    # The chart says it as the table does, and draws nothing for it.
+    chart = page.context["hours_chart"]
+    assert chart.rows[-1][1] == public.HIDDEN and chart.bars[-1].value == public.HIDDEN
+    assert chart.bars[-1].height == 0
+    assert page.context["departments"] == [] and page.context["map"] is None  # national only
 
     national_page = client.get(FIGURES)
     departments = {d.territory.slug: d for d in national_page.context["departments"]}
@@ -108,6 +112,11 @@ def test_the_months_and_the_departments_are_said_with_their_place(
     assert departments["gironde"].engaged == public.FEW
     assert departments["gironde"].hours == public.HIDDEN
     assert f'href="{loiret.url("/chiffres/")}"' in national_page.content.decode()
+    # On the map, the Gironde's one engaged volunteer is « moins de 5 » too.
+    france = national_page.context["map"]
+    assert ["Gironde (33)", public.FEW, public.HIDDEN] in france.rows
+    gironde_contour = next(region for region in france.regions if region.code == "33")
+    assert gironde_contour.title == "Gironde (33) : moins de 5 volontaires engagés"
 
 
 def _active(commune, count, minutes=60):
