@@ -15,11 +15,13 @@ run      measures it (about ten minutes), on a copy (<DATABASE_URL's name>_natio
            (--redis-db), each public page on the national and the Loiret portals through wrk
            (-t2 -c8, --duration seconds), warm, and cold: the first request after flushing that
            Redis database, against a warm render (the page rendered again with every other cache
-           warm); throughput as a ratio to /robots.txt's in the same run;
-         - every changelist of the admin site's registry, as the Loiret department officer and
-           as the national administrator: median of up to 15 requests after one (within a few
-           seconds per page); the hours, volunteers and follow-up email lists also with each
-           of their filters, their date drill-down and a search;
+           warm); throughput as a ratio to /robots.txt's in the same run; the open data
+           (/chiffres/donnees.csv) of each portal downloaded whole, timed with its size;
+         - the dashboard (/admin/) and every changelist of the admin site's registry, as the
+           Loiret department officer and as the national administrator: median of up to 15
+           requests after one (within a few seconds per page); the hours, volunteers and
+           follow-up email lists also with each of their filters, their date drill-down and a
+           search;
          - SQL queries per page (Django's test Client and CaptureQueriesContext, a process per
            database) on the demo (<DATABASE_URL's name>_national_demo, made by load_demo when
            missing) and on the national copy, cold and warm;
@@ -78,7 +80,13 @@ PUBLIC_PAGES = [
     "/bonnes-pratiques/",
     "/missions/",
     "/presse/",
+    "/chiffres/",
 ]
+# The open data: a download, not a page; timed whole with its size (measure_open_data).
+OPEN_DATA = "/chiffres/donnees.csv"
+# The staff pages timed besides every changelist: the dashboard (the admin's index).
+STAFF_PAGES = ["/admin/"]
+OPEN_DATA_SECONDS = 10
 # The lists whose filters, date drill-down and search (where they have one) are measured too,
 # with the words searched: a name, an address (the follow-up log looks an address up exactly).
 FILTERED_LISTS = {
@@ -337,9 +345,11 @@ def count_queries(args) -> int:
             cache.flushdb()
             cold = queries(client, path)
             result["public"][f"{label} {page}"] = [cold[0], queries(client, path)[0], cold[1]]
+        cache.flushdb()
+        result["public"][f"{label} {OPEN_DATA}"] = [queries(client, OPEN_DATA)[0]]
     for label, (email, password, secret) in personas(args.demo).items():
         client = staff_client(email, password=password, secret=secret)
-        for path in changelists():
+        for path in STAFF_PAGES + changelists():
             result["staff"][f"{label} {path}"] = queries(client, path)
     print(json.dumps(result))
     return 0
@@ -535,6 +545,24 @@ def measure_public(table, port, args, counts) -> None:
             )
 
 
+def measure_open_data(table, port, counts) -> None:
+    """The open data of each portal, downloaded whole: seconds, size, lines (streamed: the
+    worker's memory does not grow with it)."""
+    for label, host in HOSTS.items():
+        status, elapsed, body, _headers = fetch(port, host, OPEN_DATA)
+        if status != 200:
+            table.add(f"{label} {OPEN_DATA}", f"HTTP {status}", "200", False)
+            continue
+        lines = body.count(b"\n")
+        table.add(
+            f"{label} {OPEN_DATA}",
+            f"{elapsed:.2f} s, {len(body) / 1024:,.0f} KB, {lines:,} lines",
+            f"≤ {OPEN_DATA_SECONDS} s",
+            elapsed <= OPEN_DATA_SECONDS,
+            sql(counts["public"], f"{label} {OPEN_DATA}", 0),
+        )
+
+
 def filter_links(html: str, search: str) -> list[str]:
     """The first choice of each filter of a changelist, its first date drill-down, a search."""
     links = []
@@ -571,7 +599,7 @@ def measure_staff(table, port, args, counts) -> None:
         cookie = (
             f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
         )
-        for path in changelists():
+        for path in STAFF_PAGES + changelists():
             status, median, n, html = staff_median(port, cookie, path, args)
             key = f"{label} {path}"
             paths = [path]
@@ -714,6 +742,7 @@ def run(args, database: str) -> None:
             port = servers.start(free_port(), args.workers)
             print(f"gunicorn ({args.workers} workers) on port {port}: public pages", flush=True)
             measure_public(table, port, args, counts)
+            measure_open_data(table, port, counts)
             print("Staff pages", flush=True)
             measure_staff(table, port, args, counts)
             measure_sizes(table, port)

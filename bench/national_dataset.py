@@ -14,6 +14,7 @@ import datetime
 import json
 import math
 import random
+import time
 
 from django.db import connection
 from django.utils import timezone
@@ -106,13 +107,22 @@ def build(*, log=print) -> None:
 
 def finish_dataset() -> None:
     """What follows the bulk inserts: whatever the apps precompute from the rows is computed
-    here, once they are all in: the planner's statistics, the portals' figures (what Celery
-    beat keeps up to date in production)."""
+    here, once they are all in: the planner's statistics, the portals' figures and the
+    cockpit's aggregates of every month kept (what Celery beat keeps up to date in production;
+    the nightly count_all is timed, as it runs over every hour of KEPT_MONTHS months)."""
+    from pilotage import aggregates
     from volunteers import stats
 
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     stats.refresh()
+    started = time.perf_counter()
+    rows = aggregates.count_all()
+    print(
+        f"  the cockpit's aggregates (pilotage.aggregates.count_all): {rows:,} rows of "
+        f"{aggregates.KEPT_MONTHS} months in {time.perf_counter() - started:.1f} s",
+        flush=True,
+    )
 
 
 def copy(table: str, columns: list[str], rows) -> None:

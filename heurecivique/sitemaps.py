@@ -20,6 +20,7 @@ PAGES = [
     ("missions:help_request", "J'ai besoin d'un coup de main"),
     ("mobilisation:appeal", "L'Appel à la Mobilisation Solidaire"),
     ("mobilisation:sign", "Signer l'Appel"),
+    ("pilotage:figures", "Les chiffres"),
     ("press", "Espace presse"),
     ("legal_notice", "Mentions légales"),
     ("privacy", "Données personnelles"),

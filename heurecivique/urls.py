@@ -10,6 +10,7 @@ from heurecivique.page_cache import public_page
 from initiatives.sitemaps import InitiativesSitemap, PracticesSitemap
 from missions.sitemaps import MissionsSitemap
 from outils.sitemaps import KitsSitemap
+from pilotage import views as pilotage_views
 from pilotage.dashboard import with_dashboard
 from volunteers import views as volunteer_views
 
@@ -45,7 +46,8 @@ handler403 = "heurecivique.views.permission_denied"
 urlpatterns = [
     path("", public_page(views.HomeView.as_view()), name="home"),
     path("partage.png", views.home_share_image, name="home_share_image"),
-    path("presse/", public_page(views.press), name="press"),
+    path("presse/", public_page(pilotage_views.press), name="press"),
+    path("chiffres/", include("pilotage.urls")),
     path(
         "mentions-legales/",
         views.LegalPageView.as_view(template_name="pages/legal_notice.html"),

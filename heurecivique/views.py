@@ -21,7 +21,6 @@ from django.views.generic import TemplateView
 from gestes.models import Geste, MonthTheme
 from initiatives.models import Initiative
 from mobilisation.models import Signature
-from outils.models import Kit
 from territories.branding import branding_for
 from volunteers import stats
 from volunteers.stats import counters_for
@@ -77,30 +76,6 @@ def home_share_image(request):
     return stored_png(
         share_image("Donnez une heure par mois à vos voisins", place, branding_for(request))
     )
-
-
-@require_safe
-def press(request):
-    """For journalists and partners: the press kit, key figures, the Appel and a contact."""
-    territory = request.territory
-    kits = (
-        Kit.objects.visible_in(territory)
-        .filter(is_public=True, topic__in=[Kit.Topic.COMMUNICATION, Kit.Topic.LAUNCH])
-        .order_by("position", "title")
-    )
-    context = {
-        "counters": counters_for(territory),
-        "counter_definitions": [
-            *stats.definitions("volunteers", "hours_total", "communes"),
-            "Élus signataires de l'Appel : les signatures confirmées par leur auteur puis "
-            "vérifiées par l'équipe du portail, dans toute la France.",
-        ],
-        "counter_minutes": stats.REFRESH_MINUTES,
-        "signatories": Signature.objects.shown().count(),
-        "kits": kits,
-        "press_email": settings.PRESS_CONTACT_EMAIL,
-    }
-    return render(request, "pages/press.html", context)
 
 
 class LegalPageView(TemplateView):

@@ -112,7 +112,9 @@ def month_chart(
     maximum = max(values, default=0)
     ticks = nice_ticks(maximum)
     top_value = ticks[-1]
-    plot_width = WIDTH - LEFT - RIGHT
+    # The widest tick label (« 120 000 » at national scale) must fit left of the plot.
+    left = max(LEFT, 16 + 9 * max(len(number(t)) for t in ticks))
+    plot_width = WIDTH - left - RIGHT
     plot_height = HEIGHT - TOP - BOTTOM
     slot = plot_width / max(len(months), 1)
 
@@ -128,7 +130,7 @@ def month_chart(
         columns=["Mois", unit[0].upper() + unit[1:]],
         rows=[[month_label(m), number(v)] for m, v in zip(months, values, strict=True)],
         y_ticks=[Tick(y_of(t), number(t)) for t in ticks],
-        plot_left=LEFT,
+        plot_left=left,
         plot_right=WIDTH - RIGHT,
         plot_top=TOP,
         plot_bottom=TOP + plot_height,
@@ -136,7 +138,7 @@ def month_chart(
     )
     points = []
     for index, (month, value) in enumerate(zip(months, values, strict=True)):
-        centre = LEFT + slot * (index + 0.5)
+        centre = left + slot * (index + 0.5)
         label, printed = month_label(month), number(value)
         if kind == "columns":
             width = round(slot * 0.7, 1)
