@@ -8,8 +8,10 @@ same figures without « à faire »: nothing on the page names a person."""
 
 import functools
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db.models import Count, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from gestes.models import Geste
@@ -19,8 +21,9 @@ from territories.models import Commune, Territory
 from territories.scope import staff_scope
 from volunteers.stats import engaged_volunteers
 
-from . import charts, figures, maps, tables
+from . import aggregates, charts, figures, maps, tables
 from .figures import Area
+from .models import Export
 from .todo import waiting_for
 
 TOP = 10
@@ -177,6 +180,7 @@ def dashboard_context(request, site) -> dict:
     # An association's referent holds no territory: their missions are their whole admin.
     if not (scope.is_national or scope.roles):
         return context
+    aggregates.ensure_recent()
     area = Area.of_staff(scope, territories)
     today = timezone.localdate()
     months = figures.last_months(area, 24, today)
@@ -204,6 +208,23 @@ def dashboard_context(request, site) -> dict:
         if area.kind == "commune" and len(area.commune_ids) == 1
         else tables.territory_table(area, request.GET.get("tri"), request.GET.get("page"), today),
         "map": france_map(area, today),
+        "files": _files(request, site),
+    }
+
+
+def _files(request, site) -> dict | None:
+    """The links of « Fichiers et bilans »: ask for the élus' report or an export, and the files
+    asked for (pilotage.admin.ExportAdmin), for those it opens to."""
+    if not site.is_registered(Export):
+        return None
+    export_admin = site.get_model_admin(Export)
+    if not export_admin.has_add_permission(request):
+        return None
+    add = reverse(f"{site.name}:pilotage_export_add")
+    return {
+        "bilan": f"{add}?{urlencode({'kind': Export.Kind.BILAN, 'format': Export.Format.PDF})}",
+        "export": add,
+        "list": reverse(f"{site.name}:pilotage_export_changelist"),
     }
 
 

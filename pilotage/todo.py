@@ -1,5 +1,5 @@
-"""What waits for a staff member: the « à faire » of the admin's index, and of the staff
-dashboard that will reuse it. Each count is made through the model's admin, so on the person's
+"""What waits for a staff member: the « À faire » of the dashboard (the admin's index,
+pilotage/dashboard.py). Each count is made through the model's admin, so on the person's
 territory and with their permissions: one COUNT per queue, whatever the size of the data."""
 
 from collections.abc import Callable
