@@ -55,6 +55,9 @@ def count_month(month: datetime.date) -> int:
     day = min(today, last_of_month(month))
     after = next_month(month)
     rows = defaultdict(lambda: defaultdict(int))  # (department id, commune id) → field → count
+    # The nation's row is always written, even empty: it dates the count (ensure_recent) on a
+    # portal where nothing has happened yet.
+    rows[None, None]  # noqa: B018
 
     engaged = engaged_on(day).filter(user__isnull=False) if day == today else engaged_on(day)
     for row in engaged.values("commune", "commune__department").annotate(n=Count("pk")):

@@ -52,12 +52,13 @@ def test_the_buttons_pages_and_the_emails_have_no_axe_violation(
     _accessible(page)
     assert Participation.objects.get().status == Participation.Status.ACCEPTED
 
-    # The reminder (due whatever the hour for a mission in two hours), then the day after.
+    # The reminder (due whatever the hour for a mission in two hours), then « ça s'est bien
+    # passé ? » (due whatever the hour two days after: the day after, it waits for 9 h).
     Mission.objects.filter(pk=need.pk).update(
         starts_at=timezone.now() + datetime.timedelta(hours=2)
     )
     reminders.send_due()
-    Mission.objects.filter(pk=need.pk).update(starts_at=timezone.now() - datetime.timedelta(days=1))
+    Mission.objects.filter(pk=need.pk).update(starts_at=timezone.now() - datetime.timedelta(days=2))
     reminders.send_due()
     assert [m.subject.split(" ")[0] for m in mail.outbox] == ["Un", "C'est", "Rappel", "Ça"]
     _html_of_emails(browser)

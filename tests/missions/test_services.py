@@ -201,7 +201,7 @@ def test_two_volunteers_taking_the_last_place_at_once_exactly_one_gets_it(nation
 def test_a_weekly_visit_gets_its_occurrences_and_a_volunteer_commits_to_the_series():
     first = MissionFactory(
         recurrence=Mission.Recurrence.WEEKLY,
-        repeat_until=(timezone.now() + datetime.timedelta(days=24)).date(),
+        repeat_until=timezone.localdate() + datetime.timedelta(days=24),
     )
     occurrences = services.create_occurrences(mission=first)
     assert len(occurrences) == 3  # days 10, 17 and 24 after the first on day 3
