@@ -39,6 +39,8 @@ def test_a_loiret_officer_follows_a_file_being_prepared_then_asks_for_one_and_do
         engaged=60,
         computed_at=timezone.now(),
     )
+    # Beat has just counted this month (the nation's row): the dashboard counts nothing again.
+    MonthFigures.objects.create(month=add_months(last_month, 1), computed_at=timezone.now())
     running = Export.objects.create(
         kind=Export.Kind.MISSIONS,
         format=Export.Format.XLSX,
