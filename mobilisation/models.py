@@ -1,4 +1,7 @@
-"""The Appel à la Mobilisation Solidaire: its text, and the elected officials who sign it."""
+"""The Appel à la Mobilisation Solidaire: its text, and the elected officials who sign it;
+the crisis mode of a territory."""
+
+import datetime
 
 from django.conf import settings
 from django.db import models
@@ -6,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from heurecivique.text import render_markdown
-from territories.models import Commune, Department
+from territories.models import Commune, Department, Territory
 
 
 class Appeal(models.Model):
@@ -189,3 +192,91 @@ class Signature(models.Model):
         if self.commune_id:
             return f"{self.commune.name} ({self.department.code})"
         return f"{self.department.name} ({self.department.code})"
+
+
+class CrisisQuerySet(models.QuerySet):
+    def running(self, today: datetime.date | None = None):
+        """The crises switched on and not over: not switched off, their end date not passed
+        (the banner goes on its end date even if the task that ends them has not run)."""
+        today = today or timezone.localdate()
+        return self.filter(ended_at__isnull=True, ends_on__gte=today, starts_at__lte=timezone.now())
+
+    def concerning(self, portal: Territory):
+        """The crises a portal's visitors are told about: the nation's, its own, and on a
+        commune's portal its department's."""
+        shown = Q(territory__kind=Territory.Kind.NATIONAL) | Q(territory=portal)
+        if portal.kind == Territory.Kind.COMMUNE:
+            shown |= Q(
+                territory__kind=Territory.Kind.DEPARTMENT,
+                territory__department_id=portal.commune.department_id,
+            )
+        return self.filter(shown)
+
+
+class Crisis(models.Model):
+    """A territory in crisis mode (a heatwave, a flood…): switched on by its staff for a few
+    days, with a short message to residents; at most one running per territory."""
+
+    class Kind(models.TextChoices):
+        HEATWAVE = "canicule", "Canicule"
+        COLD = "grand-froid", "Grand froid"
+        FLOOD = "inondation", "Inondation"
+        EPIDEMIC = "epidemie", "Épidémie"
+        OTHER = "autre", "Autre"
+
+    # The kinds during which the watch over vulnerable residents runs (« veille canicule et
+    # grand froid »).
+    WATCH_KINDS = frozenset({Kind.HEATWAVE, Kind.COLD})
+
+    territory = models.ForeignKey(
+        Territory, on_delete=models.PROTECT, related_name="crises", verbose_name="territoire"
+    )
+    kind = models.CharField("type de crise", max_length=12, choices=Kind.choices)
+    message = models.TextField(
+        "message aux habitants",
+        max_length=400,
+        help_text="Deux ou trois phrases : ce qui se passe et ce que chacun peut faire.",
+    )
+    starts_at = models.DateTimeField("commence le", default=timezone.now)
+    ends_on = models.DateField(
+        "fin prévue le",
+        help_text="Le bandeau disparaît le lendemain ; vous pouvez arrêter avant ou prolonger.",
+    )
+    ended_at = models.DateTimeField("arrêtée le", null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="déclenchée par",
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="arrêtée par",
+    )
+
+    objects = CrisisQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "mode crise"
+        verbose_name_plural = "modes crise"
+        ordering = ["-starts_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["territory"],
+                condition=Q(ended_at__isnull=True),
+                name="mobilisation_one_crisis_running_per_territory",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.territory})"
+
+    @property
+    def has_watch(self) -> bool:
+        return self.kind in self.WATCH_KINDS

@@ -176,6 +176,12 @@ class Volunteer(models.Model):
     contact_consent_at = models.DateTimeField(
         "accepte d'être contacté par sa mairie depuis le", null=True, blank=True
     )
+    emergency_available_at = models.DateTimeField(
+        "disponible en cas d'urgence depuis le",
+        null=True,
+        blank=True,
+        help_text="Coché par le ou la volontaire : sa mairie peut l'appeler lors d'une crise.",
+    )
     created_at = models.DateTimeField("inscrit le", default=timezone.now)
     kept_at = models.DateTimeField(
         "compte gardé le",

@@ -10,8 +10,8 @@ from territories.admin import ALL_ROLES, MANAGERS, NATIONAL_ONLY, TerritoryScope
 from territories.models import Membership
 from territories.scope import staff_scope
 
-from . import services
-from .models import Appeal, Signature
+from .. import services
+from ..models import Appeal, Signature
 
 VERIFIERS = MANAGERS | {Membership.Role.COMMUNE_AGENT}
 

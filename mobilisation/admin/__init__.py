@@ -1,0 +1,3 @@
+"""The mobilisation in the admin: the Appel's text and its signatures."""
+
+from . import appeal  # noqa: F401
