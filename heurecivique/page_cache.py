@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 
 GENERATION_KEY = "pages:generation"
 
@@ -40,6 +41,7 @@ PUBLIC_CONTENT = [
     "outils.Resource",
     "mobilisation.Appeal",
     "mobilisation.Signature",
+    "mobilisation.Crisis",
     "missions.Association",
     "missions.Mission",
     "missions.Participation",
@@ -117,8 +119,10 @@ def _wanted(request) -> bool:
 
 
 def _key(request) -> str:
+    # The day is part of the key: what changes at midnight (a crisis' banner goes on the day
+    # after its end date, before beat ends it) never shows from a page kept the day before.
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return f"pages:{hashlib.sha256(address.encode()).hexdigest()}"
+    return f"pages:{timezone.localdate()}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def _keepable(request, response) -> bool:
