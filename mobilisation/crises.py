@@ -24,14 +24,49 @@ KITS = {
     Crisis.Kind.OTHER: "kit-entraide-de-crise",
 }
 
-# The themes of the gestes (gestes migration 0002) that help in each kind of crisis; of these,
-# the gestes that suit the month come first (a heatwave in July does not bring « déneiger »).
-THEMES = {
-    Crisis.Kind.HEATWAVE: ["personnes-agees", "sante-prevention"],
-    Crisis.Kind.COLD: ["personnes-agees", "sante-prevention"],
-    Crisis.Kind.FLOOD: ["entraide-quotidien", "personnes-agees"],
-    Crisis.Kind.EPIDEMIC: ["sante-prevention", "personnes-agees"],
-    Crisis.Kind.OTHER: ["entraide-quotidien"],
+# The gestes of the idea box that help in each kind of crisis, in this order: national gestes
+# (the « 100 gestes », gestes migration 0004) named by their slug; one a portal hides is left out.
+COURSES = "faire-les-courses-dun-voisin-age"
+PHONE = "telephoner-a-une-personne-seule"
+MEDICINE = "aller-chercher-les-medicaments-dun-voisin-malade"
+CCAS = "faire-le-lien-entre-un-voisin-en-difficulte-et-le-ccas"
+ALERTS = "relayer-les-alertes-meteo-aupres-de-ses-voisins"
+EMERGENCY_KIT = "preparer-un-kit-durgence-avec-ses-voisins"
+DIRECTORY = "creer-lannuaire-des-voisins-solidaires"
+GESTES = {
+    Crisis.Kind.HEATWAVE: [
+        "passer-voir-les-personnes-fragiles-pendant-la-canicule",
+        PHONE,
+        COURSES,
+        MEDICINE,
+        ALERTS,
+        CCAS,
+    ],
+    Crisis.Kind.COLD: [
+        "veiller-sur-les-personnes-isolees-pendant-le-grand-froid",
+        PHONE,
+        "deneiger-lentree-dun-voisin-age",
+        COURSES,
+        "preparer-des-trousses-dhygiene-pour-les-personnes-sans-abri",
+        CCAS,
+    ],
+    Crisis.Kind.FLOOD: [
+        ALERTS,
+        EMERGENCY_KIT,
+        DIRECTORY,
+        "donner-un-coup-de-main-pour-un-demenagement",
+        "cuisiner-un-plat-pour-un-voisin-qui-traverse-une-periode-difficile",
+        CCAS,
+    ],
+    Crisis.Kind.EPIDEMIC: [
+        COURSES,
+        MEDICINE,
+        PHONE,
+        "apprendre-a-un-proche-a-faire-un-appel-video",
+        "promener-le-chien-dun-voisin-age",
+        CCAS,
+    ],
+    Crisis.Kind.OTHER: [PHONE, COURSES, DIRECTORY, EMERGENCY_KIT, ALERTS, CCAS],
 }
 
 # What each resident can do, on the home page while the crisis runs (the kit says more).
@@ -123,7 +158,9 @@ def start(
         crisis = Crisis(
             territory=territory, kind=kind, message=message.strip(), ends_on=ends_on, started_by=by
         )
-        crisis.full_clean()
+        if Crisis.objects.filter(territory=territory, ended_at__isnull=True).exists():
+            raise ValidationError(ALREADY_RUNNING)
+        crisis.full_clean(validate_constraints=False)  # the constraint's words are not ours
         try:
             with transaction.atomic():
                 crisis.save()

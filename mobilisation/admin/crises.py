@@ -50,7 +50,10 @@ class CrisisForm(forms.ModelForm):
 
     def clean_ends_on(self):
         ends_on = self.cleaned_data["ends_on"]
-        crises.check_end_date(ends_on)  # its error names the field: the form's own
+        try:
+            crises.check_end_date(ends_on)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["ends_on"]) from error
         return ends_on
 
     def clean(self):

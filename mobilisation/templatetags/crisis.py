@@ -3,12 +3,12 @@ kits first in the toolbox, the gestes that help first in the idea box. Tags rath
 views of outils and gestes, which know nothing of the mobilisation (DESIGN.md, §3)."""
 
 from django import template
-from django.utils import timezone
 
 from gestes.models import Geste
 from outils.models import Kit
 
-from ..crises import ADVICE, KITS, THEMES, CrisisMode, crisis_mode
+from .. import crises
+from ..crises import ADVICE, KITS, CrisisMode, crisis_mode
 
 register = template.Library()
 
@@ -46,22 +46,20 @@ def crisis_kits(context) -> list[Kit]:
 
 
 @register.simple_tag(takes_context=True)
-def crisis_gestes(context, count=6) -> list[Geste]:
-    """The gestes that help in the closest crisis: of its themes, those suited to the month,
-    the ones marked for this month first."""
+def crisis_gestes(context) -> list[Geste]:
+    """The gestes that help in the closest crisis, in the order crises.GESTES gives."""
     mode = _mode(context)
     if not mode:
         return []
-    month = timezone.localdate().month
-    helping = Geste.objects.filter(themes__slug__in=THEMES[mode.first.kind]).values("pk")
-    return list(
-        Geste.objects.published()
+    slugs = crises.GESTES[mode.first.kind]
+    found = {
+        geste.slug: geste
+        for geste in Geste.objects.published()
         .visible_in(context["request"].territory)
-        .filter(pk__in=helping)
-        .suited_to([month])
+        .filter(slug__in=slugs, territory__isnull=True)
         .prefetch_related("themes")
-        .order_by("-_in_months", "title")[:count]
-    )
+    }
+    return [found[slug] for slug in slugs if slug in found]
 
 
 @register.filter
