@@ -4,7 +4,7 @@ and its communes, a mairie's for its commune. Élus and associations' referents 
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -31,10 +31,12 @@ class CrisisForm(forms.ModelForm):
         model = Crisis
         fields = ["territory", "kind", "message", "ends_on"]
         widgets = {
-            "message": forms.Textarea(attrs={"rows": 3, "maxlength": 400}),
+            "message": forms.Textarea(
+                attrs={"rows": 4, "cols": 80, "maxlength": 400, "class": "vLargeTextField"}
+            ),
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
-        labels = {"territory": "territoire en crise"}
+        labels = {"territory": "Territoire en crise"}
         help_texts = {
             "territory": "Le bandeau s'affiche sur son portail et, pour un département, sur "
             "ceux de ses communes.",
@@ -75,6 +77,7 @@ class CrisisAdmin(TerritoryScopedAdmin):
 
     form = CrisisForm
     change_form_template = "admin/mobilisation/crisis/change_form.html"
+    change_list_template = "admin/mobilisation/crisis/change_list.html"
     list_display = ["__str__", "state", "starts_at", "ends_on", "ended_at"]
     list_filter = ["kind"]
     list_select_related = ["territory"]
@@ -86,6 +89,25 @@ class CrisisAdmin(TerritoryScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    # One button: « Enregistrer » (another crisis of the same territory waits for this one).
+    BUTTONS = {"show_save_and_add_another": False, "show_save_and_continue": False}
+
+    def add_view(self, request, form_url="", extra_context=None):
+        extra_context = {
+            "title": "Déclencher le mode crise",
+            **self.BUTTONS,
+            **(extra_context or {}),
+        }
+        return super().add_view(request, form_url, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {"title": "Mode crise", **self.BUTTONS, **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def has_change_permission(self, request, obj=None):
+        # An ended crisis stays on record, as it was.
+        return super().has_change_permission(request, obj) and not (obj and obj.ended_at)
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -105,11 +127,16 @@ class CrisisAdmin(TerritoryScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        fixed = ["territory", "kind", "starts_at", "started_by", "ended_at", "ended_by"]
-        fixed += ["available_volunteers"]
-        if obj.ended_at is not None:
-            fixed += ["message", "ends_on"]
-        return fixed
+        return ["territory", "kind", "starts_at", "started_by", "ended_at", "ended_by",
+                "available_volunteers"]  # fmt: skip
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "territory" in form.base_fields:
+            # Choose the portal, never edit it from here.
+            widget = form.base_fields["territory"].widget
+            widget.can_add_related = widget.can_change_related = widget.can_view_related = False
+        return form
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
@@ -174,13 +201,15 @@ class CrisisAdmin(TerritoryScopedAdmin):
             ),
         ] + super().get_urls()
 
-    @object_page()
+    @object_page(change=False)
     def end_view(self, request, crisis):
         """« Arrêter le mode crise »: the page asks, the button switches it off."""
         change_url = reverse("admin:mobilisation_crisis_change", args=[crisis.pk])
         if crisis.ended_at is not None:
             self.message_user(request, "Ce mode crise est déjà arrêté.", messages.WARNING)
             return HttpResponseRedirect(change_url)
+        if not self.has_change_permission(request, crisis):
+            raise PermissionDenied
         if request.method == "POST":
             crises.end(crisis, by=request.user)
             self.message_user(

@@ -221,7 +221,7 @@ def test_a_national_crisis_shows_everywhere_the_closest_first(client, national, 
     _start(orleans, kind=Crisis.Kind.FLOOD, message="La Loire déborde quai du Châtelet.")
     page = _page(client, "orleans.localhost")
     assert page.index("Inondation à Orléans") < page.index("Épidémie en France")
-    assert "Inondation à Orléans : veillons sur nos voisins</h1>" in page  # the call: closest
+    assert "Inondation à Orléans&nbsp;: veillons sur nos voisins</h1>" in page  # the call: closest
     page = _page(client, "loiret.localhost")
     assert "Épidémie en France" in page and "Inondation" not in page
 
@@ -272,7 +272,7 @@ def test_the_home_page_leads_with_the_call_and_what_to_do(client, loiret):
     _start(loiret, kind=Crisis.Kind.COLD, message="Plan grand froid : gymnase ouvert la nuit.")
     page = _page(client, "loiret.localhost")
     assert page.index(CALL) < page.index('id="hero-title"')
-    assert "Grand froid dans le Loiret : veillons sur nos voisins</h1>" in page
+    assert "Grand froid dans le Loiret&nbsp;: veillons sur nos voisins</h1>" in page
     assert "Le Département du Loiret vous informe" in page
     assert "Plan grand froid : gymnase ouvert la nuit." in page
     assert "appelez le 115" in page  # the kind's advice
@@ -353,7 +353,7 @@ def test_the_gestes_that_help_come_first(client, loiret):
     page = _page(client, "loiret.localhost", "/gestes/")
     start = page.index('id="gestes-crise"')
     section = page[start : page.index("</section>", start)]
-    assert "Canicule dans le Loiret : les gestes utiles en ce moment" in section
+    assert "Canicule dans le Loiret&nbsp;: les gestes utiles en ce moment" in section
     cards = section.split('<article class="geste-card">')[1:]
     # In the order that helps most first; the one the Loiret hides is left out.
     assert [card.split("</a>")[0].rsplit(">", 1)[1] for card in cards] == [
