@@ -77,13 +77,13 @@ ADVICE = {
         "Proposez de faire ses courses aux heures fraîches, et de lui rapporter de l'eau.",
         "Aux heures chaudes, volets fermés ; la nuit, fenêtres ouvertes. Buvez sans attendre "
         "d'avoir soif.",
-        "Une personne confuse, très chaude, qui ne boit plus : appelez le 15.",
+        "Une personne confuse, très chaude, qui ne boit plus : appelez le\u00a015.",
     ],
     Crisis.Kind.COLD: [
         "Prenez des nouvelles chaque jour d'un voisin âgé ou isolé : son logement est-il chauffé ?",
         "Proposez de faire ses courses ou d'aller à la pharmacie, pour qu'il évite les "
         "trottoirs gelés.",
-        "Vous croisez une personne à la rue en difficulté : appelez le 115.",
+        "Vous croisez une personne à la rue en difficulté : appelez le\u00a0115.",
         "Jamais de chauffage d'appoint au gaz en continu ni de groupe électrogène à "
         "l'intérieur : risque de monoxyde de carbone.",
     ],
@@ -93,20 +93,21 @@ ADVICE = {
         "Prévenez vos voisins les plus fragiles et aidez-les à monter leurs affaires à l'étage.",
         "Après la crue : un coup de main pour vider, nettoyer, porter, remplir les "
         "déclarations d'assurance.",
-        "En danger : appelez le 112.",
+        "En danger : appelez le\u00a0112.",
     ],
     Crisis.Kind.EPIDEMIC: [
         "Faites les courses ou allez à la pharmacie pour un voisin malade ou fragile, en "
         "déposant les sacs devant sa porte.",
         "Téléphonez aux personnes seules : un appel par jour rompt l'isolement.",
         "Lavez-vous les mains souvent, aérez, portez un masque si vous êtes malade.",
-        "Suivez les consignes des autorités de santé ; en cas de signes graves, appelez le 15.",
+        "Suivez les consignes des autorités de santé ; en cas de signes graves, appelez "
+        "le\u00a015.",
     ],
     Crisis.Kind.OTHER: [
         "Suivez les consignes de votre mairie, données ci-dessus.",
         "Prenez des nouvelles de vos voisins les plus fragiles.",
         "Proposez votre aide : des courses, un trajet, un appel.",
-        "En danger : appelez le 112.",
+        "En danger : appelez le\u00a0112.",
     ],
 }
 

@@ -656,7 +656,7 @@ CRISES = {
                 [
                     "Crampes, fatigue inhabituelle, maux de tête, fièvre, nausées.",
                     "Propos incohérents, somnolence, perte d'équilibre, peau chaude et sèche : "
-                    "c'est un coup de chaleur. Appelez le 15, mettez la personne au frais, "
+                    "c'est un coup de chaleur. Appelez le\u00a015, mettez la personne au frais, "
                     "mouillez-la et faites-la boire si elle est consciente.",
                 ],
             ),
@@ -670,7 +670,7 @@ CRISES = {
             "J'appelle ou je passe voir chaque jour un voisin âgé ou isolé.",
             "Je propose des courses aux heures fraîches et je rapporte de l'eau.",
             "Volets fermés le jour, fenêtres ouvertes la nuit ; on boit sans attendre la soif.",
-            "Une personne confuse, brûlante, qui ne boit plus : j'appelle le 15.",
+            "Une personne confuse, brûlante, qui ne boit plus : j'appelle le\u00a015.",
         ],
     },
     "grand-froid": {
@@ -708,10 +708,11 @@ CRISES = {
                 "Les signes qui doivent alerter",
                 [
                     "Maux de tête, nausées et vertiges chez plusieurs personnes d'un même "
-                    "logement : sortez, aérez, appelez le 18 ou le 112 (monoxyde de carbone).",
+                    "logement : sortez, aérez, appelez le\u00a018 ou le\u00a0112 (monoxyde de "
+                    "carbone).",
                     "Une personne engourdie, qui frissonne fort ou ne frissonne plus, confuse : "
-                    "appelez le 15.",
-                    "Une personne à la rue qui semble en difficulté : appelez le 115.",
+                    "appelez le\u00a015.",
+                    "Une personne à la rue qui semble en difficulté : appelez le\u00a0115.",
                 ],
             ),
         ],
@@ -724,7 +725,7 @@ CRISES = {
             "Je prends des nouvelles chaque jour d'un voisin âgé ou isolé.",
             "Je propose de faire ses courses ou d'aller à la pharmacie.",
             "Je déneige ou je sale l'entrée commune.",
-            "Une personne à la rue en difficulté : j'appelle le 115.",
+            "Une personne à la rue en difficulté : j'appelle le\u00a0115.",
         ],
     },
     "inondation": {
@@ -808,8 +809,9 @@ CRISES = {
             (
                 "Les signes qui doivent alerter",
                 [
-                    "Difficulté à respirer, douleur dans la poitrine, confusion : appelez le 15.",
-                    "Une personne seule qui ne répond plus : prévenez la mairie ou le 17.",
+                    "Difficulté à respirer, douleur dans la poitrine, confusion : appelez "
+                    "le\u00a015.",
+                    "Une personne seule qui ne répond plus : prévenez la mairie ou le\u00a017.",
                 ],
             ),
         ],
@@ -822,7 +824,7 @@ CRISES = {
             "Je fais les courses ou la pharmacie d'un voisin et je dépose les sacs à sa porte.",
             "J'appelle chaque jour une personne seule.",
             "Mains lavées, logement aéré, masque si je suis malade.",
-            "Difficulté à respirer : j'appelle le 15.",
+            "Difficulté à respirer : j'appelle le\u00a015.",
         ],
     },
 }
