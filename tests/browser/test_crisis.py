@@ -74,6 +74,11 @@ def test_an_agent_switches_crisis_mode_on_and_residents_see_it_everywhere(
     _no_axe_violation(page)
     page.get_by_role("button", name="Arrêter le mode crise").click()
     expect(page.get_by_text("Le mode crise est arrêté à Orléans")).to_be_visible()
+    page.goto(portal_url(None, "/admin/mobilisation/crisis/"))
+    expect(page.get_by_role("link", name="Déclencher le mode crise")).to_be_visible()
+    expect(page.locator("#result_list")).to_contain_text("Terminé")
+    page.screenshot(path=str(SHOTS / "admin-list.png"), full_page=True)
+    _no_axe_violation(page)
     visitor.goto(portal_url("orleans"))
     expect(visitor.locator(".crisis-banner")).to_have_count(0)
     expect(

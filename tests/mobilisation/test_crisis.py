@@ -464,3 +464,15 @@ def test_a_crisis_costs_a_constant_number_of_queries(
     assert page.count('class="crisis-banner"') == 1 and "Épidémie en France" in page
     extra = {"/": 1, "/gestes/": 2, "/outils/": 1}[path]
     assert len(one.captured_queries) == len(quiet.captured_queries) + extra
+
+
+def test_a_volunteer_s_answer_comes_in_the_banner_s_one_query(
+    volunteer_client, orleans_volunteer, loiret, django_assert_max_num_queries
+):
+    volunteer_client.get("/appel/", HTTP_HOST="loiret.localhost")
+    with django_assert_max_num_queries(100) as quiet:
+        _page(volunteer_client, "loiret.localhost", "/appel/")
+    _start(loiret)
+    with django_assert_max_num_queries(len(quiet.captured_queries) + 1):
+        page = _page(volunteer_client, "loiret.localhost", "/appel/")
+    assert 'name="disponible" value="oui"' in page
