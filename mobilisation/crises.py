@@ -140,7 +140,7 @@ def check_end_date(ends_on: datetime.date) -> None:
 
 def end_expired(territory: Territory) -> None:
     """End the territory's crisis whose end date has passed but which beat has not ended yet:
-    it no longer runs, and would block a new one."""
+    it no longer runs, and would block a new one (at most one, by the model's constraint)."""
     today = timezone.localdate()
     for crisis in Crisis.objects.filter(
         territory=territory, ended_at__isnull=True, ends_on__lt=today
@@ -156,11 +156,11 @@ def start(
     check_end_date(ends_on)
     with transaction.atomic():
         end_expired(territory)
+        if Crisis.objects.filter(territory=territory, ended_at__isnull=True).exists():
+            raise ValidationError(ALREADY_RUNNING)
         crisis = Crisis(
             territory=territory, kind=kind, message=message.strip(), ends_on=ends_on, started_by=by
         )
-        if Crisis.objects.filter(territory=territory, ended_at__isnull=True).exists():
-            raise ValidationError(ALREADY_RUNNING)
         crisis.full_clean(validate_constraints=False)  # the constraint's words are not ours
         try:
             with transaction.atomic():
@@ -187,7 +187,7 @@ def end(crisis: Crisis, by=None) -> bool:
 
 
 def end_past() -> int:
-    """End every crisis whose end date has passed (beat, each night); returns how many."""
+    """End every crisis whose end date has passed (beat, each hour); returns how many."""
     past = Crisis.objects.filter(ended_at__isnull=True, ends_on__lt=timezone.localdate())
     return sum(end(crisis) for crisis in past)
 

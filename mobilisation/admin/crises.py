@@ -31,9 +31,7 @@ class CrisisForm(forms.ModelForm):
         model = Crisis
         fields = ["territory", "kind", "message", "ends_on"]
         widgets = {
-            "message": forms.Textarea(
-                attrs={"rows": 4, "cols": 80, "maxlength": 400, "class": "vLargeTextField"}
-            ),
+            "message": forms.Textarea(attrs={"rows": 4, "cols": 80, "class": "vLargeTextField"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         labels = {"territory": "Territoire en crise"}
@@ -43,12 +41,6 @@ class CrisisForm(forms.ModelForm):
             "message": "Deux ou trois phrases, affichées en haut de chaque page : ce qui se "
             "passe et ce que chacun peut faire (400 caractères au plus).",
         }
-
-    def clean_message(self):
-        message = self.cleaned_data["message"].strip()
-        if len(message) > 400:
-            raise ValidationError("Le message tient en 400 caractères au plus.")
-        return message
 
     def clean_ends_on(self):
         ends_on = self.cleaned_data["ends_on"]

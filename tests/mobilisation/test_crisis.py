@@ -181,6 +181,27 @@ def test_a_department_switches_for_itself_and_its_communes_not_for_others(
     assert set(Crisis.objects.values_list("territory__slug", flat=True)) == {"loiret", "orleans"}
 
 
+def test_national_staff_switch_the_nation(client, national_admin, national):
+    client.force_login(national_admin)
+    day = (_today() + datetime.timedelta(days=2)).isoformat()
+    client.post(
+        reverse(ADD),
+        {"territory": national.pk, "kind": "epidemie", "message": "Grippe.", "ends_on": day},
+    )
+    assert Crisis.objects.get().territory == national
+
+
+def test_a_message_too_long_is_refused(client, orleans, orleans_agent):
+    client.force_login(orleans_agent)
+    day = (_today() + datetime.timedelta(days=2)).isoformat()
+    response = client.post(
+        reverse(ADD),
+        {"territory": orleans.pk, "kind": "autre", "message": "Très long. " * 40, "ends_on": day},
+    )
+    assert "au plus 400 caractères" in response.content.decode()
+    assert not Crisis.objects.exists()
+
+
 @pytest.mark.parametrize("persona", ["orleans_elected", "association_referent", "moderator"])
 def test_elus_referents_and_moderators_cannot_switch(client, request, orleans, persona):
     if persona == "moderator":
