@@ -14,7 +14,10 @@ Never kept or served from the cache:
 - a response that is not a plain 200, that sets a cookie, or whose page used the CSRF token
   (the token belongs to one visitor).
 When the cache does not answer, the cache module falls back to memory (heurecivique/cache.py):
-pages are then kept per process, and computed from the database when missing.
+pages are then neither kept nor served, but computed from the database. A page kept in one
+process's memory would miss what another process changed meanwhile (the banner of a crisis that
+an agent has just switched on or off, an initiative just unpublished): the new generation goes
+to the memory of the process that saved the change alone.
 """
 
 import hashlib
@@ -22,9 +25,10 @@ import uuid
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 
 GENERATION_KEY = "pages:generation"
 
@@ -40,6 +44,7 @@ PUBLIC_CONTENT = [
     "outils.Resource",
     "mobilisation.Appeal",
     "mobilisation.Signature",
+    "mobilisation.Crisis",
     "missions.Association",
     "missions.Mission",
     "missions.Participation",
@@ -88,6 +93,8 @@ class PublicPageMiddleware:
             return self.get_response(request)
         key = _key(request)
         found = cache.get_many([GENERATION_KEY, key])
+        if _cache_is_local():
+            return self.get_response(request)
         generation = found.get(GENERATION_KEY)
         if generation is None:
             generation = uuid.uuid4().hex
@@ -116,9 +123,17 @@ def _wanted(request) -> bool:
         return False
 
 
+def _cache_is_local() -> bool:
+    """Whether the cache answers from this process's memory, Redis being away."""
+    paused = getattr(caches["default"], "redis_is_paused", None)
+    return bool(paused and paused())
+
+
 def _key(request) -> str:
+    # The day is part of the key: what changes at midnight (a crisis' banner goes on the day
+    # after its end date, before beat ends it) never shows from a page kept the day before.
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return f"pages:{hashlib.sha256(address.encode()).hexdigest()}"
+    return f"pages:{timezone.localdate()}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def _keepable(request, response) -> bool:

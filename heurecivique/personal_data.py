@@ -84,6 +84,7 @@ def collect(user) -> dict:
             "relances de fin de mois": volunteer.nudges_enabled,
             "nouvelles après une longue absence": volunteer.reengagement_enabled,
             "accepte d'être contacté par sa mairie depuis le": _date(volunteer.contact_consent_at),
+            "disponible en cas d'urgence depuis le": _date(volunteer.emergency_available_at),
             "inscrit le": _date(volunteer.created_at),
             "compte gardé le": _date(volunteer.kept_at),
         }

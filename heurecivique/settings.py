@@ -238,6 +238,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "pilotage.tasks.delete_old_exports",
         "schedule": crontab(hour=4, minute=0),
     },
+    # The crises past their end date ended (the banner went at midnight already): at 0 h 01,
+    # and every hour after, so that a night beat missed is caught up.
+    "end-past-crises": {
+        "task": "mobilisation.tasks.end_past_crises",
+        "schedule": crontab(minute=1),
+    },
 }
 # Sending: how many follow-up emails one task sends over one SMTP connection, and the retries of
 # any email a server refused for now (4xx): after REMINDER_MAX_ATTEMPTS, it is marked failed.

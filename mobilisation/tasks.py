@@ -2,7 +2,7 @@ import logging
 
 from celery import shared_task
 
-from . import services
+from . import crises, services
 
 logger = logging.getLogger(__name__)
 
@@ -14,3 +14,12 @@ def purge_signatures() -> int:
     if erased:
         logger.info("%d signature(s) of the Appel erased.", erased)
     return erased
+
+
+@shared_task
+def end_past_crises() -> int:
+    """End the crises whose end date has passed (each through crises.end, once)."""
+    ended = crises.end_past()
+    if ended:
+        logger.info("%d crisis mode(s) ended on their end date.", ended)
+    return ended

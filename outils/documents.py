@@ -617,6 +617,258 @@ def banner(branding: Branding) -> bytes:
 # --- The registry ------------------------------------------------------------------------------
 
 
+# --- Crisis kits (the crisis mode of mobilisation puts them first while a crisis runs) ----------
+
+# Per kind of crisis: the sheet « que faire », and the poster for the hall of a building.
+CRISES = {
+    "canicule": {
+        "sheet_title": "Canicule : que faire, pour soi et pour ses voisins",
+        "intro": "Une canicule, c'est plusieurs jours et plusieurs nuits de forte chaleur. Le "
+        "corps s'épuise à se refroidir : les personnes âgées, les bébés, les malades et ceux qui "
+        "vivent seuls sont en danger, souvent sans s'en rendre compte. Un appel ou une visite "
+        "chaque jour peut sauver une vie.",
+        "sections": [
+            (
+                "Pour soi",
+                [
+                    "Boire régulièrement de l'eau sans attendre d'avoir soif ; pas d'alcool.",
+                    "Se mouiller le corps et se ventiler ; manger en quantité suffisante.",
+                    "Fermer volets et fenêtres le jour, aérer la nuit quand l'air est plus frais.",
+                    "Éviter de sortir et de faire des efforts aux heures les plus chaudes (11 h "
+                    "– 21 h) ; passer quelques heures dans un lieu frais (médiathèque, "
+                    "supermarché, salle rafraîchie de la mairie).",
+                ],
+            ),
+            (
+                "Pour ses voisins",
+                [
+                    "Appeler ou passer voir chaque jour une personne âgée, isolée ou malade : "
+                    "a-t-elle bu ? son logement est-il frais ? a-t-elle besoin de quelque chose ?",
+                    "Faire ses courses tôt le matin, lui rapporter des bouteilles d'eau, aller "
+                    "chercher ses médicaments.",
+                    "L'aider à fermer ses volets, à installer un ventilateur, à se rafraîchir.",
+                    "Lui proposer de s'inscrire sur le registre des personnes vulnérables de la "
+                    "mairie : le CCAS l'appellera pendant chaque alerte.",
+                ],
+            ),
+            (
+                "Les signes qui doivent alerter",
+                [
+                    "Crampes, fatigue inhabituelle, maux de tête, fièvre, nausées.",
+                    "Propos incohérents, somnolence, perte d'équilibre, peau chaude et sèche : "
+                    "c'est un coup de chaleur. Appelez le\u00a015, mettez la personne au frais, "
+                    "mouillez-la et faites-la boire si elle est consciente.",
+                ],
+            ),
+        ],
+        "numbers": "Urgence : 15 (SAMU) ou 112 · Canicule info service : 0 800 06 66 66 "
+        "(appel gratuit) · Personnes sourdes ou malentendantes : 114 (SMS).",
+        "poster_title": "Canicule : veillons sur nos voisins",
+        "poster_lead": "Pendant les fortes chaleurs, les plus fragiles se déshydratent sans s'en "
+        "rendre compte. Un appel ou une visite par jour, c'est une vie protégée.",
+        "poster_points": [
+            "J'appelle ou je passe voir chaque jour un voisin âgé ou isolé.",
+            "Je propose des courses aux heures fraîches et je rapporte de l'eau.",
+            "Volets fermés le jour, fenêtres ouvertes la nuit ; on boit sans attendre la soif.",
+            "Une personne confuse, brûlante, qui ne boit plus : j'appelle le\u00a015.",
+        ],
+    },
+    "grand-froid": {
+        "sheet_title": "Grand froid : que faire, pour soi et pour ses voisins",
+        "intro": "Quand les températures restent négatives plusieurs jours, le froid fatigue le "
+        "cœur et les poumons, les chutes sur le verglas se multiplient et les logements mal "
+        "chauffés deviennent dangereux. Les personnes âgées, isolées, malades et celles qui "
+        "vivent à la rue ont besoin de leurs voisins.",
+        "sections": [
+            (
+                "Pour soi",
+                [
+                    "Se couvrir en plusieurs couches, la tête, les mains et les pieds compris ; "
+                    "limiter les efforts dehors.",
+                    "Chauffer son logement sans le surchauffer (19 °C) et l'aérer chaque jour "
+                    "quelques minutes.",
+                    "Ne jamais utiliser en continu un chauffage d'appoint à combustion, ni un "
+                    "four, un barbecue ou un groupe électrogène à l'intérieur : le monoxyde de "
+                    "carbone tue sans prévenir.",
+                ],
+            ),
+            (
+                "Pour ses voisins",
+                [
+                    "Prendre des nouvelles chaque jour d'une personne âgée ou isolée : son "
+                    "logement est-il chauffé ? mange-t-elle chaud ?",
+                    "Faire ses courses, aller à la pharmacie pour elle, pour lui éviter les "
+                    "trottoirs gelés.",
+                    "Déneiger ou saler l'entrée de son immeuble ou de sa maison.",
+                    "Lui proposer de s'inscrire sur le registre des personnes vulnérables de la "
+                    "mairie.",
+                ],
+            ),
+            (
+                "Les signes qui doivent alerter",
+                [
+                    "Maux de tête, nausées et vertiges chez plusieurs personnes d'un même "
+                    "logement : sortez, aérez, appelez le\u00a018 ou le\u00a0112 (monoxyde de "
+                    "carbone).",
+                    "Une personne engourdie, qui frissonne fort ou ne frissonne plus, confuse : "
+                    "appelez le\u00a015.",
+                    "Une personne à la rue qui semble en difficulté : appelez le\u00a0115.",
+                ],
+            ),
+        ],
+        "numbers": "Urgence : 15 (SAMU), 18 (pompiers) ou 112 · Sans-abri : 115 · Personnes "
+        "sourdes ou malentendantes : 114 (SMS).",
+        "poster_title": "Grand froid : ne laissons personne seul",
+        "poster_lead": "Quand il gèle, un voisin âgé peut rester des jours sans sortir, dans un "
+        "logement trop froid. Prenons de ses nouvelles.",
+        "poster_points": [
+            "Je prends des nouvelles chaque jour d'un voisin âgé ou isolé.",
+            "Je propose de faire ses courses ou d'aller à la pharmacie.",
+            "Je déneige ou je sale l'entrée commune.",
+            "Une personne à la rue en difficulté : j'appelle le\u00a0115.",
+        ],
+    },
+    "inondation": {
+        "sheet_title": "Inondation : que faire, pour soi et pour ses voisins",
+        "intro": "Une crue peut monter en quelques heures. Les consignes des autorités passent "
+        "avant tout : ce document aide à s'y préparer, à protéger les plus fragiles et à "
+        "s'entraider une fois l'eau retirée.",
+        "sections": [
+            (
+                "Avant et pendant la crue",
+                [
+                    "Suivre les consignes de la mairie et de la préfecture, et la vigilance "
+                    "crues (vigicrues.gouv.fr) ; écouter la radio locale.",
+                    "Préparer un sac : papiers, médicaments, lampe et radio à piles, eau, "
+                    "vêtements chauds, chargeur.",
+                    "Monter à l'étage ce qui peut l'être ; couper l'électricité et le gaz si "
+                    "l'eau approche.",
+                    "Ne jamais s'engager à pied ou en voiture sur une route inondée ; ne pas "
+                    "aller chercher ses enfants à l'école : l'école s'en occupe.",
+                ],
+            ),
+            (
+                "Pour ses voisins",
+                [
+                    "Prévenir les personnes âgées, malades ou sans voiture de l'alerte, et les "
+                    "aider à monter leurs affaires.",
+                    "Signaler à la mairie une personne qui ne peut pas partir seule.",
+                    "Proposer un toit, un repas ou une douche à un voisin sinistré.",
+                ],
+            ),
+            (
+                "Après la crue",
+                [
+                    "Attendre l'autorisation avant de rentrer ; ne pas rétablir l'électricité "
+                    "sur une installation mouillée.",
+                    "Aider à vider, nettoyer et sécher, avec gants et bottes.",
+                    "Photographier les dégâts avant de jeter ; aider un voisin à faire sa "
+                    "déclaration d'assurance.",
+                ],
+            ),
+        ],
+        "numbers": "En danger : 112 ou 18 (pompiers) · Urgence médicale : 15 · Personnes "
+        "sourdes ou malentendantes : 114 (SMS).",
+        "poster_title": "Inondation : entraidons-nous",
+        "poster_lead": "Quand l'eau monte, les plus fragiles ne peuvent pas toujours partir ni "
+        "protéger leurs affaires seuls. Faisons-nous connaître.",
+        "poster_points": [
+            "Je suis les consignes de la mairie et de la préfecture.",
+            "Je préviens mes voisins fragiles et je les aide à monter leurs affaires.",
+            "Jamais à pied ni en voiture sur une route inondée.",
+            "Après la crue : un coup de main pour vider, nettoyer, déclarer.",
+        ],
+    },
+    "epidemie": {
+        "sheet_title": "Épidémie : que faire, pour soi et pour ses voisins",
+        "intro": "Pendant une épidémie, les personnes malades, âgées ou fragiles doivent "
+        "limiter leurs sorties, et l'isolement devient un danger à son tour. L'entraide entre "
+        "voisins, en respectant les gestes barrières, permet à chacun de tenir.",
+        "sections": [
+            (
+                "Pour soi",
+                [
+                    "Se laver les mains souvent, à l'eau et au savon ou avec une solution "
+                    "hydroalcoolique.",
+                    "Tousser et éternuer dans son coude ; aérer son logement plusieurs fois "
+                    "par jour.",
+                    "Porter un masque si l'on est malade, et auprès des personnes fragiles.",
+                    "Suivre les consignes des autorités de santé, qui peuvent changer.",
+                ],
+            ),
+            (
+                "Pour ses voisins",
+                [
+                    "Faire les courses ou aller à la pharmacie pour une personne malade ou "
+                    "fragile, et déposer les sacs devant sa porte.",
+                    "Téléphoner chaque jour à une personne seule : l'isolement pèse autant que "
+                    "la maladie.",
+                    "Sortir un chien, porter le courrier, aider à prendre un rendez-vous en ligne.",
+                ],
+            ),
+            (
+                "Les signes qui doivent alerter",
+                [
+                    "Difficulté à respirer, douleur dans la poitrine, confusion : appelez "
+                    "le\u00a015.",
+                    "Une personne seule qui ne répond plus : prévenez la mairie ou le\u00a017.",
+                ],
+            ),
+        ],
+        "numbers": "Urgence médicale : 15 ou 112 · Personnes sourdes ou malentendantes : 114 "
+        "(SMS) · Votre médecin traitant pour un avis.",
+        "poster_title": "Épidémie : restons solidaires",
+        "poster_lead": "Les plus fragiles doivent rester chez eux. Les voisins peuvent les aider "
+        "sans les exposer.",
+        "poster_points": [
+            "Je fais les courses ou la pharmacie d'un voisin et je dépose les sacs à sa porte.",
+            "J'appelle chaque jour une personne seule.",
+            "Mains lavées, logement aéré, masque si je suis malade.",
+            "Difficulté à respirer : j'appelle le\u00a015.",
+        ],
+    },
+}
+
+
+def _crisis_sheet(kind: str) -> Callable[[Branding], bytes]:
+    crisis = CRISES[kind]
+
+    def build(branding: Branding) -> bytes:
+        blocks = [escape(crisis["intro"])]
+        for heading, points in crisis["sections"]:
+            blocks += [f"## {escape(heading)}", [escape(point) for point in points]]
+        blocks += [
+            "## Les numéros utiles",
+            escape(crisis["numbers"]),
+            "## Pour aider près de chez vous",
+            escape(
+                f"L'Heure Civique {_where(branding)} recense les voisins disponibles en cas "
+                f"d'urgence : inscrivez-vous sur {branding.join_url} et cochez « je suis "
+                "disponible en cas d'urgence » dans votre espace."
+            ),
+        ]
+        return _document(branding, escape(crisis["sheet_title"]), blocks)
+
+    return build
+
+
+def _crisis_poster(kind: str) -> Callable[[Branding], bytes]:
+    crisis = CRISES[kind]
+
+    def build(branding: Branding) -> bytes:
+        return _poster(
+            branding,
+            A4,
+            kicker=f"Alerte {_where(branding)}",
+            title=crisis["poster_title"],
+            lead=crisis["poster_lead"],
+            points=crisis["poster_points"],
+            invitation="Disponible en cas d'urgence ? Inscrivez-vous",
+        )
+
+    return build
+
+
 @dataclass(frozen=True)
 class Template:
     key: str
@@ -662,5 +914,18 @@ TEMPLATES: dict[str, Template] = {
         ),
         Template("visuel-reseaux", "Visuel carré pour les réseaux sociaux", "png", social_square),
         Template("banniere", "Bannière pour un site ou une page", "png", banner),
+        *[
+            Template(f"fiche-{kind}", crisis["sheet_title"], "pdf", _crisis_sheet(kind))
+            for kind, crisis in CRISES.items()
+        ],
+        *[
+            Template(
+                f"affiche-{kind}",
+                f"Affiche « {crisis['poster_title']} »",
+                "pdf",
+                _crisis_poster(kind),
+            )
+            for kind, crisis in CRISES.items()
+        ],
     ]
 }

@@ -18,6 +18,7 @@ from PIL import Image
 from missions import services as missions
 from missions.links import answer_path, outcome_path
 from missions.models import Mission, Participation
+from mobilisation import crises
 
 from .factories import (
     PASSWORD,
@@ -120,6 +121,26 @@ def _mission_link_pages(client, commune) -> dict[str, bytes]:
     }
 
 
+def _crisis_pages(client, territory, user) -> dict[str, bytes]:
+    """A portal in crisis mode: the banner, the home page's call, the kit and the gestes first,
+    to a visitor and to a volunteer (the one-click « disponible en cas d'urgence »)."""
+    crises.start(
+        territory=territory,
+        kind="canicule",
+        message="Vigilance orange : prenez des nouvelles de vos voisins âgés.",
+        ends_on=timezone.localdate(),
+    )
+    host = {"HTTP_HOST": f"{territory.slug}.localhost"}
+    pages = {f"crise {path}": client.get(path, **host) for path in ("/", "/gestes/", "/outils/")}
+    client.force_login(user)
+    pages["crise : accueil d'un volontaire"] = client.get("/", **host)
+    pages["disponible en cas d'urgence"] = client.get(reverse("volunteers:emergency"), **host)
+    client.post(reverse("volunteers:emergency"), {"disponible": "oui"}, **host)
+    pages["crise : volontaire disponible"] = client.get("/gestes/", **host)
+    client.logout()
+    return {name: page.content for name, page in pages.items()}
+
+
 def test_every_page_is_valid_html(client, loiret, orleans, national, orleans_commune, tmp_path):
     assert VNU, "vnu.jar is missing: `make test` installs it (npm package vnu-jar)"
     MissionFactory(commune=orleans_commune, kind=Mission.Kind.COLLECTIVE, places=10)
@@ -139,6 +160,7 @@ def test_every_page_is_valid_html(client, loiret, orleans, national, orleans_com
     pages |= _mission_pages(client, volunteer)
     pages |= _volunteer_pages(client, volunteer.user)
     pages |= _mission_link_pages(client, orleans_commune)
+    pages |= _crisis_pages(client, loiret, volunteer.user)
     facts = attestation_facts()
     for reference in (facts.reference, "inventee"):
         pages[f"attestation {reference}"] = client.get(

@@ -20,15 +20,15 @@ def test_the_home_page_costs_a_constant_number_of_queries(
 ):
     # The host map (then cached), the portal's figures (none kept yet: 4 counts, then kept),
     # the initiatives à la une (and their themes and photos when there are some), the theme of
-    # the month, its gestes and their themes.
-    with django_assert_max_num_queries(12):
+    # the month, its gestes and their themes; the crises the portal tells of (none).
+    with django_assert_max_num_queries(13):
         client.get("/", HTTP_HOST=host)
     for n in range(40):
         TerritoryFactory(slug=f"portail-{n}", name=f"Portail {n}")
     cache.clear()
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         client.get("/", HTTP_HOST=host)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         client.get("/", HTTP_HOST=host)
 
 

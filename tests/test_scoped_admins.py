@@ -14,6 +14,7 @@ from gestes.models import MonthTheme
 from heurecivique.months import first_of_month
 from initiatives.models import GoodPractice, InterestMessage
 from missions.models import DetailsView, HelpRequest
+from mobilisation.models import Crisis
 from outils.models import Kit
 from pilotage.models import Export
 from territories.admin import TerritoryScopedAdmin
@@ -71,6 +72,9 @@ OBJECTS_OF_THE_LOIRET = {
         territory=loiret,
     ),
     "mobilisation.signature": lambda loiret, orleans: SignatureFactory(commune=orleans),
+    "mobilisation.crisis": lambda loiret, orleans: Crisis.objects.create(
+        territory=loiret, kind=Crisis.Kind.FLOOD, message="Crue.", ends_on=timezone.localdate()
+    ),
     "missions.mission": lambda loiret, orleans: MissionFactory(commune=orleans),
     "missions.beneficiary": lambda loiret, orleans: BeneficiaryFactory(commune=orleans),
     "missions.association": lambda loiret, orleans: AssociationFactory(commune=orleans),

@@ -169,6 +169,7 @@ class VolunteerAdmin(LongListAdmin, TerritoryScopedAdmin):
         "reminder_day",
         "email_preview",
         "contact_consent_at",
+        "emergency_available_at",
         "created_at",
     ]
     # The admin shows volunteers; their profile is theirs to change (and to delete, with

@@ -220,6 +220,7 @@ def anonymise_volunteer(*, volunteer: Volunteer) -> None:
     volunteer.availability = []
     volunteer.reminders_enabled = False
     volunteer.contact_consent_at = None
+    volunteer.emergency_available_at = None
     volunteer.kept_at = None
     volunteer.save()
 
@@ -257,6 +258,16 @@ def skip_month(*, user, month: datetime.date) -> None:
         Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.QUEUED).update(
             status=Delivery.Status.SKIPPED, detail="« Pas ce mois-ci »."
         )
+
+
+def set_emergency_available(*, volunteer: Volunteer, available: bool) -> None:
+    """« Je suis disponible en cas d'urgence », ticked or unticked; ticking it again keeps the
+    date it was first ticked."""
+    if available and volunteer.emergency_available_at is None:
+        volunteer.emergency_available_at = timezone.now()
+    elif not available:
+        volunteer.emergency_available_at = None
+    volunteer.save(update_fields=["emergency_available_at"])
 
 
 def keep_account(*, volunteer: Volunteer) -> None:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("heures/<int:pk>/modifier/", views.edit_hour, name="edit_hour"),
     path("heures/<int:pk>/supprimer/", views.delete_hour, name="delete_hour"),
     path("historique/", views.history, name="history"),
+    path("urgence/", views.emergency, name="emergency"),
     path("attestation.pdf", views.attestation, name="attestation"),
     path("gestes/<slug:slug>/", views.choose_geste, name="choose_geste"),
     path("courriels/", views.email_preferences, name="email_preferences"),

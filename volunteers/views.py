@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -250,6 +251,39 @@ def pledge(request, volunteer):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, message)
+    return redirect("volunteers:dashboard")
+
+
+EMERGENCY_ANSWERS = {
+    "oui": (
+        True,
+        "C'est noté : vous êtes disponible en cas d'urgence. Votre mairie pourra faire appel à "
+        "vous lors d'une crise.",
+    ),
+    "non": (False, "C'est noté : vous n'êtes plus inscrit parmi les disponibles en cas d'urgence."),
+}
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@_volunteer_or_join
+def emergency(request, volunteer):
+    """« Je suis disponible en cas d'urgence », in one click from the banner of a crisis, the
+    home page or « Mon heure » (POST); the address opened directly (after signing in from the
+    banner) shows the button (GET)."""
+    if request.method != "POST":
+        return render(request, "volunteers/emergency.html", {"volunteer": volunteer})
+    try:
+        available, message = EMERGENCY_ANSWERS[request.POST.get("disponible", "")]
+    except KeyError:
+        messages.error(request, "Choisissez « disponible » ou « plus disponible ».")
+        return redirect("volunteers:emergency")
+    services.set_emergency_available(volunteer=volunteer, available=available)
+    messages.success(request, message)
+    back = request.POST.get("retour", "")
+    if url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ) and back.startswith("/"):
+        return redirect(back)
     return redirect("volunteers:dashboard")
 
 

@@ -159,4 +159,4 @@ def test_dashboard_and_home_cost_the_same_with_ten_or_two_hundred_hours(
         _hours(VolunteerFactory(commune=orleans_volunteer.commune), 5)
     many = {path: queries(path) for path in ("/", reverse("volunteers:dashboard"))}
     assert few == many
-    assert many[reverse("volunteers:dashboard")] <= 10
+    assert many[reverse("volunteers:dashboard")] <= 11  # with the crises the portal tells of
