@@ -2,7 +2,7 @@ import logging
 
 from celery import shared_task
 
-from . import services
+from . import services, watch
 
 logger = logging.getLogger(__name__)
 
@@ -14,3 +14,9 @@ def purge_signatures() -> int:
     if erased:
         logger.info("%d signature(s) of the Appel erased.", erased)
     return erased
+
+
+@shared_task
+def send_watch_mornings() -> int:
+    """Write the heatwave watch's morning emails due now, each once per volunteer and day."""
+    return watch.send_mornings()

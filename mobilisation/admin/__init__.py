@@ -1,3 +1,3 @@
-"""The mobilisation in the admin: the Appel's text and its signatures."""
+"""The mobilisation in the admin: the Appel's text and its signatures; the heatwave watch."""
 
-from . import appeal  # noqa: F401
+from . import appeal, watch  # noqa: F401
