@@ -5,7 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from heurecivique.text import render_markdown
@@ -287,9 +287,32 @@ class Crisis(models.Model):
 # --- The heatwave and cold watch (« veille canicule et grand froid », watch.py) ------------------
 
 
+class WatchedPersonManager(models.Manager):
+    """The people flagged and still known, with the day's state of their calls: `open_alert`,
+    `called_today`, `today_outcome` (the alert first, else the latest)."""
+
+    def get_queryset(self):
+        today = timezone.localdate()
+        calls = WatchCall.objects.filter(beneficiary=OuterRef("pk"))
+        return (
+            super()
+            .get_queryset()
+            .filter(watched=True, anonymised_at__isnull=True)
+            .annotate(
+                open_alert=Exists(calls.filter(alert=True, handled_at__isnull=True)),
+                called_today=Exists(calls.filter(day=today)),
+                today_outcome=Subquery(
+                    calls.filter(day=today).order_by("-alert", "-at").values("outcome")[:1]
+                ),
+            )
+        )
+
+
 class WatchedPerson(Beneficiary):
     """A helped person the mairie has flagged to be called during an alert (Beneficiary.watched),
     as the watch's admin shows them: their volunteers and the day's calls."""
+
+    objects = WatchedPersonManager()
 
     class Meta:
         proxy = True

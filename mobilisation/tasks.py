@@ -1,3 +1,4 @@
+import datetime
 import logging
 
 from celery import shared_task
@@ -17,6 +18,7 @@ def purge_signatures() -> int:
 
 
 @shared_task
-def send_watch_mornings() -> int:
-    """Write the heatwave watch's morning emails due now, each once per volunteer and day."""
-    return watch.send_mornings()
+def send_watch_mornings(at: str | None = None) -> int:
+    """Write the heatwave watch's morning emails due now (or `at`, an ISO moment: the tests'
+    morning), each once per volunteer and day; how many."""
+    return watch.send_mornings(datetime.datetime.fromisoformat(at) if at else None)

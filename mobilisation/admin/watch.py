@@ -6,11 +6,10 @@ withdraw one to give the person to another, and mark an alert handled."""
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, Subquery
+from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from missions import people
@@ -70,20 +69,11 @@ class WatchedPersonAdmin(MissionsScopedAdmin):
     actions = ["mark_handled"]
 
     def get_queryset(self, request):
-        today = timezone.localdate()
-        calls = WatchCall.objects.filter(beneficiary=OuterRef("pk"))
+        # The model's manager gives the flagged people and their day (open_alert…).
         active = WatchPairing.objects.filter(status__in=WatchPairing.ACTIVE)
         return (
             super()
             .get_queryset(request)
-            .filter(watched=True, anonymised_at__isnull=True)
-            .annotate(
-                open_alert=Exists(watch.open_alerts().filter(beneficiary=OuterRef("pk"))),
-                called_today=Exists(calls.filter(day=today)),
-                today_outcome=Subquery(
-                    calls.filter(day=today).order_by("-alert", "-at").values("outcome")[:1]
-                ),
-            )
             .prefetch_related(
                 Prefetch(
                     "watch_pairings",
