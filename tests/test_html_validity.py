@@ -18,6 +18,8 @@ from PIL import Image
 from missions import services as missions
 from missions.links import answer_path, outcome_path
 from missions.models import Mission, Participation
+from mobilisation import watch, watch_links
+from mobilisation.models import Crisis
 
 from .factories import (
     PASSWORD,
@@ -120,6 +122,34 @@ def _mission_link_pages(client, commune) -> dict[str, bytes]:
     }
 
 
+def _watch_link_pages(client, commune, territory) -> dict[str, bytes]:
+    """The pages behind the buttons of the heatwave watch's emails."""
+    Crisis.objects.create(
+        territory=territory, kind=Crisis.Kind.HEATWAVE, message="Buvez.",
+        ends_on=timezone.localdate(),
+    )  # fmt: skip
+    helper = VolunteerFactory(commune=commune, contact_consent_at=timezone.now())
+    proposed = watch.propose(
+        beneficiary=BeneficiaryFactory(commune=commune, watched=True), volunteer=helper, by=None
+    )
+    paired = watch.propose(
+        beneficiary=BeneficiaryFactory(commune=commune, watched=True), volunteer=helper, by=None
+    )
+    watch.answer_proposal(pairing=paired, accept=True)
+    today = timezone.localdate()
+    need = watch_links.call_path(paired.pk, today, "besoin")
+    return {
+        "veille : j'appellerai ?": client.get(watch_links.pairing_path(proposed.pk, True)).content,
+        "veille : tout va bien ?": client.get(
+            watch_links.call_path(paired.pk, today, "bien")
+        ).content,
+        "veille : besoin d'aide trop long": client.post(need, {"note": "x" * 501}).content,
+        "veille : besoin d'aide transmis": client.post(need, {"note": "De l'eau"}).content,
+        "veille : ne plus veiller ?": client.get(watch_links.stop_path(helper.pk)).content,
+        "veille : lien abîmé": client.get("/appel/veille/appel/abime/").content,
+    }
+
+
 def test_every_page_is_valid_html(client, loiret, orleans, national, orleans_commune, tmp_path):
     assert VNU, "vnu.jar is missing: `make test` installs it (npm package vnu-jar)"
     MissionFactory(commune=orleans_commune, kind=Mission.Kind.COLLECTIVE, places=10)
@@ -139,6 +169,7 @@ def test_every_page_is_valid_html(client, loiret, orleans, national, orleans_com
     pages |= _mission_pages(client, volunteer)
     pages |= _volunteer_pages(client, volunteer.user)
     pages |= _mission_link_pages(client, orleans_commune)
+    pages |= _watch_link_pages(client, orleans_commune, loiret)
     facts = attestation_facts()
     for reference in (facts.reference, "inventee"):
         pages[f"attestation {reference}"] = client.get(
