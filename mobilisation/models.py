@@ -317,7 +317,7 @@ class WatchedPerson(Beneficiary):
     class Meta:
         proxy = True
         verbose_name = "personne à appeler"
-        verbose_name_plural = "veille canicule et grand froid"
+        verbose_name_plural = "personnes à appeler (veille canicule et grand froid)"
 
 
 class WatchPairing(models.Model):

@@ -73,7 +73,7 @@ def pairing_answer(request, token):
     if accept:
         context = {
             "heading": "Vous acceptez d'appeler cette personne pendant les alertes ?",
-            "message": f"Une personne âgée ou isolée {where} a besoin qu'on prenne de ses "
+            "message": f"Une personne âgée ou isolée, {where}, a besoin qu'on prenne de ses "
             "nouvelles pendant les canicules et les grands froids. Confirmez : pendant une "
             "alerte, vous recevrez chaque matin son nom et son téléphone, et vous direz à la "
             "mairie, en un clic, comment elle va.",

@@ -26,7 +26,7 @@ WHERE = "veille canicule"
 
 
 class TodayFilter(admin.SimpleListFilter):
-    title = "aujourd'hui"
+    title = "appel du jour"
     parameter_name = "veille"
 
     def lookups(self, request, model_admin):
