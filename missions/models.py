@@ -72,11 +72,14 @@ class BeneficiaryQuerySet(models.QuerySet):
 
     def to_anonymise(self, today: datetime.date):
         """The records kept past their retention: BENEFICIARY_RETENTION_MONTHS after their
-        last mission, or after they were written when no mission came of them."""
+        last mission, or after they were written when no mission came of them. A person on
+        the heatwave watch's list is kept as long after their consent was last recorded (the
+        mairie renews it each year, as for the « registre canicule »)."""
         cutoff = add_months(today, -BENEFICIARY_RETENTION_MONTHS)
         since = timezone.make_aware(datetime.datetime.combine(cutoff, datetime.time.min))
         return (
             self.filter(anonymised_at__isnull=True, created_at__lt=since)
+            .exclude(watched=True, consent_at__gte=since)
             .annotate(last_mission=models.Max("missions__starts_at"))
             .filter(Q(last_mission__isnull=True) | Q(last_mission__lt=since))
         )
@@ -123,7 +126,8 @@ class Beneficiary(models.Model):
         "à appeler pendant une alerte canicule ou grand froid",
         default=False,
         help_text="Pendant une alerte, un ou deux volontaires de son quartier l'appellent chaque "
-        "matin et disent à la mairie comment elle va. La personne doit en être d'accord.",
+        "matin et disent à la mairie comment elle va. La personne doit en être d'accord ; sa "
+        "fiche est gardée tant que son accord a moins d'un an : renouvelez-le chaque année.",
     )
     created_at = models.DateTimeField("enregistrée le", default=timezone.now)
     anonymised_at = models.DateTimeField("anonymisée le", null=True, blank=True)

@@ -11,6 +11,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from missions import people
 from missions.models import DetailsView
 from mobilisation import watch, watch_links
 from mobilisation.models import Crisis, WatchCall, WatchMorning, WatchPairing
@@ -465,3 +466,20 @@ def test_the_flag_is_set_on_the_beneficiary_form(client, orleans_agent, orleans_
     client.force_login(orleans_agent)
     page = client.get(reverse("admin:missions_beneficiary_change", args=[person.pk]))
     assert "à appeler pendant une alerte canicule ou grand froid" in page.content.decode().lower()
+
+
+def test_a_watched_person_is_kept_while_their_consent_is_less_than_a_year_old(orleans_commune):
+    long_ago = timezone.now() - datetime.timedelta(days=800)
+    renewed = BeneficiaryFactory(
+        commune=orleans_commune, watched=True, created_at=long_ago,
+        consent_at=timezone.now() - datetime.timedelta(days=30),
+    )  # fmt: skip
+    lapsed = BeneficiaryFactory(
+        commune=orleans_commune, watched=True, created_at=long_ago,
+        consent_at=timezone.now() - datetime.timedelta(days=400),
+    )  # fmt: skip
+    assert people.anonymise_beneficiaries() == 1
+    renewed.refresh_from_db()
+    lapsed.refresh_from_db()
+    assert renewed.anonymised_at is None and lapsed.anonymised_at is not None
+    assert not lapsed.watched
