@@ -132,8 +132,8 @@ QUESTIONS = {
 }
 
 DONE = {
-    Outcome.FINE: "Merci ! La mairie sait que tout va bien pour {name} aujourd'hui.",
-    Outcome.NEED: "Merci : la mairie est prévenue et s'occupe de {name}.",
+    Outcome.FINE: "La mairie sait que tout va bien pour {name} aujourd'hui.",
+    Outcome.NEED: "La mairie est prévenue et s'occupe de {name}.",
     Outcome.UNREACHABLE: "C'est noté. Essayez de rappeler {name} plus tard dans la journée ; la "
     "mairie est prévenue si la personne reste injoignable.",
 }
