@@ -113,10 +113,14 @@ def _flag(condition: Q) -> ExpressionWrapper:
 
 def suggest(beneficiary: Beneficiary, *, limit: int = SUGGESTED) -> list[Volunteer]:
     """The volunteers of the person's commune best placed to call them: of their quartier
-    first, then « disponibles en cas d'urgence », then those who watch the fewest people.
+    first, then « disponibles en cas d'urgence », then those who watch the fewest people;
+    not those who declined this person.
     Each comes with `same_quartier`, `emergency` and `load`. One query."""
     quartier = beneficiary.quartier.strip()
-    already = active_pairings().filter(beneficiary=beneficiary).values("volunteer_id")
+    # Those already asked for this person, and those who said no to it.
+    already = WatchPairing.objects.filter(
+        beneficiary=beneficiary, status__in=[*WatchPairing.ACTIVE, Status.DECLINED]
+    ).values("volunteer_id")
     volunteers = (
         may_be_paired()
         .filter(commune_id=beneficiary.commune_id)

@@ -67,7 +67,10 @@ def pairing_answer(request, token):
         except ValidationError:  # answered meanwhile, in another tab
             pairing.refresh_from_db(fields=["status"])
         else:
-            return render(request, PAGE, _answered(pairing, where, acted=True))
+            context = _answered(pairing, where, acted=True)
+            if pairing.status == Status.CONFIRMED:
+                context |= _today(pairing)
+            return render(request, PAGE, context)
     if pairing.status != Status.PROPOSED:
         return render(request, PAGE, _answered(pairing, where, acted=False))
     if accept:
@@ -107,6 +110,25 @@ def _answered(pairing: WatchPairing, where: str, *, acted: bool) -> dict:
         heading = "Ce lien ne sert plus"
         message = "La mairie a confié cette personne à un ou une autre volontaire. Merci !"
     return {"heading": heading, "message": message}
+
+
+def _today(pairing: WatchPairing) -> dict:
+    """A volunteer who accepts during an alert calls the person today: this morning's email
+    may have gone without them, so the page gives the person and today's three buttons."""
+    beneficiary, today = pairing.beneficiary, timezone.localdate()
+    if not beneficiary.watched or beneficiary.anonymised_at:
+        return {}
+    if watch.crisis_for(beneficiary.commune, watch.watch_crises(today)) is None:
+        return {}
+    return {
+        "message": "Une alerte est en cours : merci d'appeler cette personne dès aujourd'hui, "
+        "puis de dire à la mairie comment elle va. Demain matin, elle sera dans votre courriel.",
+        "person": beneficiary,
+        "calls": [
+            (WatchCall.Outcome(outcome).label, watch_links.call_path(pairing.pk, today, outcome))
+            for outcome in WatchCall.Outcome.values
+        ],
+    }
 
 
 # --- The three buttons of the morning email ----------------------------------------------------

@@ -146,6 +146,9 @@ def _watch_link_pages(client, commune, territory) -> dict[str, bytes]:
         "veille : besoin d'aide trop long": client.post(need, {"note": "x" * 501}).content,
         "veille : besoin d'aide transmis": client.post(need, {"note": "De l'eau"}).content,
         "veille : ne plus veiller ?": client.get(watch_links.stop_path(helper.pk)).content,
+        "veille : acceptée pendant l'alerte": client.post(
+            watch_links.pairing_path(proposed.pk, True)
+        ).content,
         "veille : lien abîmé": client.get("/appel/veille/appel/abime/").content,
     }
 

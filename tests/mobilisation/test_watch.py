@@ -483,3 +483,21 @@ def test_a_watched_person_is_kept_while_their_consent_is_less_than_a_year_old(or
     lapsed.refresh_from_db()
     assert renewed.anonymised_at is None and lapsed.anonymised_at is not None
     assert not lapsed.watched
+
+
+def test_a_volunteer_who_accepts_during_an_alert_gets_todays_buttons_at_once(
+    client, heatwave, marcelle, helene
+):
+    pairing = watch.propose(beneficiary=marcelle, volunteer=helene, by=None)
+    page = client.post(watch_links.pairing_path(pairing.pk, True)).content.decode()
+    assert "Marcelle Dupuis" in page and "dès aujourd&#x27;hui" in page
+    links = re.findall(r'href="(/appel/veille/appel/[^"]+)"', page)
+    assert [watch_links.read_call(link.split("/")[-2]) for link in links] == [
+        (pairing.pk, timezone.localdate(), outcome) for outcome in Outcome.values
+    ]
+
+
+def test_one_who_declined_is_not_suggested_again_for_that_person(client, marcelle, helene):
+    pairing = watch.propose(beneficiary=marcelle, volunteer=helene, by=None)
+    watch.answer_proposal(pairing=pairing, accept=False)
+    assert helene not in watch.suggest(marcelle)
