@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from heurecivique.links import BadLink
 from heurecivique.text import long_date
+from missions import people
 from volunteers.models import Volunteer
 
 from . import watch, watch_links
@@ -120,6 +121,9 @@ def _today(pairing: WatchPairing) -> dict:
         return {}
     if watch.crisis_for(beneficiary.commune, watch.watch_crises(today)) is None:
         return {}
+    people.log_details_view(
+        beneficiary=beneficiary, user=pairing.volunteer.user, where="page de la veille"
+    )
     return {
         "message": "Une alerte est en cours : merci d'appeler cette personne dès aujourd'hui, "
         "puis de dire à la mairie comment elle va. Demain matin, elle sera dans votre courriel.",

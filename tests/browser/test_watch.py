@@ -57,6 +57,7 @@ def test_a_volunteer_accepts_then_reports_on_a_phone(
     page.get_by_role("button", name="Oui, j'appellerai").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Merci, c'est noté !"
     _accessible(page)
+    _shot(page, "binome-accepte-pendant-l-alerte")
     proposed.refresh_from_db()
     assert proposed.status == WatchPairing.Status.CONFIRMED
 

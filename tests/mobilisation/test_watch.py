@@ -491,6 +491,7 @@ def test_a_volunteer_who_accepts_during_an_alert_gets_todays_buttons_at_once(
     pairing = watch.propose(beneficiary=marcelle, volunteer=helene, by=None)
     page = client.post(watch_links.pairing_path(pairing.pk, True)).content.decode()
     assert "Marcelle Dupuis" in page and "dès aujourd&#x27;hui" in page
+    assert DetailsView.objects.filter(beneficiary=marcelle, user=helene.user).count() == 1
     links = re.findall(r'href="(/appel/veille/appel/[^"]+)"', page)
     assert [watch_links.read_call(link.split("/")[-2]) for link in links] == [
         (pairing.pk, timezone.localdate(), outcome) for outcome in Outcome.values
