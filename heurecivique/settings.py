@@ -229,6 +229,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "missions.tasks.send_day_emails",
         "schedule": crontab(minute="*/5"),
     },
+    # The heatwave watch's morning email, once per volunteer and day (mobilisation/watch.py).
+    "watch-mornings": {
+        "task": "mobilisation.tasks.send_watch_mornings",
+        "schedule": crontab(minute="*/10"),
+    },
     "anonymise-beneficiaries": {
         "task": "missions.tasks.anonymise_beneficiaries",
         "schedule": crontab(hour=3, minute=15),

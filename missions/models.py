@@ -26,6 +26,9 @@ DETAILS_VISIBLE_DAYS = 3
 BENEFICIARY_RETENTION_MONTHS = 12
 # A recurring need creates at most this many occurrences ahead (a weekly visit: six months).
 MAX_OCCURRENCES = 26
+# What the apps above keep about a helped person and forget with them: each adds its function of
+# the Beneficiary here, explicitly, when it loads (mobilisation's watch: its calls' notes).
+ON_ANONYMISE: list = []
 
 
 class Association(models.Model):
@@ -69,11 +72,14 @@ class BeneficiaryQuerySet(models.QuerySet):
 
     def to_anonymise(self, today: datetime.date):
         """The records kept past their retention: BENEFICIARY_RETENTION_MONTHS after their
-        last mission, or after they were written when no mission came of them."""
+        last mission, or after they were written when no mission came of them. A person on
+        the heatwave watch's list is kept as long after their consent was last recorded (the
+        mairie renews it each year, as for the « registre canicule »)."""
         cutoff = add_months(today, -BENEFICIARY_RETENTION_MONTHS)
         since = timezone.make_aware(datetime.datetime.combine(cutoff, datetime.time.min))
         return (
             self.filter(anonymised_at__isnull=True, created_at__lt=since)
+            .exclude(watched=True, consent_at__gte=since)
             .annotate(last_mission=models.Max("missions__starts_at"))
             .filter(Q(last_mission__isnull=True) | Q(last_mission__lt=since))
         )
@@ -116,6 +122,13 @@ class Beneficiary(models.Model):
         verbose_name="accord recueilli par",
     )
     consent_at = models.DateTimeField("accord recueilli le", default=timezone.now)
+    watched = models.BooleanField(
+        "à appeler pendant une alerte canicule ou grand froid",
+        default=False,
+        help_text="Pendant une alerte, un ou deux volontaires de son quartier l'appellent chaque "
+        "matin et disent à la mairie comment elle va. La personne doit en être d'accord ; sa "
+        "fiche est gardée tant que son accord a moins d'un an : renouvelez-le chaque année.",
+    )
     created_at = models.DateTimeField("enregistrée le", default=timezone.now)
     anonymised_at = models.DateTimeField("anonymisée le", null=True, blank=True)
 
@@ -125,6 +138,12 @@ class Beneficiary(models.Model):
         verbose_name = "personne aidée"
         verbose_name_plural = "personnes aidées"
         ordering = ["-created_at"]
+        indexes = [
+            # The heatwave watch reads the few people flagged in a commune, never the others.
+            models.Index(
+                fields=["commune"], condition=Q(watched=True), name="missions_beneficiary_watched"
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -137,8 +156,11 @@ class Beneficiary(models.Model):
         self.missions.update(details="")
         self.name = "Personne anonymisée"
         self.phone = self.address = self.needs = self.constraints = self.quartier = ""
+        self.watched = False
         self.anonymised_at = at or timezone.now()
         self.save()
+        for forget in ON_ANONYMISE:
+            forget(self)
 
 
 class MissionQuerySet(models.QuerySet):

@@ -100,3 +100,37 @@ def load_demo_signatures() -> int:
     for number, row in enumerate(WAITING, start=len(VERIFIED)):
         _signature(number, *row, Signature.Status.PENDING)
     return published
+
+
+def load_demo_watch(*, commune_staff) -> int:
+    """The heatwave watch of Orléans, ready for the next alert: the people helped of the demo
+    flagged to be called, each with the volunteers of their quartier the portal suggests first
+    (one has not answered yet). No email is written. Returns how many people are watched."""
+    from missions.models import Beneficiary
+
+    from . import watch
+    from .models import WatchPairing
+
+    if WatchPairing.objects.exists():
+        return 0
+    people = list(
+        Beneficiary.objects.filter(commune__insee_code="45234", anonymised_at__isnull=True)
+        .exclude(phone="")
+        .order_by("pk")[:3]
+    )
+    for person in people:
+        person.watched = True
+        person.save(update_fields=["watched"])
+    now = timezone.now()
+    for number, person in enumerate(people):
+        for volunteer in watch.suggest(person, limit=2 if number == 0 else 1):
+            WatchPairing.objects.create(
+                beneficiary=person,
+                volunteer=volunteer,
+                proposed_by=commune_staff,
+                status=WatchPairing.Status.CONFIRMED
+                if number < 2
+                else WatchPairing.Status.PROPOSED,
+                answered_at=now if number < 2 else None,
+            )
+    return len(people)

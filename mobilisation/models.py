@@ -5,11 +5,13 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from heurecivique.text import render_markdown
+from missions.models import Beneficiary
 from territories.models import Commune, Department, Territory
+from volunteers.models import Volunteer
 
 
 class Appeal(models.Model):
@@ -280,3 +282,187 @@ class Crisis(models.Model):
     @property
     def has_watch(self) -> bool:
         return self.kind in self.WATCH_KINDS
+
+
+# --- The heatwave and cold watch (« veille canicule et grand froid », watch.py) ------------------
+
+
+class WatchedPersonManager(models.Manager):
+    """The people flagged and still known, with the day's state of their calls: `open_alert`,
+    `called_today`, `today_outcome` (the alert first, else the latest)."""
+
+    def get_queryset(self):
+        today = timezone.localdate()
+        calls = WatchCall.objects.filter(beneficiary=OuterRef("pk"))
+        return (
+            super()
+            .get_queryset()
+            .filter(watched=True, anonymised_at__isnull=True)
+            .annotate(
+                open_alert=Exists(calls.filter(alert=True, handled_at__isnull=True)),
+                called_today=Exists(calls.filter(day=today)),
+                today_outcome=Subquery(
+                    calls.filter(day=today).order_by("-alert", "-at").values("outcome")[:1]
+                ),
+            )
+        )
+
+
+class WatchedPerson(Beneficiary):
+    """A helped person the mairie has flagged to be called during an alert (Beneficiary.watched),
+    as the watch's admin shows them: their volunteers and the day's calls."""
+
+    objects = WatchedPersonManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = "personne à appeler"
+        verbose_name_plural = "personnes à appeler (veille canicule et grand froid)"
+
+
+class WatchPairing(models.Model):
+    """A volunteer who calls a watched person each morning of an alert: proposed by the staff,
+    accepted or declined by the volunteer (a signed link), withdrawn by either."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposee", "Proposé·e, sans réponse"
+        CONFIRMED = "confirmee", "A accepté"
+        DECLINED = "declinee", "A décliné"
+        ENDED = "terminee", "Retiré·e"
+
+    # The pairings that count towards a person's volunteers.
+    ACTIVE = (Status.PROPOSED, Status.CONFIRMED)
+
+    beneficiary = models.ForeignKey(
+        Beneficiary,
+        on_delete=models.CASCADE,
+        related_name="watch_pairings",
+        verbose_name="personne à appeler",
+    )
+    volunteer = models.ForeignKey(
+        Volunteer,
+        on_delete=models.CASCADE,
+        related_name="watch_pairings",
+        verbose_name="volontaire",
+    )
+    status = models.CharField(
+        "état", max_length=10, choices=Status.choices, default=Status.PROPOSED
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="proposé·e par",
+    )
+    created_at = models.DateTimeField("proposé·e le", default=timezone.now)
+    answered_at = models.DateTimeField("réponse le", null=True, blank=True)
+    ended_at = models.DateTimeField("retiré·e le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "binôme de veille"
+        verbose_name_plural = "binômes de veille"
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["beneficiary", "volunteer"],
+                condition=Q(status__in=["proposee", "confirmee"]),
+                name="mobilisation_one_watch_pairing",
+                violation_error_message="Ce ou cette volontaire veille déjà sur cette personne.",
+            ),
+        ]
+        indexes = [models.Index(fields=["volunteer", "status"])]
+
+    def __str__(self):
+        return f"Binôme de veille n° {self.pk}"
+
+
+class WatchCall(models.Model):
+    """What one volunteer's call of the day came to, from the buttons of the morning email; an
+    alert for the CCAS when the person needs help or cannot be reached twice in a row."""
+
+    class Outcome(models.TextChoices):
+        FINE = "bien", "Tout va bien"
+        NEED = "besoin", "Besoin d'aide"
+        UNREACHABLE = "injoignable", "Injoignable"
+
+    pairing = models.ForeignKey(
+        WatchPairing, on_delete=models.CASCADE, related_name="calls", verbose_name="binôme"
+    )
+    # Said again from the pairing: a person's calls, whoever made them, in one index.
+    beneficiary = models.ForeignKey(
+        Beneficiary,
+        on_delete=models.CASCADE,
+        related_name="watch_calls",
+        verbose_name="personne appelée",
+    )
+    day = models.DateField("jour")
+    outcome = models.CharField("résultat", max_length=12, choices=Outcome.choices)
+    note = models.TextField(
+        "ce qu'il faut",
+        max_length=500,
+        blank=True,
+        help_text="Quelques mots du ou de la volontaire pour la mairie.",
+    )
+    at = models.DateTimeField("le", default=timezone.now)
+    alert = models.BooleanField("alerte", default=False)
+    handled_at = models.DateTimeField("alerte traitée le", null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="alerte traitée par",
+    )
+
+    class Meta:
+        verbose_name = "appel de veille"
+        verbose_name_plural = "appels de veille"
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pairing", "day"],
+                name="mobilisation_one_watch_call_per_day",
+                violation_error_message="Cet appel du jour est déjà noté.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["beneficiary", "day"]),
+            models.Index(
+                fields=["beneficiary"],
+                condition=Q(alert=True, handled_at__isnull=True),
+                name="mobilisation_watch_open_alert",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_outcome_display()} le {self.day:%d/%m/%Y}"
+
+
+class WatchMorning(models.Model):
+    """The morning email of a day of watch to one volunteer: the record that makes it go out
+    once per volunteer and day, written with the email."""
+
+    volunteer = models.ForeignKey(
+        Volunteer,
+        on_delete=models.CASCADE,
+        related_name="watch_mornings",
+        verbose_name="volontaire",
+    )
+    day = models.DateField("jour")
+    people = models.PositiveSmallIntegerField("personnes à appeler", default=0)
+    written_at = models.DateTimeField("écrit le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "courriel du matin de la veille"
+        verbose_name_plural = "courriels du matin de la veille"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["volunteer", "day"], name="mobilisation_one_watch_morning_per_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Veille du {self.day:%d/%m/%Y}"

@@ -1,8 +1,9 @@
+import datetime
 import logging
 
 from celery import shared_task
 
-from . import crises, services
+from . import crises, services, watch
 
 logger = logging.getLogger(__name__)
 
@@ -23,3 +24,10 @@ def end_past_crises() -> int:
     if ended:
         logger.info("%d crisis mode(s) ended on their end date.", ended)
     return ended
+
+
+@shared_task
+def send_watch_mornings(at: str | None = None) -> int:
+    """Write the heatwave watch's morning emails due now (or `at`, an ISO moment: the tests'
+    morning), each once per volunteer and day; how many."""
+    return watch.send_mornings(datetime.datetime.fromisoformat(at) if at else None)

@@ -3,7 +3,7 @@ from django.urls import path, register_converter
 from heurecivique.page_cache import public_page
 from territories.converters import InseeCodeConverter
 
-from . import views
+from . import views, watch_views
 
 register_converter(InseeCodeConverter, "insee")
 
@@ -17,4 +17,8 @@ urlpatterns = [
     path("retirer/<str:token>/", views.withdraw, name="withdraw"),
     path("badge/<insee:insee_code>/", views.badge, name="badge"),
     path("badge/<insee:insee_code>.png", views.badge_png, name="badge_image"),
+    # The heatwave watch's email buttons (watch_links.py): no sign-in, a signed token.
+    path("veille/binome/<str:token>/", watch_views.pairing_answer, name="watch_pairing"),
+    path("veille/appel/<str:token>/", watch_views.call, name="watch_call"),
+    path("veille/arreter/<str:token>/", watch_views.stop, name="watch_stop"),
 ]

@@ -14,7 +14,7 @@ from heurecivique.models import OutgoingEmail
 from heurecivique.text import count_of
 from initiatives.models import Initiative
 from missions.models import HelpRequest, Mission
-from mobilisation.models import Signature
+from mobilisation.models import Signature, WatchedPerson
 from volunteers.models import Delivery
 
 
@@ -63,6 +63,9 @@ QUEUES = [
           narrow=lambda missions: missions.short_of_volunteers(7)),
     Queue(Mission, {"a_suivre": "souci", "quand": "toutes"}, "mission avec un souci signalé",
           "missions avec un souci signalé", narrow=lambda missions: missions.with_problem()),
+    Queue(WatchedPerson, {"veille": "alertes"}, "alerte de la veille canicule à traiter",
+          "alertes de la veille canicule à traiter",
+          narrow=lambda people: people.filter(open_alert=True)),
     Queue(Delivery, {"status__exact": Delivery.Status.FAILED}, "courriel de suivi en échec",
           "courriels de suivi en échec", "view"),
     Queue(OutgoingEmail, {"status__exact": OutgoingEmail.Status.FAILED},

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from heurecivique.management.commands.load_demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from mobilisation.models import WatchPairing
 from territories.models import Membership, Territory
 from volunteers.models import CivicHour, Volunteer
 from volunteers.progress import progress_for
@@ -43,6 +44,10 @@ def test_the_demo_loads_portals_and_accounts_and_can_be_loaded_again(demo_settin
     assert not Volunteer.objects.filter(contact_consent_at__gt=now).exists()
     assert not get_user_model().objects.filter(date_joined__gt=now).exists()
     assert not CivicHour.objects.filter(created_at__gt=now).exists()
+    # The heatwave watch of Orléans, ready: three people, volunteers of their commune.
+    pairings = WatchPairing.objects.select_related("beneficiary", "volunteer")
+    assert len({p.beneficiary_id for p in pairings}) == 3
+    assert all(p.volunteer.commune_id == p.beneficiary.commune_id for p in pairings)
 
     counts = _counts()
     call_command("load_demo", stdout=io.StringIO())
@@ -52,7 +57,15 @@ def test_the_demo_loads_portals_and_accounts_and_can_be_loaded_again(demo_settin
 def _counts():
     return [
         model.objects.count()
-        for model in (Territory, get_user_model(), Membership, Volunteer, CivicHour, Authenticator)
+        for model in (
+            Territory,
+            get_user_model(),
+            Membership,
+            Volunteer,
+            CivicHour,
+            Authenticator,
+            WatchPairing,
+        )  # fmt: skip
     ]
 
 

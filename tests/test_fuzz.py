@@ -62,7 +62,8 @@ from missions import links as mission_links
 from missions.models import CalendarFeed, Mission, Participation, new_calendar_secret
 from missions.services import Outcome
 from mobilisation import services as appeal_services
-from mobilisation.models import Mandate, Signature
+from mobilisation import watch, watch_links
+from mobilisation.models import Crisis, Mandate, Signature
 from outils.models import Kit
 from territories.converters import InseeCodeConverter, RowIdConverter
 from territories.models import Quartier
@@ -71,6 +72,7 @@ from volunteers.models import Delivery
 
 from .conftest import SignInClient
 from .factories import (
+    BeneficiaryFactory,
     CivicHourFactory,
     InitiativeFactory,
     MissionFactory,
@@ -482,8 +484,31 @@ def world(
     Mission.objects.filter(pk=accepted.mission_id).update(
         starts_at=timezone.now() - datetime.timedelta(days=1)
     )
+    # The heatwave watch: Marcelle, watched by the resident during a heatwave, with an alert.
+    Crisis.objects.create(
+        territory=loiret, kind=Crisis.Kind.HEATWAVE, message="Buvez.",
+        ends_on=timezone.localdate() + datetime.timedelta(days=2),
+    )  # fmt: skip
+    volunteer.contact_consent_at = timezone.now()
+    volunteer.save()
+    watched = BeneficiaryFactory(commune=orleans_commune, quartier="Argonne", watched=True)
+    paired = watch.propose(beneficiary=watched, volunteer=volunteer, by=None)
+    proposed = watch.propose(
+        beneficiary=BeneficiaryFactory(commune=orleans_commune, watched=True),
+        volunteer=volunteer,
+        by=None,
+    )
+    watch.answer_proposal(pairing=paired, accept=True)
+    watch.report_call(pairing=paired, day=timezone.localdate(), outcome="besoin", note="Eau")
+    today = timezone.localdate().isoformat()
     month = first_of_month(timezone.localdate())
     made = {
+        "mobilisation:watch_pairing": (watch_links._PAIRING_SALT, {"p": proposed.pk, "a": "oui"}),
+        "mobilisation:watch_call": (
+            watch_links._CALL_SALT,
+            {"p": paired.pk, "d": today, "o": "bien"},
+        ),
+        "mobilisation:watch_stop": (watch_links._STOP_SALT, {"v": volunteer.pk}),
         "volunteers:email_action": (
             links._ACTION_SALT,
             {"u": resident.pk, "a": "fait", "m": f"{month:%Y-%m}"},
@@ -534,6 +559,18 @@ def world(
         "missions:email_outcome": [
             {"token": _token_in(mission_links.outcome_path(accepted.pk, outcome))}
             for outcome in Outcome.ALL
+        ],
+        "mobilisation:watch_pairing": [
+            {"token": _token_in(watch_links.pairing_path(proposed.pk, accept))}
+            for accept in (True, False)
+        ],
+        "mobilisation:watch_call": [
+            {"token": _token_in(watch_links.call_path(paired.pk, timezone.localdate(), outcome))}
+            for outcome in ("bien", "besoin", "injoignable")
+        ],
+        "mobilisation:watch_stop": [{"token": _token_in(watch_links.stop_path(volunteer.pk))}],
+        "admin:missions_beneficiary_export": [
+            {"object_id": str(watched.pk), "fmt": fmt} for fmt in ("json", "csv")
         ],
         "personal_data_export": [{"fmt": "json"}, {"fmt": "csv"}],
         **{
@@ -613,7 +650,10 @@ def _path_values(pattern: Pattern, real: dict, tokens: dict, depth: Depth) -> li
     _template, names = pattern.template()
     if not names:
         return [{}]
-    found = list(real.get(pattern.view_name, [])) + _admin_object_ids(pattern)
+    # An admin page about an object may take more than its id (an export's format…).
+    found = list(real.get(pattern.view_name, [])) + [
+        {**dict.fromkeys(names, "1"), **values} for values in _admin_object_ids(pattern)
+    ]
     base = found[0] if found else dict.fromkeys(names, "1")
     found = found or [base]
     if depth.slots:

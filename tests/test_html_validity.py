@@ -18,7 +18,7 @@ from PIL import Image
 from missions import services as missions
 from missions.links import answer_path, outcome_path
 from missions.models import Mission, Participation
-from mobilisation import crises
+from mobilisation import crises, watch, watch_links
 
 from .factories import (
     PASSWORD,
@@ -141,6 +141,34 @@ def _crisis_pages(client, territory, user) -> dict[str, bytes]:
     return {name: page.content for name, page in pages.items()}
 
 
+def _watch_link_pages(client, commune) -> dict[str, bytes]:
+    """The pages behind the buttons of the heatwave watch's emails, while the heatwave of
+    _crisis_pages runs over the commune's department."""
+    helper = VolunteerFactory(commune=commune, contact_consent_at=timezone.now())
+    proposed = watch.propose(
+        beneficiary=BeneficiaryFactory(commune=commune, watched=True), volunteer=helper, by=None
+    )
+    paired = watch.propose(
+        beneficiary=BeneficiaryFactory(commune=commune, watched=True), volunteer=helper, by=None
+    )
+    watch.answer_proposal(pairing=paired, accept=True)
+    today = timezone.localdate()
+    need = watch_links.call_path(paired.pk, today, "besoin")
+    return {
+        "veille : j'appellerai ?": client.get(watch_links.pairing_path(proposed.pk, True)).content,
+        "veille : tout va bien ?": client.get(
+            watch_links.call_path(paired.pk, today, "bien")
+        ).content,
+        "veille : besoin d'aide trop long": client.post(need, {"note": "x" * 501}).content,
+        "veille : besoin d'aide transmis": client.post(need, {"note": "De l'eau"}).content,
+        "veille : ne plus veiller ?": client.get(watch_links.stop_path(helper.pk)).content,
+        "veille : acceptée pendant l'alerte": client.post(
+            watch_links.pairing_path(proposed.pk, True)
+        ).content,
+        "veille : lien abîmé": client.get("/appel/veille/appel/abime/").content,
+    }
+
+
 def test_every_page_is_valid_html(client, loiret, orleans, national, orleans_commune, tmp_path):
     assert VNU, "vnu.jar is missing: `make test` installs it (npm package vnu-jar)"
     MissionFactory(commune=orleans_commune, kind=Mission.Kind.COLLECTIVE, places=10)
@@ -161,6 +189,7 @@ def test_every_page_is_valid_html(client, loiret, orleans, national, orleans_com
     pages |= _volunteer_pages(client, volunteer.user)
     pages |= _mission_link_pages(client, orleans_commune)
     pages |= _crisis_pages(client, loiret, volunteer.user)
+    pages |= _watch_link_pages(client, orleans_commune)
     facts = attestation_facts()
     for reference in (facts.reference, "inventee"):
         pages[f"attestation {reference}"] = client.get(

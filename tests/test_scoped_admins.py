@@ -14,7 +14,7 @@ from gestes.models import MonthTheme
 from heurecivique.months import first_of_month
 from initiatives.models import GoodPractice, InterestMessage
 from missions.models import DetailsView, HelpRequest
-from mobilisation.models import Crisis
+from mobilisation.models import Crisis, WatchedPerson
 from outils.models import Kit
 from pilotage.models import Export
 from territories.admin import TerritoryScopedAdmin
@@ -83,6 +83,9 @@ OBJECTS_OF_THE_LOIRET = {
     ),
     "missions.detailsview": lambda loiret, orleans: DetailsView.objects.create(
         beneficiary=BeneficiaryFactory(commune=orleans), where="administration"
+    ),
+    "mobilisation.watchedperson": lambda loiret, orleans: WatchedPerson.objects.get(
+        pk=BeneficiaryFactory(commune=orleans, watched=True).pk
     ),
     "pilotage.export": lambda loiret, orleans: Export.objects.create(
         kind=Export.Kind.VOLUNTEERS, format=Export.Format.CSV, territory=loiret

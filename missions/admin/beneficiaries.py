@@ -49,7 +49,7 @@ class BeneficiaryAdmin(MissionsScopedAdmin):
     form = BeneficiaryForm
     change_form_template = "admin/missions/beneficiary/change_form.html"
     list_display = ["who", "commune", "quartier", "consent_how", "mission_count", "created_at"]
-    list_filter = ["consent_how", AnonymisedFilter]
+    list_filter = ["consent_how", "watched", AnonymisedFilter]
     search_fields = ["name", "quartier", "commune__name"]
     search_help_text = "Un nom, un quartier, une commune."
     list_select_related = ["commune"]
@@ -73,6 +73,14 @@ class BeneficiaryAdmin(MissionsScopedAdmin):
             },
         ),
         ("Aide souhaitée", {"fields": ["needs", "constraints"]}),
+        (
+            "Veille canicule et grand froid",
+            {
+                "fields": ["watched"],
+                "description": "Les volontaires qui l'appellent se choisissent ensuite dans "
+                "« Veille canicule et grand froid ». Décocher arrête ses appels.",
+            },
+        ),
         (
             "Accord de la personne",
             {

@@ -1,3 +1,4 @@
-"""The mobilisation in the admin: the Appel's text and its signatures; the crisis mode."""
+"""The mobilisation in the admin: the Appel's text and its signatures; the crisis mode; the
+heatwave watch."""
 
-from . import appeal, crises  # noqa: F401
+from . import appeal, crises, watch  # noqa: F401

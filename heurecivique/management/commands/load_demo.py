@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw, ImageFont
 from gestes.demo import load_demo_gestes
 from initiatives.demo import load_demo_initiatives
 from missions.demo import load_demo_missions
-from mobilisation.demo import load_demo_signatures
+from mobilisation.demo import load_demo_signatures, load_demo_watch
 from outils.demo import load_demo_outils
 from pilotage import aggregates
 from territories.models import Commune, Department, Membership, Territory
@@ -137,6 +137,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Missions : {missions} dans le Loiret, dont une liste d'attente, des heures "
                 "validées et une demande de coup de main à traiter à Orléans."
+            )
+        if watched := load_demo_watch(commune_staff=User.objects.get(email="orleans@demo.test")):
+            self.stdout.write(
+                f"Veille canicule d'Orléans : {watched} personnes à appeler et leurs volontaires."
             )
         # The cockpit's figures, counted at once rather than at the first visit of a dashboard.
         aggregates.count_all()
