@@ -3,7 +3,7 @@ from django.urls import path, register_converter
 from heurecivique.page_cache import public_page
 from territories.converters import InseeCodeConverter
 
-from . import views
+from . import calls_views, views
 
 register_converter(InseeCodeConverter, "insee")
 
@@ -17,4 +17,5 @@ urlpatterns = [
     path("retirer/<str:token>/", views.withdraw, name="withdraw"),
     path("badge/<insee:insee_code>/", views.badge, name="badge"),
     path("badge/<insee:insee_code>.png", views.badge_png, name="badge_image"),
+    path("message/<str:token>/", calls_views.answer, name="call_answer"),
 ]

@@ -1,3 +1,4 @@
-"""The mobilisation in the admin: the Appel's text and its signatures."""
+"""The mobilisation in the admin: the Appel's text and its signatures, the messages to
+volunteers."""
 
-from . import appeal  # noqa: F401
+from . import appeal, calls  # noqa: F401
