@@ -14,6 +14,7 @@ from gestes.models import MonthTheme
 from heurecivique.months import first_of_month
 from initiatives.models import GoodPractice, InterestMessage
 from missions.models import DetailsView, HelpRequest
+from mobilisation.models import Campaign
 from outils.models import Kit
 from pilotage.models import Export
 from territories.admin import TerritoryScopedAdmin
@@ -79,6 +80,9 @@ OBJECTS_OF_THE_LOIRET = {
     ),
     "missions.detailsview": lambda loiret, orleans: DetailsView.objects.create(
         beneficiary=BeneficiaryFactory(commune=orleans), where="administration"
+    ),
+    "mobilisation.campaign": lambda loiret, orleans: Campaign.objects.create(
+        territory=loiret, subject="Un coup de main samedi ?", body="Rendez-vous à 10 h."
     ),
     "pilotage.export": lambda loiret, orleans: Export.objects.create(
         kind=Export.Kind.VOLUNTEERS, format=Export.Format.CSV, territory=loiret

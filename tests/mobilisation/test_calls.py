@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from gestes.models import Theme
 from heurecivique.models import OutgoingEmail
+from heurecivique.personal_data import collect
 from missions.models import Mission, Participation
 from mobilisation import calls
 from mobilisation.models import Campaign, CampaignDelivery, Crisis
@@ -382,3 +383,13 @@ def test_a_commune_agent_cannot_pick_another_territory_s_communes(agent, orleans
     )
     assert response.status_code == 200
     assert not Campaign.objects.exists()
+
+
+def test_my_data_export_holds_the_messages_of_my_mairie_and_my_answers(sent_call, people):
+    first = people["reached"][0]
+    Client().post(answered(sent_call, first))
+    data = collect(first.user)
+    assert data["volontaire"]["messages de ma mairie"] is True
+    assert [(m["objet"], m["réponse"]) for m in data["messages de ma mairie"]] == [
+        ("Samedi", "Je suis disponible")
+    ]
