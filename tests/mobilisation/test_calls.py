@@ -3,10 +3,12 @@ confirmed, sent once each, answered through one-click links, turned into a missi
 invitations; the volunteers' own controls (preference, unsubscribe, monthly cap); crisis
 messages and the thank-you when a crisis ends."""
 
+import contextlib
 import datetime
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -393,3 +395,42 @@ def test_my_data_export_holds_the_messages_of_my_mairie_and_my_answers(sent_call
     assert [(m["objet"], m["réponse"]) for m in data["messages de ma mairie"]] == [
         ("Samedi", "Je suis disponible")
     ]
+
+
+@contextlib.contextmanager
+def counted():
+    """The SQL statements run within, in a list."""
+    statements = []
+
+    def count(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        yield statements
+
+
+def test_the_message_s_pages_cost_the_same_queries_whatever_its_size(
+    agent, orleans, orleans_commune, orleans_agent, django_capture_on_commit_callbacks
+):
+    def queries(count: int) -> tuple[int, int]:
+        volunteers = [consenting(orleans_commune) for _ in range(count)]
+        campaign = Campaign.objects.create(
+            territory=orleans, subject="Samedi", body="Venez.", asks_availability=True
+        )
+        with counted() as before:
+            assert agent.get(send_page(campaign)).status_code == 200
+        with django_capture_on_commit_callbacks(execute=True):
+            calls.send(campaign=campaign, by=orleans_agent)
+        for volunteer in volunteers:
+            Client().post(answered(campaign, volunteer))
+        change = reverse("admin:mobilisation_campaign_change", args=[campaign.pk])
+        with counted() as after:
+            assert f"Disponibles ({len(volunteers)})" in text(agent.get(change))
+        Volunteer.objects.all().delete()
+        return len(before), len(after)
+
+    queries(1)  # the first pages read what the admin keeps for the next ones
+    small = queries(2)
+    assert queries(12) == small
+    assert small[0] <= 25 and small[1] <= 30, small
