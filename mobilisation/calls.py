@@ -8,8 +8,9 @@
 - `send` (the confirmation) writes one CampaignDelivery per recipient (unique per message and
   volunteer) and queues them in batches; `send_batch` claims a batch's rows (SKIP LOCKED),
   checks each person again (consent, preference, cap) and hands each email to the outbox
-  (heurecivique.email.queue_email) in the same transaction that marks its row: a batch run
-  twice, or by two workers, writes each email once, and the outbox sends each once.
+  (heurecivique.email.queue_emails) in the same transaction that marks its row: a batch run
+  twice, or by two workers, writes each email once, and the outbox sends each once, the
+  batch over one SMTP connection.
 - The answers « Je suis disponible » / « Pas disponible » come through signed links
   (`answer_path`, calls_views.py); `invite_available` turns those available into a mission's
   invited volunteers (missions.services.invite).
@@ -29,7 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from heurecivique.celery import publish
-from heurecivique.email import mail_domain, portal_sender, queue_email
+from heurecivique.email import mail_domain, portal_sender, queue_emails
 from heurecivique.links import INVALID, BadLink, make_token, read_token
 from heurecivique.months import first_of_month
 from heurecivique.text import count_of
@@ -301,23 +302,26 @@ def send_batch(ids: list[int]) -> int:
             .annotate(sent=Count("pk"))
             .values_list("volunteer_id", "sent")
         )
-        now, written = timezone.now(), 0
+        now, written = timezone.now(), []
         for delivery in deliveries:
             if reason := reason_not_to_send(delivery, sent_this_month):
                 delivery.status, delivery.detail = Status.SKIPPED, reason
                 continue
-            delivery.email = queue_email(message(delivery))
+            written.append(delivery)
             delivery.status, delivery.sent_at = Status.WRITTEN, now
             if delivery.campaign.crisis_id is None:
                 sent_this_month[delivery.volunteer_id] = (
                     sent_this_month.get(delivery.volunteer_id, 0) + 1
                 )
-            written += 1
+        # One outbox row each, sent by one task over one SMTP connection.
+        emails = queue_emails([message(delivery) for delivery in written])
+        for delivery, email in zip(written, emails, strict=True):
+            delivery.email = email
         CampaignDelivery.objects.bulk_update(
             deliveries, ["status", "detail", "email", "sent_at"], batch_size=500
         )
         _finish({delivery.campaign_id for delivery in deliveries})
-    return written
+    return len(written)
 
 
 def _finish(campaign_ids) -> None:

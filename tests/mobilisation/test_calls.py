@@ -18,6 +18,7 @@ from heurecivique.models import OutgoingEmail
 from heurecivique.personal_data import collect
 from missions.models import Mission, Participation
 from mobilisation import calls
+from mobilisation.demo import load_demo_calls
 from mobilisation.models import Campaign, CampaignDelivery, Crisis
 from volunteers.links import unsubscribe_path
 from volunteers.models import MONTHLY_CAP, Availability, Skill, Volunteer
@@ -434,3 +435,19 @@ def test_the_message_s_pages_cost_the_same_queries_whatever_its_size(
     small = queries(2)
     assert queries(12) == small
     assert small[0] <= 25 and small[1] <= 30, small
+
+
+def test_the_demo_message_shows_its_answers_and_loads_once(
+    agent, orleans, orleans_agent, orleans_commune
+):
+    for _ in range(7):
+        consenting(orleans_commune)
+    VolunteerFactory(commune=orleans_commune)  # no consent: not in the demo's message
+    assert load_demo_calls(commune_staff=orleans_agent) == 7
+    assert load_demo_calls(commune_staff=orleans_agent) == 0
+    sent = Campaign.objects.get(status=Campaign.Status.SENT)
+    page = text(agent.get(reverse("admin:mobilisation_campaign_change", args=[sent.pk])))
+    assert "Remis au serveur d'envoi 7" in page
+    assert "Disponibles (5)" in page  # the 1st, 2nd and 3rd of each five
+    draft = Campaign.objects.get(status=Campaign.Status.DRAFT)
+    assert agent.get(send_page(draft)).status_code == 200

@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw, ImageFont
 from gestes.demo import load_demo_gestes
 from initiatives.demo import load_demo_initiatives
 from missions.demo import load_demo_missions
-from mobilisation.demo import load_demo_signatures
+from mobilisation.demo import load_demo_calls, load_demo_signatures
 from outils.demo import load_demo_outils
 from pilotage import aggregates
 from territories.models import Commune, Department, Membership, Territory
@@ -137,6 +137,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Missions : {missions} dans le Loiret, dont une liste d'attente, des heures "
                 "validées et une demande de coup de main à traiter à Orléans."
+            )
+        if reached := load_demo_calls(commune_staff=User.objects.get(email="orleans@demo.test")):
+            self.stdout.write(
+                f"Messages aux volontaires : un message du CCAS d'Orléans reçu par {reached} "
+                "volontaires, avec leurs réponses, et un brouillon à vérifier."
             )
         # The cockpit's figures, counted at once rather than at the first visit of a dashboard.
         aggregates.count_all()
