@@ -32,6 +32,7 @@ from django.utils import timezone
 from heurecivique.celery import publish
 from heurecivique.email import mail_domain, portal_sender, queue_emails
 from heurecivique.links import INVALID, BadLink, make_token, read_token
+from heurecivique.models import OutgoingEmail
 from heurecivique.months import first_of_month
 from heurecivique.text import count_of
 from missions import services as missions
@@ -352,7 +353,9 @@ def progress(campaign: Campaign) -> dict:
         waiting=Count("pk", filter=Q(status=Status.QUEUED)),
         skipped=Count("pk", filter=Q(status=Status.SKIPPED)),
         delivered=Count("pk", filter=Q(status=Status.WRITTEN, email__isnull=True)),
-        failed=Count("pk", filter=Q(status=Status.WRITTEN, email__status="echec")),
+        failed=Count(
+            "pk", filter=Q(status=Status.WRITTEN, email__status=OutgoingEmail.Status.FAILED)
+        ),
         available=Count("pk", filter=Q(answer=Answer.AVAILABLE)),
         unavailable=Count("pk", filter=Q(answer=Answer.UNAVAILABLE)),
     )

@@ -20,6 +20,7 @@ from missions.models import Mission, Participation
 from mobilisation import calls
 from mobilisation.demo import load_demo_calls
 from mobilisation.models import Campaign, CampaignDelivery, Crisis
+from mobilisation.tasks import requeue_calls
 from volunteers.links import unsubscribe_path
 from volunteers.models import MONTHLY_CAP, Availability, Skill, Volunteer
 
@@ -451,3 +452,22 @@ def test_the_demo_message_shows_its_answers_and_loads_once(
     assert "Disponibles (5)" in page  # the 1st, 2nd and 3rd of each five
     draft = Campaign.objects.get(status=Campaign.Status.DRAFT)
     assert agent.get(send_page(draft)).status_code == 200
+
+
+def test_a_refused_address_counts_as_failed_and_a_lost_batch_is_queued_again(
+    agent, orleans, orleans_agent, orleans_commune, smtp_server, django_capture_on_commit_callbacks
+):
+    refused, fine, late = (consenting(orleans_commune) for _ in range(3))
+    smtp_server.answers[refused.user.email] = ["550 5.1.1 No such user here"]
+    campaign = Campaign.objects.create(territory=orleans, subject="Samedi", body="Venez.")
+    with django_capture_on_commit_callbacks(execute=False):  # the broker lost the batches
+        calls.send(campaign=campaign, by=orleans_agent)
+    CampaignDelivery.objects.update(enqueued_at=NOW() - calls.STALE_AFTER)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert requeue_calls() == 3
+    assert sorted(smtp_server.recipients()) == sorted([fine.user.email, late.user.email])
+    page = text(agent.get(reverse("admin:mobilisation_campaign_change", args=[campaign.pk])))
+    assert "Remis au serveur d'envoi 2" in page
+    assert "Échecs 1" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        assert requeue_calls() == 0
