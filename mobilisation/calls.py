@@ -394,14 +394,7 @@ def available_volunteers(campaign: Campaign):
 def invite_available(*, campaign: Campaign, mission: Mission, by) -> list:
     """Invite to a mission those who answered « disponible » (missions.services.invite: each
     receives the invitation with its date, and confirms); returns the new invitations."""
-    volunteers = list(
-        available_volunteers(campaign).filter(
-            commune__in=campaign.territory.communes()
-            if not campaign.territory.is_national
-            else Volunteer.objects.values("commune")
-        )
-    )
-    return missions.invite(mission=mission, volunteers=volunteers, by=by)
+    return missions.invite(mission=mission, volunteers=list(available_volunteers(campaign)), by=by)
 
 
 # --- The thank-you when a crisis ends ---------------------------------------------------------

@@ -28,7 +28,7 @@ from volunteers.admin import PREVIEW_POLICY
 from volunteers.models import MONTHLY_CAP, Availability
 
 from .. import calls
-from ..models import Campaign, Crisis
+from ..models import Campaign, CampaignDelivery, Crisis
 
 # The available volunteers the answer board names; beyond, it counts them.
 BOARD_ROWS = 100
@@ -187,10 +187,10 @@ class CampaignAdmin(TerritoryScopedAdmin):
     def follow_context(self, request, campaign, invite_form=None) -> dict:
         """The sending's progress, the answers, and the invitation of those available."""
         progress = calls.progress(campaign)
-        available = (
-            calls.available_volunteers(campaign)
-            .select_related("user", "commune")
-            .order_by("-call_deliveries__answered_at", "pk")[:BOARD_ROWS]
+        answers = (
+            campaign.deliveries.filter(answer=CampaignDelivery.Answer.AVAILABLE)
+            .select_related("volunteer__user", "volunteer__commune")
+            .order_by("-answered_at", "pk")[:BOARD_ROWS]
         )
         following = FOLLOW_PARAM in request.GET and campaign.status == Campaign.Status.SENDING
         if invite_form is None and progress["available"]:
@@ -198,8 +198,13 @@ class CampaignAdmin(TerritoryScopedAdmin):
         return {
             "progress": progress,
             "board": [
-                {"who": participant_label(v), "where": v.commune.name, "quartier": v.quartier}
-                for v in available
+                {
+                    "who": participant_label(answer.volunteer),
+                    "where": answer.volunteer.commune.name,
+                    "quartier": answer.volunteer.quartier,
+                    "answered_at": answer.answered_at,
+                }
+                for answer in answers
             ],
             "board_more": progress["available"] - min(progress["available"], BOARD_ROWS),
             "following": following,
