@@ -435,10 +435,14 @@ def thank(crisis: Crisis) -> Campaign | None:
     body = [
         f"{name[0].upper()}{name[1:]} est terminée : la mairie vous remercie d'avoir répondu "
         "présent.",
-        f"Vous avez été {count_of(len(answered), 'volontaire', 'volontaires')} à vous dire "
-        f"disponibles {territory.place.in_}, et "
-        f"{count_of(missions_done, 'mission a été réalisée', 'missions ont été réalisées')} "
-        "pendant ces jours-là.",
+        (
+            f"Vous avez été {len(answered)} volontaires à vous dire disponibles"
+            if len(answered) > 1
+            else "Vous vous êtes dit·e disponible"
+        )
+        + f" {territory.place.in_}, et "
+        + count_of(missions_done, "mission a été réalisée", "missions ont été réalisées")
+        + " pendant ces jours-là.",
         "Merci pour ce que vous avez fait pour vos voisins. Votre heure civique continue : à "
         "très bientôt !",
     ]

@@ -57,6 +57,7 @@ def test_a_crisis_message_from_writing_to_the_answers_and_a_mission(
     frame = page.frame_locator("iframe")
     expect(frame.get_by_text("Bonjour Hélène,")).to_be_visible()
     expect(frame.get_by_role("link", name="Je suis disponible")).to_be_visible()
+    page.locator("iframe").screenshot(path=SHOTS / "apercu.png")
     _no_axe_violation(page)
     send = page.get_by_role("button", name="Envoyer à 1 volontaire")
     send.scroll_into_view_if_needed()  # below the preview, as the agent reads it first
