@@ -557,14 +557,14 @@ class PortalFigures(models.Model):
         return f"Chiffres du {self.computed_at:%d/%m/%Y %H:%M}"
 
 
-# The switch on the volunteer for each kind of follow-up email they may turn off (the staff's
-# summary is switched on their memberships, the inactivity warnings cannot be).
 # The messages a mairie writes to its volunteers (mobilisation's calls) are no follow-up email,
 # but people turn them off the same way, on « Mes courriels » and with the one-click link.
 MAIRIE_MESSAGES = "mairie"
 # At most this many such messages a month reach a volunteer, crisis messages aside: a keen
 # agent cannot wear people out (mobilisation.calls enforces it when counting and sending).
 MONTHLY_CAP = 2
+# The switch on the volunteer for each kind of email they may turn off (the staff's summary is
+# switched on their memberships, the inactivity warnings cannot be).
 EMAIL_PREFERENCES = {
     Delivery.Kind.REMINDER: "reminders_enabled",
     Delivery.Kind.NUDGE: "nudges_enabled",
