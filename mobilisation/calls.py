@@ -19,6 +19,7 @@
 """
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -44,6 +45,7 @@ from .models import Campaign, CampaignDelivery, Crisis
 
 Status = CampaignDelivery.Status
 Answer = CampaignDelivery.Answer
+logger = logging.getLogger(__name__)
 
 # In a preview, the buttons lead nowhere: a working link would answer for the volunteer.
 PREVIEW_LINK = "#apercu"
@@ -292,10 +294,20 @@ def send_batch(ids: list[int]) -> int:
         if not deliveries:
             return 0
         people = sorted({delivery.volunteer_id for delivery in deliveries})
-        # Two messages' batches reaching the same people count the cap one after the other.
-        list(
-            Volunteer.objects.select_for_update().filter(pk__in=people).order_by("pk").values("pk")
-        )
+        # Two messages' batches reaching the same people count the cap one after the other; and
+        # the consent and the preference are read again under the lock, as they stand now.
+        choices = {
+            row["pk"]: row
+            for row in Volunteer.objects.select_for_update()
+            .filter(pk__in=people)
+            .order_by("pk")
+            .values("pk", "contact_consent_at", "calls_enabled")
+        }
+        for delivery in deliveries:
+            delivery.volunteer.contact_consent_at = choices[delivery.volunteer_id][
+                "contact_consent_at"
+            ]
+            delivery.volunteer.calls_enabled = choices[delivery.volunteer_id]["calls_enabled"]
         sent_this_month = dict(
             counted_in_cap()
             .filter(volunteer__in=people)
@@ -303,10 +315,18 @@ def send_batch(ids: list[int]) -> int:
             .annotate(sent=Count("pk"))
             .values_list("volunteer_id", "sent")
         )
-        now, written = timezone.now(), []
+        now, written, messages = timezone.now(), [], []
         for delivery in deliveries:
             if reason := reason_not_to_send(delivery, sent_this_month):
                 delivery.status, delivery.detail = Status.SKIPPED, reason
+                continue
+            try:
+                messages.append(message(delivery))
+            except Exception as error:
+                # A bug must not hold up the rest of the batch, nor come back every sweep.
+                logger.exception("Message %s : courriel impossible à écrire.", delivery.pk)
+                delivery.status = Status.SKIPPED
+                delivery.detail = f"Courriel impossible à écrire : {type(error).__name__}"
                 continue
             written.append(delivery)
             delivery.status, delivery.sent_at = Status.WRITTEN, now
@@ -315,7 +335,7 @@ def send_batch(ids: list[int]) -> int:
                     sent_this_month.get(delivery.volunteer_id, 0) + 1
                 )
         # One outbox row each, sent by one task over one SMTP connection.
-        emails = queue_emails([message(delivery) for delivery in written])
+        emails = queue_emails(messages)
         for delivery, email in zip(written, emails, strict=True):
             delivery.email = email
         CampaignDelivery.objects.bulk_update(

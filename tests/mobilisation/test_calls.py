@@ -471,3 +471,27 @@ def test_a_refused_address_counts_as_failed_and_a_lost_batch_is_queued_again(
     assert "Échecs 1" in page
     with django_capture_on_commit_callbacks(execute=True):
         assert requeue_calls() == 0
+
+
+def test_an_email_that_cannot_be_written_holds_up_no_other(
+    orleans, orleans_agent, orleans_commune, smtp_server, django_capture_on_commit_callbacks,
+    monkeypatch,
+):  # fmt: skip
+    broken, fine = consenting(orleans_commune), consenting(orleans_commune)
+    write_message = calls.message
+
+    def message(delivery, **options):
+        if delivery.volunteer_id == broken.pk:
+            raise KeyError("a bug")
+        return write_message(delivery, **options)
+
+    monkeypatch.setattr(calls, "message", message)
+    campaign = Campaign.objects.create(territory=orleans, subject="Samedi", body="Venez.")
+    with django_capture_on_commit_callbacks(execute=True):
+        calls.send(campaign=campaign, by=orleans_agent)
+    assert smtp_server.recipients() == [fine.user.email]
+    assert campaign.deliveries.get(volunteer=broken).detail == (
+        "Courriel impossible à écrire : KeyError"
+    )
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.SENT
