@@ -495,3 +495,21 @@ def test_an_email_that_cannot_be_written_holds_up_no_other(
     )
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.SENT
+
+
+def test_the_message_s_page_follows_the_sending_only_when_asked_and_while_it_lasts(
+    agent, orleans, orleans_agent, orleans_commune, django_capture_on_commit_callbacks
+):
+    consenting(orleans_commune)
+    campaign = Campaign.objects.create(territory=orleans, subject="Samedi", body="Venez.")
+    with django_capture_on_commit_callbacks(execute=False):  # the batch not run yet
+        calls.send(campaign=campaign, by=orleans_agent)
+    change = reverse("admin:mobilisation_campaign_change", args=[campaign.pk])
+    refresh = 'http-equiv="refresh"'
+    page = agent.get(change).content.decode()
+    assert refresh not in page and "Suivre l'envoi" in page
+    assert "0 % traités (0 sur 1)" in text(agent.get(change))
+    assert refresh in agent.get(change + "?suivre=1").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        calls.send_batch(list(campaign.deliveries.values_list("pk", flat=True)))
+    assert refresh not in agent.get(change + "?suivre=1").content.decode()
