@@ -354,7 +354,9 @@ class Campaign(models.Model):
         "engagement", max_length=8, choices=Pledge.choices, default=Pledge.ANY, blank=True
     )
     emergency_only = models.BooleanField(
-        "seulement les volontaires « disponibles en cas d'urgence »", default=False
+        "seulement les volontaires « disponibles en cas d'urgence »",
+        default=False,
+        help_text="Pour un message de crise : ceux qui ont coché « disponible en cas d'urgence ».",
     )
     status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.DRAFT)
     recipient_count = models.PositiveIntegerField("destinataires", default=0)

@@ -93,7 +93,15 @@ class CampaignAdmin(TerritoryScopedAdmin):
     show_full_result_count = False
     autocomplete_fields = ["communes"]
     fieldsets = [
-        (None, {"fields": ["territory", "crisis", "subject", "body", "asks_availability"]}),
+        (
+            None,
+            {
+                "fields": ["territory", "crisis", "subject", "body", "asks_availability"],
+                "description": "Rien ne part à l'enregistrement : la page suivante montre à "
+                "combien de volontaires le message partira et le courriel tel qu'ils le liront, "
+                "avant que vous confirmiez l'envoi.",
+            },
+        ),
         (
             "À qui",
             {

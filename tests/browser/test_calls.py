@@ -51,6 +51,7 @@ def test_a_crisis_message_from_writing_to_the_answers_and_a_mission(
     )
     page.get_by_label("Demander une réponse").check()
     page.get_by_label("Seulement les volontaires « disponibles en cas d'urgence »").check()
+    page.screenshot(path=SHOTS / "ecrire.png", full_page=True)
     page.get_by_role("button", name="Enregistrer", exact=True).click()
 
     expect(page.get_by_text("Ce message partira à 1 volontaire.")).to_be_visible()
