@@ -73,6 +73,8 @@ def test_a_crisis_message_from_writing_to_the_answers_and_a_mission(
     link = email.body.split("Je suis disponible :")[1].split()[0]
     phone = browser.new_context(locale="fr-FR", viewport={"width": 375, "height": 740})
     resident = phone.new_page()
+    errors = []  # nothing blocked by the Content-Security-Policy, no missing asset
+    resident.on("console", lambda m: m.type == "error" and errors.append(m.text))
     resident.goto(portal_url("orleans", urlsplit(link).path))
     expect(resident.get_by_role("heading", name="Vous êtes disponible ?")).to_be_visible()
     _no_axe_violation(resident)
@@ -81,6 +83,7 @@ def test_a_crisis_message_from_writing_to_the_answers_and_a_mission(
     thanks = resident.get_by_role("heading", name="Merci, votre réponse est transmise")
     expect(thanks).to_be_visible()
     _no_axe_violation(resident)
+    assert errors == []
     phone.close()
     delivery.refresh_from_db()
     assert delivery.answer == CampaignDelivery.Answer.AVAILABLE
