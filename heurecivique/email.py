@@ -48,6 +48,23 @@ def queue_email(message) -> OutgoingEmail:
     return email
 
 
+def queue_emails(messages: list) -> list[OutgoingEmail]:
+    """Store many EmailMessages at once (a mairie's message to its volunteers, a batch at a
+    time) and, once the current transaction commits, queue their sending as one task, over one
+    SMTP connection (tasks.send_emails). Returns the rows, in the order of the messages."""
+    from .tasks import send_emails
+
+    for message in messages:
+        message.extra_headers.setdefault("Message-ID", f"<{uuid.uuid4().hex}@{mail_domain()}>")
+    emails = OutgoingEmail.objects.bulk_create(
+        [OutgoingEmail.from_message(message) for message in messages]
+    )
+    if emails:
+        pks = [email.pk for email in emails]
+        transaction.on_commit(lambda: publish(send_emails, pks), robust=True)
+    return emails
+
+
 def send_templated_mail(*, to: str, template: str, context: dict, **options) -> None:
     """An email from <template>_subject.txt and <template>.txt, sent after the current
     transaction commits: a rolled-back change sends nothing. `options`: reply_to."""

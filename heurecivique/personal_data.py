@@ -18,7 +18,7 @@ from django.utils import timezone
 from gestes.models import Geste
 from initiatives.models import Initiative, InterestMessage
 from missions.models import HelpRequest, Participation
-from mobilisation.models import Signature
+from mobilisation.models import CampaignDelivery, Signature
 from territories.models import Membership
 from volunteers.models import Delivery, Volunteer
 from volunteers.services import anonymise_volunteer
@@ -83,6 +83,7 @@ def collect(user) -> dict:
             "rappels mensuels": volunteer.reminders_enabled,
             "relances de fin de mois": volunteer.nudges_enabled,
             "nouvelles après une longue absence": volunteer.reengagement_enabled,
+            "messages de ma mairie": volunteer.calls_enabled,
             "accepte d'être contacté par sa mairie depuis le": _date(volunteer.contact_consent_at),
             "disponible en cas d'urgence depuis le": _date(volunteer.emergency_available_at),
             "inscrit le": _date(volunteer.created_at),
@@ -117,6 +118,12 @@ def collect(user) -> dict:
              "depuis le": _date(p.created_at)}
             for p in Participation.objects.filter(volunteer=volunteer)
             .select_related("mission__commune").order_by("mission__starts_at")
+        ]  # fmt: skip
+        data["messages de ma mairie"] = [
+            {"objet": d.campaign.subject, "envoyé le": _date(d.sent_at),
+             "réponse": d.get_answer_display(), "répondu le": _date(d.answered_at)}
+            for d in volunteer.call_deliveries.filter(status=CampaignDelivery.Status.WRITTEN)
+            .select_related("campaign").order_by("pk")
         ]  # fmt: skip
         data["gestes choisis"] = [
             {"mois": c.month.strftime("%Y-%m"), "geste": c.geste.title}

@@ -216,6 +216,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.forget_old_access_records",
         "schedule": crontab(hour=3, minute=45),
     },
+    "requeue-stale-calls": {
+        "task": "mobilisation.tasks.requeue_calls",
+        "schedule": crontab(minute="*/10"),
+    },
     "purge-signatures": {
         "task": "mobilisation.tasks.purge_signatures",
         "schedule": crontab(hour=3, minute=30),

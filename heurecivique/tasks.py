@@ -24,6 +24,22 @@ STALE_AFTER = datetime.timedelta(minutes=1)
 def send_email(pk: int) -> None:
     """Send one stored email; it is deleted once the server took it. A second run of the same
     task finds nothing (deleted) or a row another worker holds (skipped)."""
+    send_emails([pk])
+
+
+@shared_task
+def send_emails(pks: list[int]) -> None:
+    """Send stored emails over one SMTP connection, each in its own transaction as send_email
+    does (email.queue_emails queues a batch this way)."""
+    connection = get_connection(fail_silently=False)
+    try:
+        for pk in pks:
+            _send_stored(pk, connection)
+    finally:
+        connection.close()
+
+
+def _send_stored(pk: int, connection) -> None:
     with transaction.atomic():
         email = (
             OutgoingEmail.objects.select_for_update(skip_locked=True)
@@ -34,8 +50,10 @@ def send_email(pk: int) -> None:
             return
         email.attempts += 1
         try:
-            email.message(get_connection(fail_silently=False)).send()
+            connection.open()  # a no-op while the connection is up
+            email.message(connection).send()
         except (smtplib.SMTPException, OSError) as error:
+            connection.close()  # start afresh for the next email
             _retry_or_fail(email, error)
         else:
             email.delete()

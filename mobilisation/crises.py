@@ -12,6 +12,7 @@ from django.utils import timezone
 from territories.models import Territory
 from volunteers.models import Volunteer
 
+from . import calls
 from .models import Crisis
 
 # The kit of the toolbox (outils, by its slug: its migration 0008 creates them) put first while a
@@ -180,8 +181,9 @@ def end(crisis: Crisis, by=None) -> bool:
         locked.ended_at = timezone.now()
         locked.ended_by = by
         locked.save(update_fields=["ended_at", "ended_by"])  # a new generation of cached pages
-        # The thank-you to the volunteers who answered (helper A's calls) is queued here:
-        # transaction.on_commit(lambda: calls.thank(locked))
+        # The volunteers who answered « disponible » to its messages are thanked, once; the
+        # emails go out when this transaction commits.
+        calls.thank(locked)
     crisis.ended_at, crisis.ended_by = locked.ended_at, locked.ended_by
     return True
 

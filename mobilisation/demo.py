@@ -1,11 +1,12 @@
 """Demo signatures of the Appel, for `make run`: invented elected officials, most of them
-verified, a few waiting for the Loiret and Orléans staff to check their mandate."""
+verified, a few waiting for the Loiret and Orléans staff to check their mandate; and a message
+of the Orléans CCAS to its volunteers, with its answers."""
 
 import datetime
 
 from django.utils import timezone
 
-from territories.models import Commune, Department
+from territories.models import Commune, Department, Territory
 
 from .models import Mandate, Signature
 
@@ -134,3 +135,64 @@ def load_demo_watch(*, commune_staff) -> int:
                 answered_at=now if number < 2 else None,
             )
     return len(people)
+
+
+def load_demo_calls(*, commune_staff) -> int:
+    """A message of the Orléans CCAS to the volunteers of Orléans, sent three days ago, with its
+    answers, and a draft waiting to be checked and sent; return how many received the first.
+    No email goes out: the rows are written as the sending left them."""
+    from volunteers.models import Volunteer
+
+    from .models import Campaign, CampaignDelivery
+
+    if Campaign.objects.exists():
+        return 0
+    orleans = Territory.objects.filter(kind=Territory.Kind.COMMUNE, commune__insee_code="45234")
+    orleans = orleans.first()
+    if orleans is None:
+        return 0
+    sent_at = timezone.now() - datetime.timedelta(days=3)
+    sent = Campaign.objects.create(
+        territory=orleans,
+        subject="Colis de fin d'année : qui peut aider samedi matin ?",
+        body="Le CCAS prépare les colis de fin d'année des personnes âgées isolées.\n\n"
+        "Nous cherchons des bras samedi de 9 h à 11 h, salle Eiffel, pour les remplir et les "
+        "porter chez les voisins qui ne peuvent pas se déplacer.",
+        asks_availability=True,
+        status=Campaign.Status.SENT,
+        created_by=commune_staff,
+        created_at=sent_at - datetime.timedelta(hours=1),
+        sent_by=commune_staff,
+        sent_at=sent_at,
+    )
+    volunteers = list(
+        Volunteer.objects.filter(
+            commune=orleans.commune, user__isnull=False, contact_consent_at__isnull=False
+        ).order_by("pk")[:40]
+    )
+    answers = [CampaignDelivery.Answer.AVAILABLE] * 3 + [CampaignDelivery.Answer.UNAVAILABLE, ""]
+    CampaignDelivery.objects.bulk_create(
+        [
+            CampaignDelivery(
+                campaign=sent,
+                volunteer=volunteer,
+                status=CampaignDelivery.Status.WRITTEN,
+                created_at=sent_at,
+                enqueued_at=sent_at,
+                sent_at=sent_at,
+                answer=answers[number % len(answers)],
+                answered_at=sent_at + datetime.timedelta(hours=number) if number % 5 < 4 else None,
+            )
+            for number, volunteer in enumerate(volunteers)
+        ]
+    )
+    Campaign.objects.filter(pk=sent.pk).update(recipient_count=len(volunteers))
+    Campaign.objects.create(
+        territory=orleans,
+        subject="Jardin partagé de l'Argonne : une matinée de plantations",
+        body="Le jardin partagé de l'Argonne replante ses carrés au printemps. Venez avec vos "
+        "gants : outils et café fournis.",
+        quartier="Argonne",
+        created_by=commune_staff,
+    )
+    return len(volunteers)

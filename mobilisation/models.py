@@ -466,3 +466,176 @@ class WatchMorning(models.Model):
 
     def __str__(self):
         return f"Veille du {self.day:%d/%m/%Y}"
+
+
+# --- Messages aux volontaires (calls.py) --------------------------------------------------------
+
+
+class Campaign(models.Model):
+    """A message written by a territory's staff to a segment of its volunteers who agreed to be
+    contacted by their mairie; sent once, after a preview and a confirmation (calls.py). A
+    message attached to a running crisis is exempt from the monthly cap, never from consent."""
+
+    class Status(models.TextChoices):
+        DRAFT = "brouillon", "Brouillon"
+        SENDING = "envoi", "Envoi en cours"
+        SENT = "envoye", "Envoyé"
+
+    class Kind(models.TextChoices):
+        CALL = "message", "Message"
+        # The thank-you sent when a crisis ends (calls.thank), one per crisis.
+        THANKS = "merci", "Remerciement de fin de crise"
+
+    class Pledge(models.TextChoices):
+        ANY = "", "Tous, engagés ou non"
+        RUNNING = "en-cours", "Engagement en cours (ni en pause, ni arrêté)"
+        NOT_RUNNING = "sans", "Sans engagement en cours (en pause ou arrêté)"
+
+    territory = models.ForeignKey(
+        Territory,
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+        verbose_name="territoire",
+        help_text="Le message part aux couleurs de ce portail, à ses volontaires.",
+    )
+    kind = models.CharField("sorte", max_length=8, choices=Kind.choices, default=Kind.CALL)
+    crisis = models.ForeignKey(
+        Crisis,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="campaigns",
+        verbose_name="crise",
+        help_text="Un message de crise ne compte pas dans la limite de messages par mois ; il "
+        "ne part toujours qu'aux volontaires qui ont accepté d'être contactés.",
+    )
+    subject = models.CharField("objet", max_length=120)
+    body = models.TextField(
+        "message",
+        max_length=3000,
+        help_text="En texte simple ; une ligne vide sépare deux paragraphes. Le courriel "
+        "commence par « Bonjour » et le prénom.",
+    )
+    asks_availability = models.BooleanField(
+        "demander une réponse",
+        default=False,
+        help_text="Ajoute deux boutons, « Je suis disponible » et « Pas disponible », qui "
+        "marchent sans connexion ; les réponses s'affichent ici.",
+    )
+    # The segment: every condition given narrows it; none given, the whole territory.
+    communes = models.ManyToManyField(
+        Commune, blank=True, related_name="+", verbose_name="communes"
+    )
+    quartier = models.CharField(
+        "quartier", max_length=100, blank=True, help_text="Tel que les volontaires l'écrivent."
+    )
+    interests = models.ManyToManyField(
+        "gestes.Theme", blank=True, related_name="+", verbose_name="centres d'intérêt"
+    )
+    skills = models.ManyToManyField(
+        "volunteers.Skill", blank=True, related_name="+", verbose_name="compétences"
+    )
+    availability = models.JSONField("disponibilités", default=list, blank=True)
+    pledge = models.CharField(
+        "engagement", max_length=8, choices=Pledge.choices, default=Pledge.ANY, blank=True
+    )
+    emergency_only = models.BooleanField(
+        "seulement les volontaires « disponibles en cas d'urgence »",
+        default=False,
+        help_text="Pour un message de crise : ceux qui ont coché « disponible en cas d'urgence ».",
+    )
+    status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    recipient_count = models.PositiveIntegerField("destinataires", default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="écrit par",
+    )
+    created_at = models.DateTimeField("écrit le", default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="envoyé par",
+    )
+    sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "message aux volontaires"
+        verbose_name_plural = "messages aux volontaires"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["crisis"],
+                condition=Q(kind="merci"),
+                name="mobilisation_one_thanks_per_crisis",
+            ),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+
+class CampaignDelivery(models.Model):
+    """One message to one volunteer: written before anything is sent, unique per message and
+    volunteer, it makes each go out once (calls.send_batch hands it to the outbox)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "attente", "En attente"
+        WRITTEN = "ecrit", "Confié à l'envoi"
+        SKIPPED = "sans-objet", "Pas envoyé"
+
+    class Answer(models.TextChoices):
+        AVAILABLE = "disponible", "Je suis disponible"
+        UNAVAILABLE = "indisponible", "Pas disponible"
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="deliveries", verbose_name="message"
+    )
+    volunteer = models.ForeignKey(
+        "volunteers.Volunteer",
+        on_delete=models.CASCADE,
+        related_name="call_deliveries",
+        verbose_name="volontaire",
+    )
+    status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    detail = models.CharField("détail", max_length=200, blank=True)
+    # The outbox's row while it waits or failed; the outbox deletes it once the SMTP server took
+    # it, which empties this field: written, and no email left, is delivered.
+    email = models.ForeignKey(
+        "heurecivique.OutgoingEmail",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="courriel",
+    )
+    created_at = models.DateTimeField("prévu le", default=timezone.now)
+    enqueued_at = models.DateTimeField("mis en file le", default=timezone.now)
+    sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+    answer = models.CharField("réponse", max_length=12, choices=Answer.choices, blank=True)
+    answered_at = models.DateTimeField("répondu le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "envoi d'un message"
+        verbose_name_plural = "envois des messages"
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "volunteer"], name="mobilisation_one_delivery_per_call"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "enqueued_at"]),
+            # The monthly cap: a volunteer's messages sent this month.
+            models.Index(fields=["volunteer", "sent_at"], name="mobilisation_call_cap"),
+            models.Index(fields=["campaign", "answer"], name="mobilisation_call_answers"),
+        ]
+
+    def __str__(self):
+        return f"Envoi n° {self.pk}"

@@ -3,7 +3,7 @@ import logging
 
 from celery import shared_task
 
-from . import crises, services, watch
+from . import calls, crises, services, watch
 
 logger = logging.getLogger(__name__)
 
@@ -31,3 +31,15 @@ def send_watch_mornings(at: str | None = None) -> int:
     """Write the heatwave watch's morning emails due now (or `at`, an ISO moment: the tests'
     morning), each once per volunteer and day; how many."""
     return watch.send_mornings(datetime.datetime.fromisoformat(at) if at else None)
+
+
+@shared_task
+def send_call_batch(ids: list[int]) -> int:
+    """Hand a batch of « Messages aux volontaires » to the outbox, each exactly once."""
+    return calls.send_batch(ids)
+
+
+@shared_task
+def requeue_calls() -> int:
+    """Queue again the messages whose task was lost."""
+    return calls.requeue_stale()

@@ -3,7 +3,7 @@ from django.urls import path, register_converter
 from heurecivique.page_cache import public_page
 from territories.converters import InseeCodeConverter
 
-from . import views, watch_views
+from . import calls_views, views, watch_views
 
 register_converter(InseeCodeConverter, "insee")
 
@@ -21,4 +21,5 @@ urlpatterns = [
     path("veille/binome/<str:token>/", watch_views.pairing_answer, name="watch_pairing"),
     path("veille/appel/<str:token>/", watch_views.call, name="watch_call"),
     path("veille/arreter/<str:token>/", watch_views.stop, name="watch_stop"),
+    path("message/<str:token>/", calls_views.answer, name="call_answer"),
 ]

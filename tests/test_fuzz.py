@@ -61,9 +61,9 @@ from initiatives.models import GoodPractice, InterestMessage
 from missions import links as mission_links
 from missions.models import CalendarFeed, Mission, Participation, new_calendar_secret
 from missions.services import Outcome
+from mobilisation import calls, watch, watch_links
 from mobilisation import services as appeal_services
-from mobilisation import watch, watch_links
-from mobilisation.models import Crisis, Mandate, Signature
+from mobilisation.models import Campaign, CampaignDelivery, Crisis, Mandate, Signature
 from outils.models import Kit
 from territories.converters import InseeCodeConverter, RowIdConverter
 from territories.models import Quartier
@@ -501,6 +501,14 @@ def world(
     watch.answer_proposal(pairing=paired, accept=True)
     watch.report_call(pairing=paired, day=timezone.localdate(), outcome="besoin", note="Eau")
     today = timezone.localdate().isoformat()
+    campaign = Campaign.objects.create(
+        territory=loiret, subject="Samedi", body="Venez.", asks_availability=True,
+        status=Campaign.Status.SENT,
+    )  # fmt: skip
+    call = CampaignDelivery.objects.create(
+        campaign=campaign, volunteer=volunteer, status=CampaignDelivery.Status.WRITTEN,
+        sent_at=timezone.now(),
+    )  # fmt: skip
     month = first_of_month(timezone.localdate())
     made = {
         "mobilisation:watch_pairing": (watch_links._PAIRING_SALT, {"p": proposed.pk, "a": "oui"}),
@@ -524,6 +532,7 @@ def world(
             {"s": signature.pk, "e": signature.email},
         ),
         "missions:email_answer": (mission_links._ANSWER_SALT, {"p": invited.pk, "a": "oui"}),
+        "mobilisation:call_answer": (calls._ANSWER_SALT, {"d": call.pk, "a": "oui"}),
         "missions:email_outcome": (mission_links._OUTCOME_SALT, {"p": accepted.pk, "o": "souci"}),
     }
     real = {
@@ -554,6 +563,10 @@ def world(
         "volunteers:keep_account": [{"token": _token_in(links.keep_path(resident.pk))}],
         "missions:email_answer": [
             {"token": _token_in(mission_links.answer_path(invited.pk, available))}
+            for available in (True, False)
+        ],
+        "mobilisation:call_answer": [
+            {"token": _token_in(calls.answer_path(call.pk, available))}
             for available in (True, False)
         ],
         "missions:email_outcome": [

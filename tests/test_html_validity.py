@@ -18,7 +18,8 @@ from PIL import Image
 from missions import services as missions
 from missions.links import answer_path, outcome_path
 from missions.models import Mission, Participation
-from mobilisation import crises, watch, watch_links
+from mobilisation import calls, crises, watch, watch_links
+from mobilisation.models import Campaign, CampaignDelivery
 
 from .factories import (
     PASSWORD,
@@ -169,6 +170,25 @@ def _watch_link_pages(client, commune) -> dict[str, bytes]:
     }
 
 
+def _call_link_pages(client, territory, commune) -> dict[str, bytes]:
+    """The page behind the buttons of a mairie's message: the question, the answer given, a
+    damaged link."""
+    campaign = Campaign.objects.create(
+        territory=territory, subject="Samedi", body="Venez.", asks_availability=True
+    )
+    delivery = CampaignDelivery.objects.create(
+        campaign=campaign,
+        volunteer=VolunteerFactory(commune=commune),
+        status=CampaignDelivery.Status.WRITTEN,
+    )
+    return {
+        "message : disponible ?": client.get(calls.answer_path(delivery.pk, True)).content,
+        "message : pas disponible ?": client.get(calls.answer_path(delivery.pk, False)).content,
+        "message : réponse donnée": client.post(calls.answer_path(delivery.pk, True)).content,
+        "message : lien abîmé": client.get("/appel/message/abime/").content,
+    }
+
+
 def test_every_page_is_valid_html(client, loiret, orleans, national, orleans_commune, tmp_path):
     assert VNU, "vnu.jar is missing: `make test` installs it (npm package vnu-jar)"
     MissionFactory(commune=orleans_commune, kind=Mission.Kind.COLLECTIVE, places=10)
@@ -190,6 +210,7 @@ def test_every_page_is_valid_html(client, loiret, orleans, national, orleans_com
     pages |= _mission_link_pages(client, orleans_commune)
     pages |= _crisis_pages(client, loiret, volunteer.user)
     pages |= _watch_link_pages(client, orleans_commune)
+    pages |= _call_link_pages(client, orleans, orleans_commune)
     facts = attestation_facts()
     for reference in (facts.reference, "inventee"):
         pages[f"attestation {reference}"] = client.get(

@@ -14,7 +14,7 @@ from gestes.models import MonthTheme
 from heurecivique.months import first_of_month
 from initiatives.models import GoodPractice, InterestMessage
 from missions.models import DetailsView, HelpRequest
-from mobilisation.models import Crisis, WatchedPerson
+from mobilisation.models import Campaign, Crisis, WatchedPerson
 from outils.models import Kit
 from pilotage.models import Export
 from territories.admin import TerritoryScopedAdmin
@@ -83,6 +83,9 @@ OBJECTS_OF_THE_LOIRET = {
     ),
     "missions.detailsview": lambda loiret, orleans: DetailsView.objects.create(
         beneficiary=BeneficiaryFactory(commune=orleans), where="administration"
+    ),
+    "mobilisation.campaign": lambda loiret, orleans: Campaign.objects.create(
+        territory=loiret, subject="Un coup de main samedi ?", body="Rendez-vous à 10 h."
     ),
     "mobilisation.watchedperson": lambda loiret, orleans: WatchedPerson.objects.get(
         pk=BeneficiaryFactory(commune=orleans, watched=True).pk

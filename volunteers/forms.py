@@ -10,8 +10,10 @@ from territories.forms import commune_field, commune_query_field, quartier_field
 
 from .follow_up.rules import nudge_day
 from .models import (
+    MAIRIE_MESSAGES,
     MAX_MINUTES,
     MIN_MINUTES,
+    MONTHLY_CAP,
     Availability,
     CivicHour,
     Delivery,
@@ -282,6 +284,14 @@ class EmailPreferencesForm(forms.Form):
                 required=False,
                 help_text="Après trois puis six mois sans heure notée, un mot pour vous donner "
                 "envie de revenir, à la place du rappel.",
+            )
+            self.fields[MAIRIE_MESSAGES] = forms.BooleanField(
+                label="Les messages de ma mairie",
+                required=False,
+                help_text="Quand votre mairie cherche des volontaires près de chez vous : au "
+                f"plus {MONTHLY_CAP} par mois, sauf en cas de crise (canicule, inondation…). "
+                "Seulement si vous avez accepté d'être contacté·e par votre mairie, dans "
+                "votre profil.",
             )
         if is_staff_member:
             self.fields[Kind.SUMMARY] = forms.BooleanField(

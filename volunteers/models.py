@@ -173,6 +173,7 @@ class Volunteer(models.Model):
     reminders_enabled = models.BooleanField("rappels mensuels", default=True)
     nudges_enabled = models.BooleanField("relances de fin de mois", default=True)
     reengagement_enabled = models.BooleanField("nouvelles après une longue absence", default=True)
+    calls_enabled = models.BooleanField("messages de ma mairie", default=True)
     contact_consent_at = models.DateTimeField(
         "accepte d'être contacté par sa mairie depuis le", null=True, blank=True
     )
@@ -556,10 +557,19 @@ class PortalFigures(models.Model):
         return f"Chiffres du {self.computed_at:%d/%m/%Y %H:%M}"
 
 
-# The switch on the volunteer for each kind of follow-up email they may turn off (the staff's
-# summary is switched on their memberships, the inactivity warnings cannot be).
+# The messages a mairie writes to its volunteers (mobilisation's calls) are no follow-up email,
+# but people turn them off the same way, on « Mes courriels » and with the one-click link.
+MAIRIE_MESSAGES = "mairie"
+# At most this many such messages a month reach a volunteer, crisis messages aside: a keen
+# agent cannot wear people out (mobilisation.calls enforces it when counting and sending).
+MONTHLY_CAP = 2
+# The switch on the volunteer for each kind of email they may turn off (the staff's summary is
+# switched on their memberships, the inactivity warnings cannot be).
 EMAIL_PREFERENCES = {
     Delivery.Kind.REMINDER: "reminders_enabled",
     Delivery.Kind.NUDGE: "nudges_enabled",
     Delivery.Kind.COMEBACK: "reengagement_enabled",
+    MAIRIE_MESSAGES: "calls_enabled",
 }
+# What each kind a person may turn off is called (the unsubscribe page names it).
+EMAIL_LABELS = {**dict(Delivery.Kind.choices), MAIRIE_MESSAGES: "Messages de ma mairie"}

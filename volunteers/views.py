@@ -32,6 +32,7 @@ from .forms import (
 )
 from .links import Action, BadLink, read_action, read_keep, read_unsubscribe
 from .models import (
+    EMAIL_LABELS,
     EMAIL_PREFERENCES,
     CivicHour,
     Delivery,
@@ -483,16 +484,21 @@ def unsubscribe(request, token):
     changes nothing) and answers 200, without a redirect."""
     try:
         user_id, kind = read_unsubscribe(token)
-        kind = Delivery.Kind(kind)
-    except (BadLink, ValueError) as error:
-        return _bad_link(request, getattr(error, "message", "Ce lien n'est pas valide."))
+    except BadLink as error:
+        return _bad_link(request, error.message)
+    if kind not in EMAIL_LABELS:
+        return _bad_link(request, "Ce lien n'est pas valide.")
     user = User.objects.filter(pk=user_id).first()
     if request.method == "POST" and user is not None:
         services.unsubscribe(user=user, kind=kind)
     return render(
         request,
         "volunteers/unsubscribe.html",
-        {"kind": kind, "done": request.method == "POST" or user is None, "token": token},
+        {
+            "label": EMAIL_LABELS[kind],
+            "done": request.method == "POST" or user is None,
+            "token": token,
+        },
     )
 
 

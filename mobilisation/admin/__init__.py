@@ -1,4 +1,4 @@
-"""The mobilisation in the admin: the Appel's text and its signatures; the crisis mode; the
-heatwave watch."""
+"""The mobilisation in the admin: the Appel's text and its signatures; the messages to
+volunteers; the crisis mode; the heatwave watch."""
 
-from . import appeal, crises, watch  # noqa: F401
+from . import appeal, calls, crises, watch  # noqa: F401

@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw, ImageFont
 from gestes.demo import load_demo_gestes
 from initiatives.demo import load_demo_initiatives
 from missions.demo import load_demo_missions
-from mobilisation.demo import load_demo_signatures, load_demo_watch
+from mobilisation.demo import load_demo_calls, load_demo_signatures, load_demo_watch
 from outils.demo import load_demo_outils
 from pilotage import aggregates
 from territories.models import Commune, Department, Membership, Territory
@@ -141,6 +141,11 @@ class Command(BaseCommand):
         if watched := load_demo_watch(commune_staff=User.objects.get(email="orleans@demo.test")):
             self.stdout.write(
                 f"Veille canicule d'Orléans : {watched} personnes à appeler et leurs volontaires."
+            )
+        if reached := load_demo_calls(commune_staff=User.objects.get(email="orleans@demo.test")):
+            self.stdout.write(
+                f"Messages aux volontaires : un message du CCAS d'Orléans reçu par {reached} "
+                "volontaires, avec leurs réponses, et un brouillon à vérifier."
             )
         # The cockpit's figures, counted at once rather than at the first visit of a dashboard.
         aggregates.count_all()
