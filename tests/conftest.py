@@ -119,6 +119,20 @@ def pytest_sessionstart(session):
         pytest.exit("CI=true but " + "; ".join(problems), returncode=1)
 
 
+def pytest_collection_modifyitems(items):
+    # A test outside a transaction (a live server, a real worker) ends by emptying the tables.
+    # Without serialized rollback, Django then creates the content types again under new ids,
+    # and the next test that restores the migrations' data (every browser test) collides with
+    # them: each such test restores that data instead, whatever ran before it.
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        outside = {"transactional_db", "live_server"} & set(item.fixturenames) or (
+            marker and marker.kwargs.get("transaction")
+        )
+        if outside and "django_db_serialized_rollback" not in item.fixturenames:
+            item.fixturenames.append("django_db_serialized_rollback")
+
+
 _skipped: list[str] = []
 
 
