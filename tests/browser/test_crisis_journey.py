@@ -176,6 +176,8 @@ def test_a_heatwave_from_the_switch_to_the_thank_you(
         helene.user.email,
         "Merci pour votre aide pendant la canicule",
     )
+    thanked = thanks.get_body(("plain",)).get_content()
+    assert "Vous vous êtes dit·e disponible à Orléans pendant ces jours-là." in thanked
     # Each email once: the message, the proposal, the morning, the thank-you; the alert.
     assert smtp_server.recipients().count(helene.user.email) == 4
     assert len(smtp_server.messages) == 5

@@ -366,6 +366,23 @@ def test_the_thank_you_goes_once_to_those_who_answered_available_with_what_was_d
     assert len(smtp_server.messages) == 2
 
 
+def test_a_thank_you_with_no_mission_done_does_not_count_zero(
+    orleans, orleans_agent, orleans_commune, heatwave, django_capture_on_commit_callbacks
+):
+    helene = consenting(orleans_commune)
+    campaign = Campaign.objects.create(
+        territory=orleans, crisis=heatwave, subject="Canicule", body="Qui peut ?",
+        asks_availability=True,
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        calls.send(campaign=campaign, by=orleans_agent)
+    Client().post(answered(campaign, helene))
+    crises.end(heatwave, by=orleans_agent)
+    body = Campaign.objects.get(crisis=heatwave, kind=Campaign.Kind.THANKS).body
+    assert "Vous vous êtes dit·e disponible à Orléans pendant ces jours-là." in body
+    assert "0 mission" not in body
+
+
 def test_only_the_territory_s_staff_write_messages(
     client, orleans, orleans_elected, association_referent, gironde_agent, loiret_agent
 ):
