@@ -101,6 +101,7 @@ def test_a_heatwave_from_the_switch_to_the_thank_you(
     page.get_by_label("Seulement les volontaires « disponibles en cas d'urgence »").check()
     _check(page, "06-agent-ecrit")
     page.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(page.get_by_text("dont 1 a accepté d'être contacté par sa mairie")).to_be_visible()
     expect(page.get_by_text("Ce message partira à 1 volontaire.")).to_be_visible()
     expect(page.frame_locator("iframe").get_by_text("Bonjour Hélène,")).to_be_visible()
     _check(page, "07-agent-verifie")

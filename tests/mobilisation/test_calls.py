@@ -114,7 +114,7 @@ def test_the_count_before_sending_matches_a_hand_count(agent, orleans, people):
     # 3 reached, plus the capped one, the one without consent, the one who turned the messages
     # off, the one without account, the inactive and the bouncing ones: 9 live in Orléans.
     assert "9 volontaires du territoire répondent aux conditions choisies" in page
-    assert "dont 4 ont accepté d'être contactés" in page
+    assert "dont 4 ont accepté d'être contactés par leur mairie" in page
     assert "moins 1 qui a déjà reçu 2 messages" in page
     assert "Ce message partira à 3 volontaires." in page
     expected = {v.pk for v in people["reached"]}
