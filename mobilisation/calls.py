@@ -460,8 +460,13 @@ def thank(crisis: Crisis) -> Campaign | None:
             if len(answered) > 1
             else "Vous vous êtes dit·e disponible"
         )
-        + f" {territory.place.in_}, et "
-        + count_of(missions_done, "mission a été réalisée", "missions ont été réalisées")
+        + f" {territory.place.in_}"
+        + (
+            ", et "
+            + count_of(missions_done, "mission a été réalisée", "missions ont été réalisées")
+            if missions_done
+            else ""  # not « 0 mission a été réalisée »: a thank-you says what was done
+        )
         + " pendant ces jours-là.",
         "Merci pour ce que vous avez fait pour vos voisins. Votre heure civique continue : à "
         "très bientôt !",

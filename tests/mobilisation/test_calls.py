@@ -114,7 +114,7 @@ def test_the_count_before_sending_matches_a_hand_count(agent, orleans, people):
     # 3 reached, plus the capped one, the one without consent, the one who turned the messages
     # off, the one without account, the inactive and the bouncing ones: 9 live in Orléans.
     assert "9 volontaires du territoire répondent aux conditions choisies" in page
-    assert "dont 4 ont accepté d'être contactés" in page
+    assert "dont 4 ont accepté d'être contactés par leur mairie" in page
     assert "moins 1 qui a déjà reçu 2 messages" in page
     assert "Ce message partira à 3 volontaires." in page
     expected = {v.pk for v in people["reached"]}
@@ -364,6 +364,23 @@ def test_the_thank_you_goes_once_to_those_who_answered_available_with_what_was_d
         assert not crises.end(heatwave)
         assert calls.thank(heatwave) is None
     assert len(smtp_server.messages) == 2
+
+
+def test_a_thank_you_with_no_mission_done_does_not_count_zero(
+    orleans, orleans_agent, orleans_commune, heatwave, django_capture_on_commit_callbacks
+):
+    helene = consenting(orleans_commune)
+    campaign = Campaign.objects.create(
+        territory=orleans, crisis=heatwave, subject="Canicule", body="Qui peut ?",
+        asks_availability=True,
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        calls.send(campaign=campaign, by=orleans_agent)
+    Client().post(answered(campaign, helene))
+    crises.end(heatwave, by=orleans_agent)
+    body = Campaign.objects.get(crisis=heatwave, kind=Campaign.Kind.THANKS).body
+    assert "Vous vous êtes dit·e disponible à Orléans pendant ces jours-là." in body
+    assert "0 mission" not in body
 
 
 def test_only_the_territory_s_staff_write_messages(
