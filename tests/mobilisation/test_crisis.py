@@ -313,6 +313,25 @@ def test_the_message_is_text_never_html(client, loiret):
 # --- The kit and the gestes ------------------------------------------------------------------
 
 
+def test_another_crisis_is_an_alert_wherever_it_is_titled(client, orleans):
+    """Kind « autre » (a water cut…) is never printed as a name: « Alerte à Orléans », and the
+    kit offered fits any alert (not the Kit Coronavirus)."""
+    _start(orleans, kind=Crisis.Kind.OTHER, message="Coupure d'eau jusqu'à jeudi.")
+    pages = {
+        path: _page(client, "orleans.localhost", path) for path in ("/", "/outils/", "/gestes/")
+    }
+    for path, page in pages.items():
+        assert "Autre" not in page, path
+        assert "Alerte à Orléans" in page, path  # the banner, and each page's own title
+    assert "Alerte à Orléans</strong>" in pages["/"]  # the banner
+    assert "Alerte à Orléans&nbsp;: veillons sur nos voisins" in pages["/"]
+    assert "Alerte · jusqu'au" in pages["/"]
+    assert "Alerte à Orléans&nbsp;: le kit à utiliser maintenant" in pages["/outils/"]
+    assert "Alerte à Orléans&nbsp;: les gestes utiles en ce moment" in pages["/gestes/"]
+    assert 'href="/outils/kit-alerte/"' in pages["/"]
+    assert "Coronavirus" not in pages["/"]
+
+
 @pytest.mark.parametrize(
     ("kind", "slug"),
     [
@@ -320,7 +339,7 @@ def test_the_message_is_text_never_html(client, loiret):
         ("grand-froid", "kit-grand-froid"),
         ("inondation", "kit-inondation"),
         ("epidemie", "kit-epidemie"),
-        ("autre", "kit-entraide-de-crise"),
+        ("autre", "kit-alerte"),
     ],
 )
 def test_the_crisis_kit_comes_first_in_the_toolbox(client, loiret, kind, slug):
@@ -335,7 +354,7 @@ def test_the_crisis_kit_comes_first_in_the_toolbox(client, loiret, kind, slug):
     assert kit.title in page
 
 
-@pytest.mark.parametrize("kind", ["canicule", "grand-froid", "inondation", "epidemie"])
+@pytest.mark.parametrize("kind", ["canicule", "grand-froid", "inondation", "epidemie", "alerte"])
 def test_each_crisis_kit_is_generated_in_the_portals_colours(client, loiret, kind):
     detail = _page(client, "loiret.localhost", f"/outils/kit-{kind}/")
     kit = Kit.objects.get(slug=f"kit-{kind}")
