@@ -68,7 +68,8 @@ def key_figures(area: Area, today) -> list[Figure]:
     median = (
         "pas encore de mission pourvue sur 12 mois"
         if key.median_match_days is None
-        else f"{charts.number(key.median_match_days)} jours pour trouver un volontaire"
+        else f"{charts.number(key.median_match_days)} "
+        f"{'jour' if key.median_match_days < 2 else 'jours'} pour trouver un volontaire"
     )
     missions = key.missions
     return [

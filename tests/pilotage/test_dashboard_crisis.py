@@ -133,3 +133,16 @@ def test_the_crisis_costs_one_query_whatever_it_came_to(
     assert "6 messages de crise envoyés aux volontaires (42 destinataires en tout)" in html
     assert "12 volontaires disponibles en cas d'urgence" in html
     assert "6 appels de veille faits depuis le début" in html
+
+
+def test_a_median_of_one_day_is_one_day(client, orleans_commune, orleans_agent):
+    created = timezone.now() - datetime.timedelta(days=10)
+    MissionFactory(
+        commune=orleans_commune,
+        created_at=created,
+        matched_at=created + datetime.timedelta(days=1),
+    )
+    client.force_login(orleans_agent)
+    html = _html(client)
+    assert "1 jour pour trouver un volontaire" in html
+    assert "1 jours" not in html
