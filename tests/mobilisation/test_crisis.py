@@ -516,3 +516,24 @@ def test_a_volunteer_s_answer_comes_in_the_banner_s_one_query(
     with django_assert_max_num_queries(len(quiet.captured_queries) + 1):
         page = _page(volunteer_client, "loiret.localhost", "/appel/")
     assert 'name="disponible" value="oui"' in page
+
+
+def test_a_stopped_crisis_page_names_people_and_offers_nothing_more(client, orleans, orleans_agent):
+    """Audit 7: once stopped, no « vous pouvez arrêter avant ou prolonger »; who started and
+    stopped it by their names, as the page's summary says it, never an email beside a name."""
+    orleans_agent.first_name, orleans_agent.last_name = "Odile", "Perrin"
+    orleans_agent.save()
+    crisis = _start(orleans, by=orleans_agent)
+    client.force_login(orleans_agent)
+    change = reverse("admin:mobilisation_crisis_change", args=[crisis.pk])
+    running = client.get(change).content.decode()
+    assert "vous pouvez arrêter avant ou prolonger" in running  # she still can
+    assert "Odile Perrin" in running and orleans_agent.email not in running.split("<main")[-1]
+
+    client.post(reverse("admin:mobilisation_crisis_end", args=[crisis.pk]))
+    ended = client.get(change).content.decode()
+    assert "Mode crise arrêté" in ended
+    assert "vous pouvez arrêter avant ou prolonger" not in ended
+    assert "Pour le prolonger" not in ended
+    assert ended.count("Odile Perrin") >= 3  # the summary, « déclenchée par », « arrêtée par »
+    assert orleans_agent.email not in ended.split("<main")[-1]
