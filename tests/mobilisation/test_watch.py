@@ -502,3 +502,24 @@ def test_one_who_declined_is_not_suggested_again_for_that_person(client, marcell
     pairing = watch.propose(beneficiary=marcelle, volunteer=helene, by=None)
     watch.answer_proposal(pairing=pairing, accept=False)
     assert helene not in watch.suggest(marcelle)
+
+
+def test_the_words_fit_a_man_and_one_alert(client, orleans_agent, heatwave, orleans_commune):
+    """Audit 14: « Si personne ne l'a jointe » said of a man; « alerte(s) marquée(s) »."""
+    robert = BeneficiaryFactory(commune=orleans_commune, name="Robert Martin", watched=True)
+    pairing = pair(robert, volunteer(orleans_commune, "r@example.org"))
+    question = client.get(call_url(pairing, Outcome.UNREACHABLE)).content.decode()
+    assert "l&#x27;a jointe" not in question and "l'a jointe" not in question
+    assert "Si l&#x27;appel précédent n&#x27;avait pas abouti non plus" in question
+    client.post(call_url(pairing, Outcome.NEED))
+    client.force_login(orleans_agent)
+    board = reverse("admin:mobilisation_watchedperson_changelist")
+    done = client.post(
+        board, {"action": "mark_handled", "_selected_action": [robert.pk]}, follow=True
+    )
+    assert "1 alerte marquée comme traitée." in done.content.decode()
+    assert "(s)" not in done.content.decode()
+    again = client.post(
+        board, {"action": "mark_handled", "_selected_action": [robert.pk]}, follow=True
+    )
+    assert "Aucune alerte à traiter parmi les personnes choisies." in again.content.decode()
