@@ -523,3 +523,24 @@ def test_the_words_fit_a_man_and_one_alert(client, orleans_agent, heatwave, orle
         board, {"action": "mark_handled", "_selected_action": [robert.pk]}, follow=True
     )
     assert "Aucune alerte à traiter parmi les personnes choisies." in again.content.decode()
+
+
+def test_the_beneficiaries_list_shows_and_filters_who_is_on_the_watch(
+    client, orleans_agent, marcelle, orleans_commune
+):
+    """Audit 10: the filter read « Par à appeler pendant une alerte… »; no column said who."""
+    BeneficiaryFactory(commune=orleans_commune, name="Jean Valjean")
+    client.force_login(orleans_agent)
+    listing = reverse("admin:missions_beneficiary_changelist")
+    page = client.get(listing).content.decode()
+    assert "Par à appeler" not in page
+    assert "Par veille canicule et grand froid" in page
+    assert "column-on_watch" in page
+    row = next(line for line in page.split("<tr") if "Marcelle Dupuis" in line)
+    assert "À appeler pendant une alerte" in row
+    row = next(line for line in page.split("<tr") if "Jean Valjean" in line)
+    assert "À appeler pendant une alerte" not in row
+    watched = client.get(listing, {"veille": "oui"}).content.decode()
+    assert "Marcelle Dupuis" in watched and "Jean Valjean" not in watched
+    others = client.get(listing, {"veille": "non"}).content.decode()
+    assert "Jean Valjean" in others and "Marcelle Dupuis" not in others
