@@ -26,10 +26,26 @@ from ..models import Crisis
 SWITCHERS = MANAGERS | {Membership.Role.COMMUNE_AGENT}
 
 
+class CrisisMessage(forms.CharField):
+    """The message to residents, at most 400 characters counted as the page counts them (a line
+    break is one, where the browser sends two: CR LF). Too long, it is refused with its length,
+    never cut by the browser's maxlength mid-word without a word."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if value else value
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
+
 class CrisisForm(forms.ModelForm):
     class Meta:
         model = Crisis
         fields = ["territory", "kind", "message", "ends_on"]
+        field_classes = {"message": CrisisMessage}
         widgets = {
             "message": forms.Textarea(attrs={"rows": 4, "cols": 80, "class": "vLargeTextField"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

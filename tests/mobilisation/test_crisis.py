@@ -3,6 +3,7 @@ concerned, the home page's call, the crisis kit and the gestes first, « disponi
 d'urgence » in one click, and the end, early or on the end date."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -198,8 +199,25 @@ def test_a_message_too_long_is_refused(client, orleans, orleans_agent):
         reverse(ADD),
         {"territory": orleans.pk, "kind": "autre", "message": "Très long. " * 40, "ends_on": day},
     )
-    assert "au plus 400 caractères" in response.content.decode()
+    assert "au plus 400 caractères (actuellement 439)" in response.content.decode()
     assert not Crisis.objects.exists()
+
+
+def test_the_message_limit_is_said_and_never_cut_silently(client, orleans, orleans_agent):
+    """Audit 11: the browser's maxlength cut a pasted message at 400 characters mid-word; the
+    help says the limit, the server refuses beyond it, and a line break counts as one."""
+    client.force_login(orleans_agent)
+    form = client.get(reverse(ADD)).content.decode()
+    assert "400 caractères au plus" in form
+    textarea = re.search(r"<textarea[^>]*name=\"message\"[^>]*>", form).group(0)
+    assert "maxlength" not in textarea
+    day = (_today() + datetime.timedelta(days=2)).isoformat()
+    message = "Coupure d'eau.\r\n\r\n" + "x" * 384  # 400 as the page counts, 402 in CR LF
+    client.post(
+        reverse(ADD),
+        {"territory": orleans.pk, "kind": "autre", "message": message, "ends_on": day},
+    )
+    assert Crisis.objects.get().message == message.replace("\r\n", "\n")
 
 
 @pytest.mark.parametrize("persona", ["orleans_elected", "association_referent", "moderator"])
