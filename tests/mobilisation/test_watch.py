@@ -117,6 +117,7 @@ def test_the_agent_proposes_a_volunteer_who_accepts_by_the_link(
     [email] = mail.outbox
     assert email.to == ["helene@example.org"]
     assert "quartier La Source" in email.body
+    assert "vous habitez le même quartier" in email.body  # Hélène lives at La Source too
     assert "Marcelle" not in email.body  # her name comes once the volunteer accepts
     yes = path_in(re.search(r"Oui, j'appellerai :\n(\S+)", email.body).group(1))
 
@@ -544,3 +545,21 @@ def test_the_beneficiaries_list_shows_and_filters_who_is_on_the_watch(
     assert "Marcelle Dupuis" in watched and "Jean Valjean" not in watched
     others = client.get(listing, {"veille": "non"}).content.decode()
     assert "Jean Valjean" in others and "Marcelle Dupuis" not in others
+
+
+def test_the_proposal_says_near_only_of_the_same_quartier(
+    client, orleans_agent, marcelle, orleans_commune, django_capture_on_commit_callbacks
+):
+    """Audit 12: a Saint-Marceau volunteer was told « vous habitez tout près » of a person of
+    La Source, suggested only as « même commune »."""
+    odile = volunteer(orleans_commune, "odile@example.org", quartier="Saint-Marceau")
+    client.force_login(orleans_agent)
+    page = reverse("admin:mobilisation_watchedperson_change", args=[marcelle.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(page, {"action": "propose", "volunteer": odile.pk})
+    [email] = mail.outbox
+    html = email.alternatives[0][0]
+    for text in (email.body, html):
+        assert "tout près" not in text and "même quartier" not in text
+        assert "vous habitez la même commune" in text
+    assert "une personne de votre commune ?" in email.subject
