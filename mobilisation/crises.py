@@ -16,13 +16,13 @@ from . import calls
 from .models import Crisis
 
 # The kit of the toolbox (outils, by its slug: its migration 0008 creates them) put first while a
-# crisis of each kind runs; « autre » gets the general kit of mutual help in a crisis.
+# crisis of each kind runs; « autre » gets the kit for any alert (outils migration 0009).
 KITS = {
     Crisis.Kind.HEATWAVE: "kit-canicule",
     Crisis.Kind.COLD: "kit-grand-froid",
     Crisis.Kind.FLOOD: "kit-inondation",
     Crisis.Kind.EPIDEMIC: "kit-epidemie",
-    Crisis.Kind.OTHER: "kit-entraide-de-crise",
+    Crisis.Kind.OTHER: "kit-alerte",
 }
 
 # The gestes of the idea box that help in each kind of crisis, in this order: national gestes

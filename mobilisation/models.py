@@ -277,7 +277,13 @@ class Crisis(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} ({self.territory})"
+        return f"{self.name} ({self.territory})"
+
+    @property
+    def name(self) -> str:
+        """What residents are told this is, as a title: « Canicule », « Inondation »; an
+        « autre » crisis is an « Alerte », never « Autre à Orléans »."""
+        return "Alerte" if self.kind == self.Kind.OTHER else self.get_kind_display()
 
     @property
     def has_watch(self) -> bool:

@@ -300,14 +300,19 @@ def _email(*, to, territory, subject, template, context, headers=None):
 def _write_proposal(pairing: WatchPairing) -> None:
     volunteer, beneficiary = pairing.volunteer, pairing.beneficiary
     territory = _portal(beneficiary.commune, {})
+    # « Vous habitez tout près » only when it is true: the same quartier (as the suggestions
+    # compare them), else the same commune.
+    quartier = beneficiary.quartier.strip()
+    same_quartier = bool(quartier) and quartier.lower() == volunteer.quartier.strip().lower()
     _email(
         to=volunteer.user.email,
         territory=territory,
         subject="Veille canicule et grand froid : pouvez-vous appeler une personne de votre "
-        "quartier ?",
+        f"{'quartier' if same_quartier else 'commune'} ?",
         template="proposition",
         context={
             "first_name": volunteer.user.first_name,
+            "same_quartier": same_quartier,
             "where": _where(beneficiary),
             "yes_url": territory.url(watch_links.pairing_path(pairing.pk, True)),
             "no_url": territory.url(watch_links.pairing_path(pairing.pk, False)),

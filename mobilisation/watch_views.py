@@ -151,7 +151,7 @@ QUESTIONS = {
     ),
     Outcome.UNREACHABLE: (
         "{name} ne répond pas ?",
-        "Confirmez. Si personne ne l'a jointe au dernier appel non plus, la mairie est "
+        "Confirmez. Si l'appel précédent n'avait pas abouti non plus, la mairie est "
         "prévenue aussitôt.",
         "Injoignable",
     ),

@@ -827,6 +827,52 @@ CRISES = {
             "Difficulté à respirer : j'appelle le\u00a015.",
         ],
     },
+    # Any other alert (a water cut, a storm, a fire nearby…): what helps whatever happens.
+    "alerte": {
+        "sheet_title": "En cas d'alerte : que faire, pour soi et pour ses voisins",
+        "intro": "Coupure d'eau ou d'électricité, tempête, incendie, accident : quand une "
+        "alerte touche la commune, les personnes âgées, malades ou isolées sont les premières "
+        "en difficulté. Quelques gestes entre voisins suffisent souvent à les mettre à l'abri.",
+        "sections": [
+            (
+                "Pour soi",
+                [
+                    "Suivre les consignes de la mairie et de la préfecture, à la radio, sur "
+                    "leurs sites et sur les panneaux.",
+                    "Garder à portée de main un téléphone chargé, une lampe, de l'eau et ses "
+                    "médicaments.",
+                    "Ne pas encombrer les lignes d'urgence pour demander des nouvelles.",
+                ],
+            ),
+            (
+                "Pour ses voisins",
+                [
+                    "Prendre des nouvelles des personnes âgées, malades ou isolées de son "
+                    "immeuble ou de sa rue.",
+                    "Leur transmettre les consignes, surtout à celles qui n'ont pas internet.",
+                    "Proposer un coup de main : des courses, de l'eau, un trajet, un appel.",
+                ],
+            ),
+            (
+                "Les signes qui doivent alerter",
+                [
+                    "Une personne en danger, blessée ou qui ne répond plus : appelez le\u00a0112.",
+                    "Une personne fragile en difficulté : prévenez la mairie ou le CCAS.",
+                ],
+            ),
+        ],
+        "numbers": "Urgences : 112 · SAMU : 15 · Pompiers : 18 · Police : 17 · Personnes sourdes "
+        "ou malentendantes : 114 (SMS).",
+        "poster_title": "Alerte : veillons sur nos voisins",
+        "poster_lead": "Les plus fragiles ont besoin qu'on pense à eux. L'aide la plus rapide est "
+        "celle du palier d'à côté.",
+        "poster_points": [
+            "Je suis les consignes de la mairie et je les transmets à mes voisins.",
+            "Je prends des nouvelles d'un voisin âgé ou isolé.",
+            "Je propose un coup de main : courses, eau, trajet, appel.",
+            "Une personne en danger : j'appelle le\u00a0112.",
+        ],
+    },
 }
 
 

@@ -10,15 +10,18 @@ import functools
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import Count, Sum
+from django.db.models import Case, Count, F, Func, IntegerField, OuterRef, Q, Subquery, Sum, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from gestes.models import Geste
 from heurecivique.months import add_months, first_of_month
 from heurecivique.text import count_of
+from mobilisation.models import Campaign, Crisis, WatchCall
 from territories.models import Commune, Territory
 from territories.scope import staff_scope
+from volunteers.models import Volunteer
 from volunteers.stats import engaged_volunteers
 
 from . import aggregates, charts, figures, maps, tables
@@ -65,7 +68,8 @@ def key_figures(area: Area, today) -> list[Figure]:
     median = (
         "pas encore de mission pourvue sur 12 mois"
         if key.median_match_days is None
-        else f"{charts.number(key.median_match_days)} jours pour trouver un volontaire"
+        else f"{charts.number(key.median_match_days)} "
+        f"{'jour' if key.median_match_days < 2 else 'jours'} pour trouver un volontaire"
     )
     missions = key.missions
     return [
@@ -162,6 +166,64 @@ def france_map(area: Area, today) -> maps.FranceMap:
     return maps.france_map(engaged, national=False, mine=mine)
 
 
+def _count(rows, field: str = "pk", function: str = "COUNT"):
+    """A subquery's COUNT (or SUM) of `rows`, 0 when there is none."""
+    total = rows.order_by().annotate(total=Func(F(field), function=function)).values("total")
+    return Coalesce(Subquery(total, output_field=IntegerField()), 0)
+
+
+def _on_crisis_territory(rows, commune_path: str):
+    """The COUNT of `rows` on the communes of the crisis' territory (OuterRef: the crisis)."""
+    return Case(
+        When(
+            territory__kind=Territory.Kind.COMMUNE,
+            then=_count(rows.filter(**{commune_path: OuterRef("territory__commune_id")})),
+        ),
+        When(
+            territory__kind=Territory.Kind.DEPARTMENT,
+            then=_count(
+                rows.filter(**{f"{commune_path}__department": OuterRef("territory__department_id")})
+            ),
+        ),
+        default=_count(rows),
+    )
+
+
+def running_crises(scope) -> list[Crisis]:
+    """The crises running on the staff member's territories and above them (the nation's, a
+    commune's department's), with what they came to, counted without naming anyone: the
+    messages sent to the volunteers and to how many, the volunteers available in an
+    emergency, the watch calls made since it started. One query, whatever the data."""
+    above = Q(territory__kind=Territory.Kind.NATIONAL)
+    if not scope.is_national:
+        communes = Territory.objects.filter(
+            pk__in=scope.territory_ids, kind=Territory.Kind.COMMUNE
+        ).values("commune__department_id")
+        above |= Q(territory_id__in=scope.territory_ids) | Q(
+            territory__kind=Territory.Kind.DEPARTMENT, territory__department_id__in=communes
+        )
+    sent = Campaign.objects.filter(
+        crisis=OuterRef("pk"), kind=Campaign.Kind.CALL, status=Campaign.Status.SENT
+    )
+    available = Volunteer.objects.filter(emergency_available_at__isnull=False, user__isnull=False)
+    calls = WatchCall.objects.filter(at__gte=OuterRef("starts_at"))
+    crises = (
+        Crisis.objects.running()
+        .filter(above)
+        .select_related("territory")
+        .annotate(
+            messages_sent=_count(sent),
+            messages_recipients=_count(sent, "recipient_count", "SUM"),
+            volunteers_available=_on_crisis_territory(available, "commune"),
+            watch_calls=_on_crisis_territory(calls, "beneficiary__commune"),
+        )
+    )
+    found = list(crises[:10])
+    for crisis in found:
+        crisis.is_mine = scope.is_national or crisis.territory_id in scope.territory_ids
+    return found
+
+
 def dashboard_context(request, site) -> dict:
     scope = staff_scope(request)
     territories = (
@@ -176,7 +238,12 @@ def dashboard_context(request, site) -> dict:
         "elected_only": elected_only,
         # Nothing waits for an elected official: they read, and never open a person's record.
         "waiting": [] if elected_only else waiting_for(request, site=site),
+        "crises": [] if not (scope.is_national or scope.roles) else running_crises(scope),
     }
+    if not elected_only and not context["crises"] and site.is_registered(Crisis):
+        crisis_admin = site.get_model_admin(Crisis)
+        if crisis_admin.has_add_permission(request):
+            context["crisis_add_url"] = reverse(f"{site.name}:mobilisation_crisis_add")
     # An association's referent holds no territory: their missions are their whole admin.
     if not (scope.is_national or scope.roles):
         return context

@@ -32,7 +32,7 @@ class Queue:
 
     `query` is the filter of the admin's list, in its address; it is also the lookup that
     counts them, unless `narrow` (the admin's rows → those waiting) says how the list filter
-    of that name chooses them."""
+    of that name chooses them. A queue `only_when_waiting` is left out when it is empty."""
 
     model: type
     query: dict
@@ -40,6 +40,8 @@ class Queue:
     many: str
     permission: str = "change"
     narrow: Callable | None = None
+    # Told only when something waits (the watch's alerts, which exist only during an alert).
+    only_when_waiting: bool = False
 
     def waiting_among(self, queryset):
         return self.narrow(queryset) if self.narrow else queryset.filter(**self.query)
@@ -65,7 +67,7 @@ QUEUES = [
           "missions avec un souci signalé", narrow=lambda missions: missions.with_problem()),
     Queue(WatchedPerson, {"veille": "alertes"}, "alerte de la veille canicule à traiter",
           "alertes de la veille canicule à traiter",
-          narrow=lambda people: people.filter(open_alert=True)),
+          narrow=lambda people: people.filter(open_alert=True), only_when_waiting=True),
     Queue(Delivery, {"status__exact": Delivery.Status.FAILED}, "courriel de suivi en échec",
           "courriels de suivi en échec", "view"),
     Queue(OutgoingEmail, {"status__exact": OutgoingEmail.Status.FAILED},
@@ -83,6 +85,8 @@ def waiting_for(request, site=admin.site) -> list[Waiting]:
         if not getattr(model_admin, f"has_{queue.permission}_permission")(request):
             continue
         count = queue.waiting_among(model_admin.get_queryset(request)).count()
+        if queue.only_when_waiting and not count:
+            continue
         opts = queue.model._meta
         url = reverse(f"{site.name}:{opts.app_label}_{opts.model_name}_changelist")
         label = count_of(count, queue.one, queue.many)

@@ -93,7 +93,7 @@ def test_the_index_costs_the_same_queries_with_1_or_30_waiting(
     client.force_login(orleans_agent)
     InitiativeFactory(commune=orleans_commune, status=Proposed)
     client.get(INDEX)  # sessions, caches
-    with django_assert_max_num_queries(31) as few:
+    with django_assert_max_num_queries(32) as few:  # with the running crises' one
         client.get(INDEX)
     InitiativeFactory.create_batch(30, commune=orleans_commune, status=Proposed)
     with django_assert_max_num_queries(len(few.captured_queries)):

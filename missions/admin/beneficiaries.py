@@ -37,6 +37,22 @@ class AnonymisedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class WatchedFilter(admin.SimpleListFilter):
+    """Who is on the heatwave and cold watch (Beneficiary.watched): Django would title it
+    « Par à appeler pendant une alerte… »."""
+
+    title = "veille canicule et grand froid"
+    parameter_name = "veille"
+
+    def lookups(self, request, model_admin):
+        return [("oui", "À appeler pendant une alerte"), ("non", "Pas sur la liste")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("oui", "non"):
+            return queryset.filter(watched=self.value() == "oui")
+        return queryset
+
+
 def _viewer(view) -> str:
     if view.user is None:
         return "compte supprimé"
@@ -48,8 +64,9 @@ class BeneficiaryAdmin(MissionsScopedAdmin):
     feminine = True
     form = BeneficiaryForm
     change_form_template = "admin/missions/beneficiary/change_form.html"
-    list_display = ["who", "commune", "quartier", "consent_how", "mission_count", "created_at"]
-    list_filter = ["consent_how", "watched", AnonymisedFilter]
+    list_display = ["who", "commune", "quartier", "consent_how", "on_watch", "mission_count",
+                    "created_at"]  # fmt: skip
+    list_filter = ["consent_how", WatchedFilter, AnonymisedFilter]
     search_fields = ["name", "quartier", "commune__name"]
     search_help_text = "Un nom, un quartier, une commune."
     list_select_related = ["commune"]
@@ -128,6 +145,10 @@ class BeneficiaryAdmin(MissionsScopedAdmin):
                 f"Personne anonymisée le {timezone.localtime(beneficiary.anonymised_at):%d/%m/%Y}"
             )
         return beneficiary.name
+
+    @admin.display(description="veille canicule", ordering="-watched")
+    def on_watch(self, beneficiary):
+        return "À appeler pendant une alerte" if beneficiary.watched else "—"
 
     @admin.display(description="missions", ordering="mission_count")
     def mission_count(self, beneficiary):

@@ -26,10 +26,26 @@ from ..models import Crisis
 SWITCHERS = MANAGERS | {Membership.Role.COMMUNE_AGENT}
 
 
+class CrisisMessage(forms.CharField):
+    """The message to residents, at most 400 characters counted as the page counts them (a line
+    break is one, where the browser sends two: CR LF). Too long, it is refused with its length,
+    never cut by the browser's maxlength mid-word without a word."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if value else value
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
+
 class CrisisForm(forms.ModelForm):
     class Meta:
         model = Crisis
         fields = ["territory", "kind", "message", "ends_on"]
+        field_classes = {"message": CrisisMessage}
         widgets = {
             "message": forms.Textarea(attrs={"rows": 4, "cols": 80, "class": "vLargeTextField"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -101,26 +117,36 @@ class CrisisAdmin(TerritoryScopedAdmin):
         # An ended crisis stays on record, as it was.
         return super().has_change_permission(request, obj) and not (obj and obj.ended_at)
 
+    # Shown, never edited, once the crisis runs.
+    READ_ONLY = ["territory", "kind", "starts_at", "started_by_name", "ended_at", "ended_by_name",
+                 "available_volunteers"]  # fmt: skip
+
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["territory", "kind", "message", "ends_on"]
-        return [
-            "territory",
-            "kind",
-            "message",
-            "ends_on",
-            "starts_at",
-            "started_by",
-            "ended_at",
-            "ended_by",
-            "available_volunteers",
-        ]
+        # The end date's help (« vous pouvez arrêter avant ou prolonger ») is for those who can.
+        ends_on = "ends_on" if self.has_change_permission(request, obj) else "planned_end"
+        return ["territory", "kind", "message", ends_on, *self.READ_ONLY[2:]]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return ["territory", "kind", "starts_at", "started_by", "ended_at", "ended_by",
-                "available_volunteers"]  # fmt: skip
+        return [*self.READ_ONLY, "planned_end"]
+
+    @admin.display(description="fin prévue le")
+    def planned_end(self, crisis):
+        return long_date(crisis.ends_on)
+
+    # People by their name, as the page's « Arrêté le … par Odile Perrin » (an email otherwise).
+    @admin.display(description="déclenchée par")
+    def started_by_name(self, crisis):
+        return crisis.started_by.get_full_name() if crisis.started_by else "—"
+
+    @admin.display(description="arrêtée par")
+    def ended_by_name(self, crisis):
+        if crisis.ended_by:
+            return crisis.ended_by.get_full_name()
+        return "— (à sa date de fin)" if crisis.ended_at else "—"
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from heurecivique.text import count_of
 from missions import people
 from missions.admin.base import MissionsScopedAdmin
 from territories.admin import contact_label
@@ -123,14 +124,16 @@ class WatchedPersonAdmin(MissionsScopedAdmin):
     def today(self, person):
         if person.today_outcome:
             return Outcome(person.today_outcome).label
-        return "Pas encore appelée"
+        return "Pas encore d'appel"
 
     @admin.action(description="Marquer les alertes comme traitées", permissions=["change"])
     def mark_handled(self, request, queryset):
         count = sum(watch.mark_handled(beneficiary=p, by=request.user) for p in queryset)
         self.message_user(
             request,
-            f"{count} alerte(s) marquée(s) comme traitée(s)." if count else "Aucune alerte.",
+            count_of(count, "alerte marquée comme traitée.", "alertes marquées comme traitées.")
+            if count
+            else "Aucune alerte à traiter parmi les personnes choisies.",
             messages.SUCCESS if count else messages.INFO,
         )
 

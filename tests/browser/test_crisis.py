@@ -129,3 +129,32 @@ def test_a_volunteer_says_they_are_available_from_the_banner_without_javascript(
     volunteer.refresh_from_db()
     assert volunteer.emergency_available_at is not None
     context.close()
+
+
+def test_the_agent_finds_the_switch_and_the_crisis_on_her_dashboard(
+    page, portal_url, orleans_agent, orleans, national
+):
+    """Audit 5: « Déclencher le mode crise » from the index's « À faire », then the running
+    crisis at the top of the dashboard, leading to its page; no axe violation."""
+    SHOTS.mkdir(exist_ok=True)
+    page.set_viewport_size(DESKTOP)
+    _sign_in_to_the_admin(page, portal_url, orleans_agent)
+    page.goto(portal_url(None, "/admin/"))
+    page.get_by_role("link", name="Déclencher le mode crise").click()
+    expect(page.get_by_role("heading", name="Déclencher le mode crise")).to_be_visible()
+    crises.start(
+        territory=orleans,
+        kind=Crisis.Kind.OTHER,
+        message="Coupure d'eau jusqu'à jeudi.",
+        ends_on=timezone.localdate() + datetime.timedelta(days=2),
+        by=orleans_agent,
+    )
+    page.goto(portal_url(None, "/admin/"))
+    section = page.locator("#mode-crise")
+    expect(section).to_contain_text("Alerte à Orléans, jusqu'au")
+    expect(section).to_contain_text("0 volontaire disponible en cas d'urgence")
+    page.screenshot(path=str(SHOTS / "admin-dashboard-crisis.png"), full_page=False)
+    _no_axe_violation(page)
+    _fits(page, DESKTOP["width"])
+    section.get_by_role("link", name="Voir, prolonger ou arrêter le mode crise").click()
+    expect(page.get_by_role("link", name="Arrêter le mode crise maintenant")).to_be_visible()

@@ -143,3 +143,22 @@ def test_the_agent_reads_the_board_and_gives_a_person_to_another_volunteer(
     page.get_by_role("button", name="Marquer l'alerte comme traitée").click()
     expect(page.get_by_text("L'alerte est marquée comme traitée.")).to_be_visible()
     _no_axe_violation(page)
+
+
+def test_a_long_unbroken_note_wraps_on_the_person_s_page(
+    page, portal_url, orleans_agent, orleans, orleans_commune, loiret, national
+):
+    """Audit 8: a 500-character note without a space widened the page to 4,226 px."""
+    _heatwave(loiret)
+    person = BeneficiaryFactory(commune=orleans_commune, name="Paul Fort", watched=True)
+    pairing = watch.propose(
+        beneficiary=person, volunteer=volunteer(orleans_commune, "v@example.org"), by=None
+    )
+    pairing = watch.answer_proposal(pairing=pairing, accept=True)
+    watch.report_call(pairing=pairing, day=timezone.localdate(), outcome="besoin", note="A" * 500)
+    page.set_viewport_size({"width": WIDTH, "height": 900})
+    _sign_in_to_the_admin(page, portal_url, orleans_agent)
+    page.goto(portal_url(path=f"/admin/mobilisation/watchedperson/{person.pk}/change/"))
+    expect(page.get_by_text("A" * 500)).to_be_visible()
+    _fits_the_screen(page)
+    _shot(page, "note-longue")

@@ -3,6 +3,7 @@ concerned, the home page's call, the crisis kit and the gestes first, « disponi
 d'urgence » in one click, and the end, early or on the end date."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -198,8 +199,25 @@ def test_a_message_too_long_is_refused(client, orleans, orleans_agent):
         reverse(ADD),
         {"territory": orleans.pk, "kind": "autre", "message": "Très long. " * 40, "ends_on": day},
     )
-    assert "au plus 400 caractères" in response.content.decode()
+    assert "au plus 400 caractères (actuellement 439)" in response.content.decode()
     assert not Crisis.objects.exists()
+
+
+def test_the_message_limit_is_said_and_never_cut_silently(client, orleans, orleans_agent):
+    """Audit 11: the browser's maxlength cut a pasted message at 400 characters mid-word; the
+    help says the limit, the server refuses beyond it, and a line break counts as one."""
+    client.force_login(orleans_agent)
+    form = client.get(reverse(ADD)).content.decode()
+    assert "400 caractères au plus" in form
+    textarea = re.search(r"<textarea[^>]*name=\"message\"[^>]*>", form).group(0)
+    assert "maxlength" not in textarea
+    day = (_today() + datetime.timedelta(days=2)).isoformat()
+    message = "Coupure d'eau.\r\n\r\n" + "x" * 384  # 400 as the page counts, 402 in CR LF
+    client.post(
+        reverse(ADD),
+        {"territory": orleans.pk, "kind": "autre", "message": message, "ends_on": day},
+    )
+    assert Crisis.objects.get().message == message.replace("\r\n", "\n")
 
 
 @pytest.mark.parametrize("persona", ["orleans_elected", "association_referent", "moderator"])
@@ -313,6 +331,25 @@ def test_the_message_is_text_never_html(client, loiret):
 # --- The kit and the gestes ------------------------------------------------------------------
 
 
+def test_another_crisis_is_an_alert_wherever_it_is_titled(client, orleans):
+    """Kind « autre » (a water cut…) is never printed as a name: « Alerte à Orléans », and the
+    kit offered fits any alert (not the Kit Coronavirus)."""
+    _start(orleans, kind=Crisis.Kind.OTHER, message="Coupure d'eau jusqu'à jeudi.")
+    pages = {
+        path: _page(client, "orleans.localhost", path) for path in ("/", "/outils/", "/gestes/")
+    }
+    for path, page in pages.items():
+        assert "Autre" not in page, path
+        assert "Alerte à Orléans" in page, path  # the banner, and each page's own title
+    assert "Alerte à Orléans</strong>" in pages["/"]  # the banner
+    assert "Alerte à Orléans&nbsp;: veillons sur nos voisins" in pages["/"]
+    assert "Alerte · jusqu'au" in pages["/"]
+    assert "Alerte à Orléans&nbsp;: le kit à utiliser maintenant" in pages["/outils/"]
+    assert "Alerte à Orléans&nbsp;: les gestes utiles en ce moment" in pages["/gestes/"]
+    assert 'href="/outils/kit-alerte/"' in pages["/"]
+    assert "Coronavirus" not in pages["/"]
+
+
 @pytest.mark.parametrize(
     ("kind", "slug"),
     [
@@ -320,7 +357,7 @@ def test_the_message_is_text_never_html(client, loiret):
         ("grand-froid", "kit-grand-froid"),
         ("inondation", "kit-inondation"),
         ("epidemie", "kit-epidemie"),
-        ("autre", "kit-entraide-de-crise"),
+        ("autre", "kit-alerte"),
     ],
 )
 def test_the_crisis_kit_comes_first_in_the_toolbox(client, loiret, kind, slug):
@@ -335,7 +372,7 @@ def test_the_crisis_kit_comes_first_in_the_toolbox(client, loiret, kind, slug):
     assert kit.title in page
 
 
-@pytest.mark.parametrize("kind", ["canicule", "grand-froid", "inondation", "epidemie"])
+@pytest.mark.parametrize("kind", ["canicule", "grand-froid", "inondation", "epidemie", "alerte"])
 def test_each_crisis_kit_is_generated_in_the_portals_colours(client, loiret, kind):
     detail = _page(client, "loiret.localhost", f"/outils/kit-{kind}/")
     kit = Kit.objects.get(slug=f"kit-{kind}")
@@ -497,3 +534,24 @@ def test_a_volunteer_s_answer_comes_in_the_banner_s_one_query(
     with django_assert_max_num_queries(len(quiet.captured_queries) + 1):
         page = _page(volunteer_client, "loiret.localhost", "/appel/")
     assert 'name="disponible" value="oui"' in page
+
+
+def test_a_stopped_crisis_page_names_people_and_offers_nothing_more(client, orleans, orleans_agent):
+    """Audit 7: once stopped, no « vous pouvez arrêter avant ou prolonger »; who started and
+    stopped it by their names, as the page's summary says it, never an email beside a name."""
+    orleans_agent.first_name, orleans_agent.last_name = "Odile", "Perrin"
+    orleans_agent.save()
+    crisis = _start(orleans, by=orleans_agent)
+    client.force_login(orleans_agent)
+    change = reverse("admin:mobilisation_crisis_change", args=[crisis.pk])
+    running = client.get(change).content.decode()
+    assert "vous pouvez arrêter avant ou prolonger" in running  # she still can
+    assert "Odile Perrin" in running and orleans_agent.email not in running.split("<main")[-1]
+
+    client.post(reverse("admin:mobilisation_crisis_end", args=[crisis.pk]))
+    ended = client.get(change).content.decode()
+    assert "Mode crise arrêté" in ended
+    assert "vous pouvez arrêter avant ou prolonger" not in ended
+    assert "Pour le prolonger" not in ended
+    assert ended.count("Odile Perrin") >= 3  # the summary, « déclenchée par », « arrêtée par »
+    assert orleans_agent.email not in ended.split("<main")[-1]

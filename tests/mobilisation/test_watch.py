@@ -117,6 +117,7 @@ def test_the_agent_proposes_a_volunteer_who_accepts_by_the_link(
     [email] = mail.outbox
     assert email.to == ["helene@example.org"]
     assert "quartier La Source" in email.body
+    assert "vous habitez le même quartier" in email.body  # Hélène lives at La Source too
     assert "Marcelle" not in email.body  # her name comes once the volunteer accepts
     yes = path_in(re.search(r"Oui, j'appellerai :\n(\S+)", email.body).group(1))
 
@@ -502,3 +503,63 @@ def test_one_who_declined_is_not_suggested_again_for_that_person(client, marcell
     pairing = watch.propose(beneficiary=marcelle, volunteer=helene, by=None)
     watch.answer_proposal(pairing=pairing, accept=False)
     assert helene not in watch.suggest(marcelle)
+
+
+def test_the_words_fit_a_man_and_one_alert(client, orleans_agent, heatwave, orleans_commune):
+    """Audit 14: « Si personne ne l'a jointe » said of a man; « alerte(s) marquée(s) »."""
+    robert = BeneficiaryFactory(commune=orleans_commune, name="Robert Martin", watched=True)
+    pairing = pair(robert, volunteer(orleans_commune, "r@example.org"))
+    question = client.get(call_url(pairing, Outcome.UNREACHABLE)).content.decode()
+    assert "l&#x27;a jointe" not in question and "l'a jointe" not in question
+    assert "Si l&#x27;appel précédent n&#x27;avait pas abouti non plus" in question
+    client.post(call_url(pairing, Outcome.NEED))
+    client.force_login(orleans_agent)
+    board = reverse("admin:mobilisation_watchedperson_changelist")
+    done = client.post(
+        board, {"action": "mark_handled", "_selected_action": [robert.pk]}, follow=True
+    )
+    assert "1 alerte marquée comme traitée." in done.content.decode()
+    assert "(s)" not in done.content.decode()
+    again = client.post(
+        board, {"action": "mark_handled", "_selected_action": [robert.pk]}, follow=True
+    )
+    assert "Aucune alerte à traiter parmi les personnes choisies." in again.content.decode()
+
+
+def test_the_beneficiaries_list_shows_and_filters_who_is_on_the_watch(
+    client, orleans_agent, marcelle, orleans_commune
+):
+    """Audit 10: the filter read « Par à appeler pendant une alerte… »; no column said who."""
+    BeneficiaryFactory(commune=orleans_commune, name="Jean Valjean")
+    client.force_login(orleans_agent)
+    listing = reverse("admin:missions_beneficiary_changelist")
+    page = client.get(listing).content.decode()
+    assert "Par à appeler" not in page
+    assert "Par veille canicule et grand froid" in page
+    assert "column-on_watch" in page
+    row = next(line for line in page.split("<tr") if "Marcelle Dupuis" in line)
+    assert "À appeler pendant une alerte" in row
+    row = next(line for line in page.split("<tr") if "Jean Valjean" in line)
+    assert "À appeler pendant une alerte" not in row
+    watched = client.get(listing, {"veille": "oui"}).content.decode()
+    assert "Marcelle Dupuis" in watched and "Jean Valjean" not in watched
+    others = client.get(listing, {"veille": "non"}).content.decode()
+    assert "Jean Valjean" in others and "Marcelle Dupuis" not in others
+
+
+def test_the_proposal_says_near_only_of_the_same_quartier(
+    client, orleans_agent, marcelle, orleans_commune, django_capture_on_commit_callbacks
+):
+    """Audit 12: a Saint-Marceau volunteer was told « vous habitez tout près » of a person of
+    La Source, suggested only as « même commune »."""
+    odile = volunteer(orleans_commune, "odile@example.org", quartier="Saint-Marceau")
+    client.force_login(orleans_agent)
+    page = reverse("admin:mobilisation_watchedperson_change", args=[marcelle.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(page, {"action": "propose", "volunteer": odile.pk})
+    [email] = mail.outbox
+    html = email.alternatives[0][0]
+    for text in (email.body, html):
+        assert "tout près" not in text and "même quartier" not in text
+        assert "vous habitez la même commune" in text
+    assert "une personne de votre commune ?" in email.subject
