@@ -19,12 +19,18 @@ from heurecivique.personal_data import collect
 from missions.models import Mission, Participation
 from mobilisation import calls, crises
 from mobilisation.demo import load_demo_calls
-from mobilisation.models import Campaign, CampaignDelivery, Crisis
+from mobilisation.models import Campaign, CampaignDelivery, Crisis, WatchCall, WatchPairing
 from mobilisation.tasks import requeue_calls
 from volunteers.links import unsubscribe_path
 from volunteers.models import MONTHLY_CAP, Availability, Skill, Volunteer
 
-from ..factories import CommuneFactory, MissionFactory, UserFactory, VolunteerFactory
+from ..factories import (
+    BeneficiaryFactory,
+    CommuneFactory,
+    MissionFactory,
+    UserFactory,
+    VolunteerFactory,
+)
 
 Status = CampaignDelivery.Status
 NOW = timezone.now
@@ -326,8 +332,18 @@ def test_the_mairie_messages_are_turned_off_on_my_emails_and_in_one_click(
     assert not orleans_volunteer.calls_enabled and orleans_volunteer.reminders_enabled
 
 
+def _watch_call(volunteer, commune, at):
+    person = BeneficiaryFactory(commune=commune)
+    pairing = WatchPairing.objects.create(
+        beneficiary=person, volunteer=volunteer, status=WatchPairing.Status.CONFIRMED
+    )
+    return WatchCall.objects.create(
+        pairing=pairing, beneficiary=person, day=at.date(), at=at, outcome=WatchCall.Outcome.FINE
+    )
+
+
 def test_the_thank_you_goes_once_to_those_who_answered_available_with_what_was_done(
-    orleans, orleans_agent, orleans_commune, people, heatwave, smtp_server,
+    orleans, orleans_agent, orleans_commune, bordeaux_commune, people, heatwave, smtp_server,
     django_capture_on_commit_callbacks,
 ):  # fmt: skip
     first, second, third = people["reached"]
@@ -346,17 +362,25 @@ def test_the_thank_you_goes_once_to_those_who_answered_available_with_what_was_d
     )
     Crisis.objects.filter(pk=heatwave.pk).update(starts_at=NOW() - datetime.timedelta(days=3))
     heatwave.refresh_from_db()
+    # Three calls of the watch during the crisis in Orléans; one before it, one in Bordeaux.
+    for hours in (1, 5, 30):
+        _watch_call(third, orleans_commune, NOW() - datetime.timedelta(hours=hours))
+    _watch_call(third, orleans_commune, NOW() - datetime.timedelta(days=5))
+    _watch_call(third, bordeaux_commune, NOW() - datetime.timedelta(hours=1))
     smtp_server.messages.clear()
 
-    # The agent switches the crisis off: the thank-you goes with it.
+    # The agent switches the crisis off, days before its end: the thank-you goes with it.
     with django_capture_on_commit_callbacks(execute=True):
         assert crises.end(heatwave, by=orleans_agent)
     thanks = Campaign.objects.get(crisis=heatwave, kind=Campaign.Kind.THANKS)
     assert sorted(smtp_server.recipients()) == sorted([first.user.email, second.user.email])
-    body = smtp_server.messages[0].get_body(("plain",)).get_content()
-    assert "La canicule est terminée" in body
-    assert "Vous avez été 2 volontaires à vous dire disponibles à Orléans" in body
-    assert "1 mission a été réalisée" in body
+    body = " ".join(smtp_server.messages[0].get_body(("plain",)).get_content().split())
+    assert "Le mode crise « canicule » est terminé à Orléans." in body
+    assert "La canicule est terminée" not in body  # only the mode was switched off
+    assert (
+        "Pendant ces jours-là, vous avez été 2 volontaires à vous dire disponibles, 1 mission a "
+        "été réalisée et 3 appels de veille ont été passés auprès des personnes fragiles." in body
+    )
     assert thanks.kind == Campaign.Kind.THANKS
 
     # Ended again (beat at its end date, a second click), or thanked again: nothing more.
@@ -364,6 +388,27 @@ def test_the_thank_you_goes_once_to_those_who_answered_available_with_what_was_d
         assert not crises.end(heatwave)
         assert calls.thank(heatwave) is None
     assert len(smtp_server.messages) == 2
+
+
+def test_the_thank_you_prints_no_zero(
+    orleans, orleans_agent, people, heatwave, smtp_server, django_capture_on_commit_callbacks
+):
+    first = people["reached"][0]
+    campaign = Campaign.objects.create(
+        territory=orleans, crisis=heatwave, subject="Canicule", body="Qui peut ?",
+        asks_availability=True,
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        calls.send(campaign=campaign, by=orleans_agent)
+    Client().post(answered(campaign, first))
+    smtp_server.messages.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        crises.end(heatwave, by=orleans_agent)
+    [email] = smtp_server.messages
+    body = " ".join(email.get_body(("plain",)).get_content().split())
+    assert "Le mode crise « canicule » est terminé à Orléans." in body
+    assert " 0 " not in body and "Pendant ces jours-là" not in body
+    assert "Merci pour ce que vous avez fait pour vos voisins." in body
 
 
 def test_only_the_territory_s_staff_write_messages(
