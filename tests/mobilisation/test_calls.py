@@ -24,6 +24,7 @@ from mobilisation.tasks import requeue_calls
 from volunteers.links import unsubscribe_path
 from volunteers.models import MONTHLY_CAP, Availability, Skill, Volunteer
 
+from ..conftest import PortalClient
 from ..factories import (
     BeneficiaryFactory,
     CommuneFactory,
@@ -244,6 +245,11 @@ def test_a_crisis_message_is_exempt_from_the_cap_never_from_consent(
     assert "Réservé aux messages d'une crise" in text(response)
 
 
+def on_orleans() -> PortalClient:
+    """A visitor on the Orléans portal, the messages' own."""
+    return PortalClient(Client(), "orleans.localhost")
+
+
 def answered(campaign, volunteer, available=True):
     delivery = campaign.deliveries.get(volunteer=volunteer)
     return calls.answer_path(delivery.pk, available)
@@ -263,7 +269,7 @@ def test_the_answer_buttons_act_only_on_post_without_signing_in(
     sent_call, people, django_assert_max_num_queries
 ):
     first, second, third = people["reached"]
-    visitor = Client()
+    visitor = on_orleans()
     with django_assert_max_num_queries(8):
         response = visitor.get(answered(sent_call, first))
     assert "Je suis disponible" in text(response)
@@ -282,13 +288,34 @@ def test_the_answer_buttons_act_only_on_post_without_signing_in(
     assert sent_call.deliveries.get(volunteer=third).answer == ""
 
 
+def test_an_answer_link_opened_on_another_portal_leads_to_the_message_s_own(sent_call, people):
+    first = people["reached"][0]
+    link = answered(sent_call, first)
+    elsewhere = PortalClient(Client(), "loiret.localhost")
+    for method in (elsewhere.get, elsewhere.post):
+        response = method(link + "?via=courriel")
+        assert response.status_code == 302
+        assert response["Location"] == sent_call.territory.url(link + "?via=courriel")
+    assert sent_call.deliveries.get(volunteer=first).answer == ""  # nothing recorded there
+    page = on_orleans().get(link).content.decode()
+    assert "Le message de votre mairie&nbsp;: <strong>Samedi</strong></p>" in page
+
+
+def test_the_message_says_the_link_asks_for_a_confirmation(sent_call, smtp_server):
+    email = smtp_server.messages[0]
+    for part in ("plain", "html"):
+        content = " ".join(email.get_body((part,)).get_content().split())
+        assert "Un clic suffit" not in content
+        assert "ouvre une page où vous confirmez votre réponse" in content
+
+
 def test_the_board_and_the_invitation_of_those_available_to_a_mission(
     agent, sent_call, people, orleans_commune, django_capture_on_commit_callbacks
 ):
     first, second, third = people["reached"]
-    Client().post(answered(sent_call, first))
-    Client().post(answered(sent_call, second))
-    Client().post(answered(sent_call, third, available=False))
+    on_orleans().post(answered(sent_call, first))
+    on_orleans().post(answered(sent_call, second))
+    on_orleans().post(answered(sent_call, third, available=False))
     page = text(agent.get(reverse("admin:mobilisation_campaign_change", args=[sent_call.pk])))
     assert "Disponibles (2)" in page
     assert first.user.email in page and third.user.email not in page.split("Disponibles")[1]
@@ -353,9 +380,9 @@ def test_the_thank_you_goes_once_to_those_who_answered_available_with_what_was_d
     )  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
         calls.send(campaign=campaign, by=orleans_agent)
-    Client().post(answered(campaign, first))
-    Client().post(answered(campaign, second))
-    Client().post(answered(campaign, third, available=False))
+    on_orleans().post(answered(campaign, first))
+    on_orleans().post(answered(campaign, second))
+    on_orleans().post(answered(campaign, third, available=False))
     done = MissionFactory(commune=orleans_commune)
     Mission.objects.filter(pk=done.pk).update(
         status=Mission.Status.DONE, starts_at=NOW() - datetime.timedelta(hours=2)
@@ -400,7 +427,7 @@ def test_the_thank_you_prints_no_zero(
     )  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
         calls.send(campaign=campaign, by=orleans_agent)
-    Client().post(answered(campaign, first))
+    on_orleans().post(answered(campaign, first))
     smtp_server.messages.clear()
     with django_capture_on_commit_callbacks(execute=True):
         crises.end(heatwave, by=orleans_agent)
@@ -438,7 +465,7 @@ def test_a_commune_agent_cannot_pick_another_territory_s_communes(agent, orleans
 
 def test_my_data_export_holds_the_messages_of_my_mairie_and_my_answers(sent_call, people):
     first = people["reached"][0]
-    Client().post(answered(sent_call, first))
+    on_orleans().post(answered(sent_call, first))
     data = collect(first.user)
     assert data["volontaire"]["messages de ma mairie"] is True
     assert [(m["objet"], m["réponse"]) for m in data["messages de ma mairie"]] == [
@@ -472,7 +499,7 @@ def test_the_message_s_pages_cost_the_same_queries_whatever_its_size(
         with django_capture_on_commit_callbacks(execute=True):
             calls.send(campaign=campaign, by=orleans_agent)
         for volunteer in volunteers:
-            Client().post(answered(campaign, volunteer))
+            on_orleans().post(answered(campaign, volunteer))
         change = reverse("admin:mobilisation_campaign_change", args=[campaign.pk])
         with counted() as after:
             assert f"Disponibles ({len(volunteers)})" in text(agent.get(change))
