@@ -13,11 +13,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from heurecivique.months import next_month
 from heurecivique.text import count_of
 from missions.admin.base import MISSION_ROLES, object_page
 from missions.admin.forms import participant_label
@@ -264,6 +266,7 @@ class CampaignAdmin(TerritoryScopedAdmin):
             "campaign": campaign,
             "audience": audience,
             "monthly_cap": MONTHLY_CAP,
+            "cap_resets_on": next_month(timezone.localdate()),
             "email": email,
             "change_url": reverse("admin:mobilisation_campaign_change", args=[quote(campaign.pk)]),
             "may_send": super().has_change_permission(request, campaign),

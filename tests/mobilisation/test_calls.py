@@ -587,3 +587,28 @@ def test_the_message_s_page_follows_the_sending_only_when_asked_and_while_it_las
     with django_capture_on_commit_callbacks(execute=True):
         calls.send_batch(list(campaign.deliveries.values_list("pk", flat=True)))
     assert refresh not in agent.get(change + "?suivre=1").content.decode()
+
+
+def test_the_check_page_speaks_of_one_recipient_and_of_the_crisis_in_plain_french(
+    agent, orleans, orleans_commune, heatwave
+):
+    consenting(orleans_commune)
+    page = text(agent.get(send_page(write(agent, orleans, crisis=heatwave.pk))))
+    assert "dont 1 a accepté d'être contacté par sa mairie et n'a pas désactivé" in page
+    assert "message lié au mode crise en cours à Orléans : la limite" in page
+    assert "Le courriel tel qu'il sera reçu" in page
+    assert "(Canicule (Orléans))" not in page and "tel qu'ils" not in page
+
+
+def test_when_everyone_reached_the_monthly_limit_the_page_says_so_and_when_it_resets(
+    agent, orleans, orleans_commune
+):
+    for _ in range(3):
+        already_sent(consenting(orleans_commune), MONTHLY_CAP)
+    page = text(agent.get(send_page(write(agent, orleans))))
+    assert "Ce message partira à 0 volontaire" in page
+    assert (
+        f"les 3 volontaires qui pourraient le recevoir ont déjà reçu {MONTHLY_CAP} messages de "
+        "leur mairie ce mois-ci, la limite par personne. Elle repart à zéro le 1er " in page
+    )
+    assert "élargissez les conditions" not in page
