@@ -93,6 +93,8 @@ class CampaignAdmin(TerritoryScopedAdmin):
     search_fields = ["subject"]
     list_per_page = 50
     show_full_result_count = False
+    # No bulk action: a draft is deleted from its own page, a sent message stays on record.
+    actions = None
     autocomplete_fields = ["communes"]
     fieldsets = [
         (
@@ -100,7 +102,7 @@ class CampaignAdmin(TerritoryScopedAdmin):
             {
                 "fields": ["territory", "crisis", "subject", "body", "asks_availability"],
                 "description": "Rien ne part à l'enregistrement : la page suivante montre à "
-                "combien de volontaires le message partira et le courriel tel qu'ils le liront, "
+                "combien de volontaires le message partira et le courriel tel qu'il sera reçu, "
                 "avant que vous confirmiez l'envoi.",
             },
         ),
@@ -115,6 +117,22 @@ class CampaignAdmin(TerritoryScopedAdmin):
             },
         ),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None or obj.status == Campaign.Status.DRAFT:
+            return self.fieldsets
+        # Sent: what it was, without the advice given while writing it.
+        return [(name, {"fields": options["fields"]}) for name, options in self.fieldsets]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        for name in ("territory", "crisis"):
+            if name in form.base_fields:
+                # Chosen here, never edited nor added from here (a popup of the portal's settings).
+                widget = form.base_fields[name].widget
+                widget.can_add_related = widget.can_change_related = False
+                widget.can_view_related = widget.can_delete_related = False
+        return form
 
     # --- Who may do what ---------------------------------------------------------------------
 
@@ -190,6 +208,14 @@ class CampaignAdmin(TerritoryScopedAdmin):
         ] + super().get_urls()
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # In a mairie agent's words, one button: the next page checks, then sends.
+        if obj is None:
+            context["title"] = "Nouveau message aux volontaires"
+        elif obj.status == Campaign.Status.DRAFT:
+            context["title"] = "Modifier le message aux volontaires"
+        else:
+            context["title"] = "Message aux volontaires"
+        context["save_label"] = "Enregistrer et vérifier avant l'envoi"
         if obj is not None and obj.status != Campaign.Status.DRAFT:
             context.update(self.follow_context(request, obj))
         return super().render_change_form(request, context, add, change, form_url, obj)

@@ -612,3 +612,36 @@ def test_when_everyone_reached_the_monthly_limit_the_page_says_so_and_when_it_re
         "leur mairie ce mois-ci, la limite par personne. Elle repart à zéro le 1er " in page
     )
     assert "élargissez les conditions" not in page
+
+
+def test_the_message_pages_speak_a_mairie_agent_s_words_with_one_button(
+    agent, orleans, orleans_commune, heatwave, sent_call
+):
+    page = agent.get(reverse("admin:mobilisation_campaign_add")).content.decode()
+    assert "<h1>Nouveau message aux volontaires</h1>" in page
+    buttons = re.findall(r'<input type="submit"[^>]*>', page)
+    assert buttons == [
+        '<input type="submit" value="Enregistrer et vérifier avant l&#x27;envoi" class="default" '
+        'name="_save">'
+    ]
+    # Territoire and Crise are chosen here, never edited or added in a popup.
+    for field in ("territory", "crisis"):
+        assert f'id="change_id_{field}"' not in page and f'id="add_id_{field}"' not in page
+        assert f'id="view_id_{field}"' not in page
+    assert "Ajout de" not in page and "Ajouter message" not in page
+
+    listing = agent.get(reverse("admin:mobilisation_campaign_changelist")).content.decode()
+    assert "Nouveau message aux volontaires</a>" in listing
+    assert 'name="action"' not in listing  # no bulk « Envoyer » that only deletes
+
+    draft = write(agent, orleans)
+    page = agent.get(reverse("admin:mobilisation_campaign_change", args=[draft.pk]))
+    assert "<h1>Modifier le message aux volontaires</h1>" in page.content.decode()
+    assert "Rien ne part à l'enregistrement" in text(page)
+    # Sent, without answers asked: neither the advice of writing nor « dernières réponses ».
+    Campaign.objects.filter(pk=sent_call.pk).update(asks_availability=False)
+    page = agent.get(reverse("admin:mobilisation_campaign_change", args=[sent_call.pk]))
+    assert "<h1>Message aux volontaires</h1>" in page.content.decode()
+    assert "Rien ne part à l'enregistrement" not in text(page)
+    assert "dernières réponses" not in text(page)
+    assert "Affichage" not in text(page) and 'name="_save"' not in page.content.decode()
