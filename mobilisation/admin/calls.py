@@ -40,6 +40,15 @@ SEGMENT_FIELDS = ["communes", "quartier", "interests", "skills", "availability",
                   "emergency_only"]  # fmt: skip
 
 
+class MessageText(forms.CharField):
+    """A text whose line breaks count as the browser counts them (one character, where the
+    form sends two: CR LF): the limit the page shows is the limit the server applies."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if value else value
+
+
 class CampaignForm(forms.ModelForm):
     availability = forms.MultipleChoiceField(
         label="Disponibilités",
@@ -52,6 +61,7 @@ class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
         fields = ["territory", "crisis", "subject", "body", "asks_availability", *SEGMENT_FIELDS]
+        field_classes = {"body": MessageText}
         widgets = {
             "interests": forms.CheckboxSelectMultiple,
             "skills": forms.CheckboxSelectMultiple,

@@ -645,3 +645,9 @@ def test_the_message_pages_speak_a_mairie_agent_s_words_with_one_button(
     assert "Rien ne part à l'enregistrement" not in text(page)
     assert "dernières réponses" not in text(page)
     assert "Affichage" not in text(page) and 'name="_save"' not in page.content.decode()
+
+
+def test_a_line_break_counts_as_one_character_as_in_the_browser(agent, orleans):
+    body = "x" * 1499 + "\r\n\r\n" + "x" * 1499  # 3,000 characters as the browser counts them
+    campaign = write(agent, orleans, body=body)
+    assert campaign.body == body.replace("\r\n", "\n") and len(campaign.body) == 3000
