@@ -341,7 +341,9 @@ def test_the_mairie_messages_are_turned_off_on_my_emails_and_in_one_click(
 ):
     client.force_login(orleans_volunteer.user)
     page = reverse("volunteers:email_preferences")
-    assert "Les messages de ma mairie" in text(client.get(page))
+    shown = text(client.get(page))
+    assert "Les messages de ma mairie" in shown and "au plus 2 par mois" in shown
+    assert "deux ou trois fois par mois" not in shown  # the mairie's messages come on top
     client.post(page, {"rappel": "on", "relance": "on", "retour": "on"})
     orleans_volunteer.refresh_from_db()
     assert not orleans_volunteer.calls_enabled and orleans_volunteer.reminders_enabled
@@ -351,7 +353,11 @@ def test_the_mairie_messages_are_turned_off_on_my_emails_and_in_one_click(
 
     link = unsubscribe_path(orleans_volunteer.user_id, "mairie")
     visitor = Client()
-    assert "messages de ma mairie" in text(visitor.get(link))
+    shown = visitor.get(link).content.decode()
+    assert (
+        "Vous ne recevrez plus les courriels «&nbsp;<strong>Messages de ma mairie</strong>" in shown
+    )
+    assert "Vous ne recevrez plus :" not in shown
     orleans_volunteer.refresh_from_db()
     assert orleans_volunteer.calls_enabled  # a GET changes nothing
     visitor.post(link)
