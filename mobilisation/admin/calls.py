@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from heurecivique.months import next_month
-from heurecivique.text import count_of
+from heurecivique.text import count_of, long_date
 from missions.admin.base import MISSION_ROLES, object_page
 from missions.admin.forms import participant_label
 from missions.models import Mission, Participation
@@ -34,6 +34,8 @@ from ..models import Campaign, CampaignDelivery, Crisis
 
 # The available volunteers the answer board names; beyond, it counts them.
 BOARD_ROWS = 100
+# The missions the invitation's autocomplete shows at a time.
+MISSION_PAGE = 20
 FOLLOW_PARAM = "suivre"
 REFRESH_SECONDS = 5
 SEGMENT_FIELDS = ["communes", "quartier", "interests", "skills", "availability", "pledge",
@@ -86,9 +88,37 @@ class CampaignForm(forms.ModelForm):
         return data
 
 
+def mission_label(mission: Mission) -> str:
+    """« Porter de l'eau rue Dauphine · samedi 12 décembre, 10 h 00 · Orléans »: missions often
+    share a title, never a date and a place."""
+    starts = timezone.localtime(mission.starts_at)
+    return f"{mission.title} · {long_date(starts, 'l j F')}, {starts:%H} h {starts:%M} · " + (
+        mission.commune.name
+    )
+
+
+class MissionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return mission_label(obj)
+
+
+class MissionChoice(AutocompleteSelect):
+    """The autocomplete of the missions a message's available volunteers may be invited to: its
+    own address (CampaignAdmin.missions_json), which offers only those, with their date."""
+
+    def __init__(self, url: str, admin_site):
+        super().__init__(Participation._meta.get_field("mission"), admin_site)
+        self.url = url
+
+    def get_url(self):
+        return self.url
+
+
 class InviteForm(forms.Form):
-    mission = forms.ModelChoiceField(
-        label="Mission", queryset=Mission.objects.none(), help_text="Tapez pour chercher."
+    mission = MissionChoiceField(
+        label="Mission",
+        queryset=Mission.objects.none(),
+        help_text="Les missions ouvertes à venir du territoire du message : tapez pour chercher.",
     )
 
 
@@ -211,6 +241,11 @@ class CampaignAdmin(TerritoryScopedAdmin):
                 name="mobilisation_campaign_preview",
             ),
             path(
+                "<path:object_id>/missions/",
+                wrap(self.missions_json),
+                name="mobilisation_campaign_missions",
+            ),
+            path(
                 "<path:object_id>/inviter/",
                 wrap(require_POST(self.invite_view)),
                 name="mobilisation_campaign_invite",
@@ -240,7 +275,7 @@ class CampaignAdmin(TerritoryScopedAdmin):
         )
         following = FOLLOW_PARAM in request.GET and campaign.status == Campaign.Status.SENDING
         if invite_form is None and progress["available"]:
-            invite_form = self._invite_form(request)
+            invite_form = self._invite_form(request, campaign)
         return {
             "progress": progress,
             "board": [
@@ -260,16 +295,42 @@ class CampaignAdmin(TerritoryScopedAdmin):
             "may_invite": self.has_view_permission(request, campaign),
         }
 
-    def _invite_form(self, request, data=None):
+    def invitable_missions(self, request, campaign):
+        """The missions of the message's territory, open and to come, that the staff see."""
+        mission_admin = self.admin_site.get_model_admin(Mission)
+        return (
+            mission_admin.get_queryset(request)
+            .filter(
+                campaign.territory.covers(),
+                status=Mission.Status.OPEN,
+                starts_at__gt=timezone.now(),
+            )
+            .select_related("commune")
+            .order_by("starts_at", "pk")
+        )
+
+    def _invite_form(self, request, campaign, data=None):
         form = InviteForm(data)
         field = form.fields["mission"]
-        mission_admin = self.admin_site.get_model_admin(Mission)
-        field.widget = AutocompleteSelect(Participation._meta.get_field("mission"), self.admin_site)
+        field.widget = MissionChoice(self._url("missions", campaign), self.admin_site)
         # Set after the widget: it hands the widget its choices.
-        field.queryset = mission_admin.get_queryset(request).filter(
-            status__in=[Mission.Status.OPEN, Mission.Status.FILLED]
-        )
+        field.queryset = self.invitable_missions(request, campaign)
         return form
+
+    @object_page(change=False)
+    def missions_json(self, request, campaign):
+        """What the mission autocomplete offers, page by page, as Django's autocomplete does."""
+        missions = self.invitable_missions(request, campaign)
+        if term := request.GET.get("term", "").strip():
+            missions = missions.filter(title__icontains=term)
+        try:
+            page = min(max(int(request.GET.get("page", 1)), 1), 1000)
+        except ValueError:
+            page = 1
+        start = (page - 1) * MISSION_PAGE
+        found = list(missions[start : start + MISSION_PAGE + 1])
+        results = [{"id": str(m.pk), "text": mission_label(m)} for m in found[:MISSION_PAGE]]
+        return JsonResponse({"results": results, "pagination": {"more": len(found) > MISSION_PAGE}})
 
     @object_page(change=False)
     def send_view(self, request, campaign):
@@ -323,10 +384,14 @@ class CampaignAdmin(TerritoryScopedAdmin):
     @object_page(change=False)
     def invite_view(self, request, campaign):
         """Invite those who answered « disponible » to a mission, in one step."""
-        form = self._invite_form(request, request.POST)
+        form = self._invite_form(request, campaign, request.POST)
         change = reverse("admin:mobilisation_campaign_change", args=[quote(campaign.pk)])
         if not form.is_valid():
-            self.message_user(request, "Choisissez une mission ouverte.", messages.ERROR)
+            self.message_user(
+                request,
+                "Choisissez une mission ouverte et à venir du territoire du message.",
+                messages.ERROR,
+            )
             return HttpResponseRedirect(change + "#reponses")
         mission = form.cleaned_data["mission"]
         try:

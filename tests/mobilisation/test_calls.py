@@ -16,6 +16,7 @@ from django.utils import timezone
 from gestes.models import Theme
 from heurecivique.models import OutgoingEmail
 from heurecivique.personal_data import collect
+from heurecivique.text import long_date
 from missions.models import Mission, Participation
 from mobilisation import calls, crises
 from mobilisation.demo import load_demo_calls
@@ -657,3 +658,51 @@ def test_a_line_break_counts_as_one_character_as_in_the_browser(agent, orleans):
     body = "x" * 1499 + "\r\n\r\n" + "x" * 1499  # 3,000 characters as the browser counts them
     campaign = write(agent, orleans, body=body)
     assert campaign.body == body.replace("\r\n", "\n") and len(campaign.body) == 3000
+
+
+def test_the_invitation_offers_only_the_territory_s_open_missions_to_come_with_their_date(
+    agent, sent_call, people, orleans_commune, bordeaux_commune, django_assert_max_num_queries
+):
+    on_orleans().post(answered(sent_call, people["reached"][0]))
+    later = NOW() + datetime.timedelta(days=3)
+    soon = MissionFactory(commune=orleans_commune, title="Mise en rayon", starts_at=later)
+    sooner = MissionFactory(
+        commune=orleans_commune, title="Mise en rayon", starts_at=later - datetime.timedelta(1)
+    )
+    past = MissionFactory(commune=orleans_commune, title="Mise en rayon")
+    Mission.objects.filter(pk=past.pk).update(starts_at=NOW() - datetime.timedelta(days=2))
+    done = MissionFactory(commune=orleans_commune, title="Mise en rayon", starts_at=later)
+    Mission.objects.filter(pk=done.pk).update(status=Mission.Status.DONE)
+    MissionFactory(commune=bordeaux_commune, title="Mise en rayon", starts_at=later)
+    for n in range(25):
+        MissionFactory(commune=orleans_commune, title=f"Atelier {n}", starts_at=later)
+
+    page = agent.get(reverse("admin:mobilisation_campaign_change", args=[sent_call.pk]))
+    url = reverse("admin:mobilisation_campaign_missions", args=[sent_call.pk])
+    assert f'data-ajax--url="{url}"' in page.content.decode()
+    with django_assert_max_num_queries(12):
+        found = agent.get(url, {"term": "rayon"}).json()
+    assert [row["id"] for row in found["results"]] == [str(sooner.pk), str(soon.pk)]
+    when = timezone.localtime(sooner.starts_at)
+    assert found["results"][0]["text"].startswith(f"Mise en rayon · {calls_date(when)}")
+    assert found["results"][0]["text"].endswith(" · Orléans")
+    first = agent.get(url).json()
+    assert len(first["results"]) == 20 and first["pagination"]["more"]
+    rest = agent.get(url, {"page": "2"}).json()
+    assert len(rest["results"]) == 7 and not rest["pagination"]["more"]
+    assert agent.get(url, {"page": "x²"}).json() == first
+
+    # A finished mission, posted all the same, is refused with a message that says why.
+    response = agent.post(
+        reverse("admin:mobilisation_campaign_invite", args=[sent_call.pk]),
+        {"mission": done.pk},
+        follow=True,
+    )
+    assert messages_of(response) == [
+        "Choisissez une mission ouverte et à venir du territoire du message."
+    ]
+    assert not done.participations.exists()
+
+
+def calls_date(when) -> str:
+    return f"{long_date(when, 'l j F')}, {when:%H} h {when:%M}"
