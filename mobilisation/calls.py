@@ -41,7 +41,7 @@ from missions.models import Mission
 from volunteers.links import unsubscribe_path
 from volunteers.models import MAIRIE_MESSAGES, MONTHLY_CAP, Volunteer, start_of_day
 
-from .models import Campaign, CampaignDelivery, Crisis
+from .models import Campaign, CampaignDelivery, Crisis, WatchCall
 
 Status = CampaignDelivery.Status
 Answer = CampaignDelivery.Answer
@@ -444,35 +444,43 @@ def thank(crisis: Crisis) -> Campaign | None:
     if not answered:
         return None
     territory = crisis.territory
-    until = crisis.ended_at or timezone.now()
+    during = {"gte": crisis.starts_at, "lte": crisis.ended_at or timezone.now()}
     missions_done = Mission.objects.filter(
         territory.covers(),
         status=Mission.Status.DONE,
-        starts_at__gte=crisis.starts_at,
-        starts_at__lte=until,
+        starts_at__gte=during["gte"],
+        starts_at__lte=during["lte"],
+    ).count()
+    watch_calls = WatchCall.objects.filter(
+        territory.covers("beneficiary__commune"), at__gte=during["gte"], at__lte=during["lte"]
     ).count()
     name = CRISIS_NAMES[crisis.kind]
+    mode = "Le mode crise"
+    if crisis.kind != Crisis.Kind.OTHER:
+        mode += f" « {crisis.get_kind_display().lower()} »"
+    # What was done, figures that are not zero only: a « 0 mission » would deflate the thanks.
+    done = []
+    if len(answered) > 1:
+        done.append(f"vous avez été {len(answered)} volontaires à vous dire disponibles")
+    if missions_done:
+        done.append(count_of(missions_done, "mission a été réalisée", "missions ont été réalisées"))
+    if watch_calls:
+        done.append(
+            count_of(watch_calls, "appel de veille a été passé", "appels de veille ont été passés")
+            + " auprès des personnes fragiles"
+        )
     body = [
-        f"{name[0].upper()}{name[1:]} est terminée : la mairie vous remercie d'avoir répondu "
-        "présent.",
-        (
-            f"Vous avez été {len(answered)} volontaires à vous dire disponibles"
-            if len(answered) > 1
-            else "Vous vous êtes dit·e disponible"
-        )
-        + f" {territory.place.in_}"
-        + (
-            ", et "
-            + count_of(missions_done, "mission a été réalisée", "missions ont été réalisées")
-            if missions_done
-            else ""  # not « 0 mission a été réalisée »: a thank-you says what was done
-        )
-        + " pendant ces jours-là.",
-        "Merci pour ce que vous avez fait pour vos voisins. Votre heure civique continue : à "
-        "très bientôt !",
+        f"{mode} est terminé {territory.place.in_}. Merci d'avoir répondu présent quand votre "
+        "mairie a fait appel aux volontaires : savoir qu'elle pouvait compter sur vous a "
+        "beaucoup compté.",
     ]
-    if name.startswith("le "):
-        body[0] = body[0].replace("est terminée", "est terminé")
+    if done:
+        listed = done[0] if len(done) == 1 else f"{', '.join(done[:-1])} et {done[-1]}"
+        body.append(f"Pendant ces jours-là, {listed}.")
+    body.append(
+        "Merci pour ce que vous avez fait pour vos voisins. Votre heure civique continue : à "
+        "très bientôt !"
+    )
     try:
         with transaction.atomic():
             campaign = Campaign.objects.create(

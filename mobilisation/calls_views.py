@@ -1,7 +1,9 @@
 """The page behind the buttons of a mairie's message (calls.answer_path), which works without
 signing in: opening the link shows the question and a button; only the button (POST) records
-the answer, as mail scanners open links. A damaged or old link says so and changes nothing."""
+the answer, as mail scanners open links. A damaged or old link says so and changes nothing; a
+link opened on another portal's address leads to the same page on the message's own portal."""
 
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -35,6 +37,10 @@ def answer(request, token):
     if delivery is None:
         message = "Ce lien ne correspond plus à aucun message de votre mairie."
         return render(request, "link_invalid.html", {"message": message}, status=404)
+    territory = delivery.campaign.territory
+    if request.territory != territory:
+        # Its own portal's colours and name, never another's.
+        return HttpResponseRedirect(territory.url(request.get_full_path()))
     wanted = Answer.AVAILABLE if available else Answer.UNAVAILABLE
     acted = request.method == "POST"
     if acted:

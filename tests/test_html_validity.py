@@ -181,11 +181,14 @@ def _call_link_pages(client, territory, commune) -> dict[str, bytes]:
         volunteer=VolunteerFactory(commune=commune),
         status=CampaignDelivery.Status.WRITTEN,
     )
+    on = {"HTTP_HOST": f"{territory.slug}.localhost"}  # the message's own portal
     return {
-        "message : disponible ?": client.get(calls.answer_path(delivery.pk, True)).content,
-        "message : pas disponible ?": client.get(calls.answer_path(delivery.pk, False)).content,
-        "message : réponse donnée": client.post(calls.answer_path(delivery.pk, True)).content,
-        "message : lien abîmé": client.get("/appel/message/abime/").content,
+        "message : disponible ?": client.get(calls.answer_path(delivery.pk, True), **on).content,
+        "message : pas disponible ?": client.get(
+            calls.answer_path(delivery.pk, False), **on
+        ).content,
+        "message : réponse donnée": client.post(calls.answer_path(delivery.pk, True), **on).content,
+        "message : lien abîmé": client.get("/appel/message/abime/", **on).content,
     }
 
 

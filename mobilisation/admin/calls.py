@@ -10,15 +10,17 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from heurecivique.text import count_of
+from heurecivique.months import next_month
+from heurecivique.text import count_of, long_date
 from missions.admin.base import MISSION_ROLES, object_page
 from missions.admin.forms import participant_label
 from missions.models import Mission, Participation
@@ -32,10 +34,21 @@ from ..models import Campaign, CampaignDelivery, Crisis
 
 # The available volunteers the answer board names; beyond, it counts them.
 BOARD_ROWS = 100
+# The missions the invitation's autocomplete shows at a time.
+MISSION_PAGE = 20
 FOLLOW_PARAM = "suivre"
 REFRESH_SECONDS = 5
 SEGMENT_FIELDS = ["communes", "quartier", "interests", "skills", "availability", "pledge",
                   "emergency_only"]  # fmt: skip
+
+
+class MessageText(forms.CharField):
+    """A text whose line breaks count as the browser counts them (one character, where the
+    form sends two: CR LF): the limit the page shows is the limit the server applies."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if value else value
 
 
 class CampaignForm(forms.ModelForm):
@@ -50,6 +63,7 @@ class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
         fields = ["territory", "crisis", "subject", "body", "asks_availability", *SEGMENT_FIELDS]
+        field_classes = {"body": MessageText}
         widgets = {
             "interests": forms.CheckboxSelectMultiple,
             "skills": forms.CheckboxSelectMultiple,
@@ -74,9 +88,37 @@ class CampaignForm(forms.ModelForm):
         return data
 
 
+def mission_label(mission: Mission) -> str:
+    """« Porter de l'eau rue Dauphine · samedi 12 décembre, 10 h 00 · Orléans »: missions often
+    share a title, never a date and a place."""
+    starts = timezone.localtime(mission.starts_at)
+    return f"{mission.title} · {long_date(starts, 'l j F')}, {starts:%H} h {starts:%M} · " + (
+        mission.commune.name
+    )
+
+
+class MissionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return mission_label(obj)
+
+
+class MissionChoice(AutocompleteSelect):
+    """The autocomplete of the missions a message's available volunteers may be invited to: its
+    own address (CampaignAdmin.missions_json), which offers only those, with their date."""
+
+    def __init__(self, url: str, admin_site):
+        super().__init__(Participation._meta.get_field("mission"), admin_site)
+        self.url = url
+
+    def get_url(self):
+        return self.url
+
+
 class InviteForm(forms.Form):
-    mission = forms.ModelChoiceField(
-        label="Mission", queryset=Mission.objects.none(), help_text="Tapez pour chercher."
+    mission = MissionChoiceField(
+        label="Mission",
+        queryset=Mission.objects.none(),
+        help_text="Les missions ouvertes à venir du territoire du message : tapez pour chercher.",
     )
 
 
@@ -91,6 +133,8 @@ class CampaignAdmin(TerritoryScopedAdmin):
     search_fields = ["subject"]
     list_per_page = 50
     show_full_result_count = False
+    # No bulk action: a draft is deleted from its own page, a sent message stays on record.
+    actions = None
     autocomplete_fields = ["communes"]
     fieldsets = [
         (
@@ -98,7 +142,7 @@ class CampaignAdmin(TerritoryScopedAdmin):
             {
                 "fields": ["territory", "crisis", "subject", "body", "asks_availability"],
                 "description": "Rien ne part à l'enregistrement : la page suivante montre à "
-                "combien de volontaires le message partira et le courriel tel qu'ils le liront, "
+                "combien de volontaires le message partira et le courriel tel qu'il sera reçu, "
                 "avant que vous confirmiez l'envoi.",
             },
         ),
@@ -113,6 +157,22 @@ class CampaignAdmin(TerritoryScopedAdmin):
             },
         ),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None or obj.status == Campaign.Status.DRAFT:
+            return self.fieldsets
+        # Sent: what it was, without the advice given while writing it.
+        return [(name, {"fields": options["fields"]}) for name, options in self.fieldsets]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        for name in ("territory", "crisis"):
+            if name in form.base_fields:
+                # Chosen here, never edited nor added from here (a popup of the portal's settings).
+                widget = form.base_fields[name].widget
+                widget.can_add_related = widget.can_change_related = False
+                widget.can_view_related = widget.can_delete_related = False
+        return form
 
     # --- Who may do what ---------------------------------------------------------------------
 
@@ -181,6 +241,11 @@ class CampaignAdmin(TerritoryScopedAdmin):
                 name="mobilisation_campaign_preview",
             ),
             path(
+                "<path:object_id>/missions/",
+                wrap(self.missions_json),
+                name="mobilisation_campaign_missions",
+            ),
+            path(
                 "<path:object_id>/inviter/",
                 wrap(require_POST(self.invite_view)),
                 name="mobilisation_campaign_invite",
@@ -188,6 +253,14 @@ class CampaignAdmin(TerritoryScopedAdmin):
         ] + super().get_urls()
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # In a mairie agent's words, one button: the next page checks, then sends.
+        if obj is None:
+            context["title"] = "Nouveau message aux volontaires"
+        elif obj.status == Campaign.Status.DRAFT:
+            context["title"] = "Modifier le message aux volontaires"
+        else:
+            context["title"] = "Message aux volontaires"
+        context["save_label"] = "Enregistrer et vérifier avant l'envoi"
         if obj is not None and obj.status != Campaign.Status.DRAFT:
             context.update(self.follow_context(request, obj))
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -202,7 +275,7 @@ class CampaignAdmin(TerritoryScopedAdmin):
         )
         following = FOLLOW_PARAM in request.GET and campaign.status == Campaign.Status.SENDING
         if invite_form is None and progress["available"]:
-            invite_form = self._invite_form(request)
+            invite_form = self._invite_form(request, campaign)
         return {
             "progress": progress,
             "board": [
@@ -222,16 +295,42 @@ class CampaignAdmin(TerritoryScopedAdmin):
             "may_invite": self.has_view_permission(request, campaign),
         }
 
-    def _invite_form(self, request, data=None):
+    def invitable_missions(self, request, campaign):
+        """The missions of the message's territory, open and to come, that the staff see."""
+        mission_admin = self.admin_site.get_model_admin(Mission)
+        return (
+            mission_admin.get_queryset(request)
+            .filter(
+                campaign.territory.covers(),
+                status=Mission.Status.OPEN,
+                starts_at__gt=timezone.now(),
+            )
+            .select_related("commune")
+            .order_by("starts_at", "pk")
+        )
+
+    def _invite_form(self, request, campaign, data=None):
         form = InviteForm(data)
         field = form.fields["mission"]
-        mission_admin = self.admin_site.get_model_admin(Mission)
-        field.widget = AutocompleteSelect(Participation._meta.get_field("mission"), self.admin_site)
+        field.widget = MissionChoice(self._url("missions", campaign), self.admin_site)
         # Set after the widget: it hands the widget its choices.
-        field.queryset = mission_admin.get_queryset(request).filter(
-            status__in=[Mission.Status.OPEN, Mission.Status.FILLED]
-        )
+        field.queryset = self.invitable_missions(request, campaign)
         return form
+
+    @object_page(change=False)
+    def missions_json(self, request, campaign):
+        """What the mission autocomplete offers, page by page, as Django's autocomplete does."""
+        missions = self.invitable_missions(request, campaign)
+        if term := request.GET.get("term", "").strip():
+            missions = missions.filter(title__icontains=term)
+        try:
+            page = min(max(int(request.GET.get("page", 1)), 1), 1000)
+        except ValueError:
+            page = 1
+        start = (page - 1) * MISSION_PAGE
+        found = list(missions[start : start + MISSION_PAGE + 1])
+        results = [{"id": str(m.pk), "text": mission_label(m)} for m in found[:MISSION_PAGE]]
+        return JsonResponse({"results": results, "pagination": {"more": len(found) > MISSION_PAGE}})
 
     @object_page(change=False)
     def send_view(self, request, campaign):
@@ -264,6 +363,7 @@ class CampaignAdmin(TerritoryScopedAdmin):
             "campaign": campaign,
             "audience": audience,
             "monthly_cap": MONTHLY_CAP,
+            "cap_resets_on": next_month(timezone.localdate()),
             "email": email,
             "change_url": reverse("admin:mobilisation_campaign_change", args=[quote(campaign.pk)]),
             "may_send": super().has_change_permission(request, campaign),
@@ -284,10 +384,14 @@ class CampaignAdmin(TerritoryScopedAdmin):
     @object_page(change=False)
     def invite_view(self, request, campaign):
         """Invite those who answered « disponible » to a mission, in one step."""
-        form = self._invite_form(request, request.POST)
+        form = self._invite_form(request, campaign, request.POST)
         change = reverse("admin:mobilisation_campaign_change", args=[quote(campaign.pk)])
         if not form.is_valid():
-            self.message_user(request, "Choisissez une mission ouverte.", messages.ERROR)
+            self.message_user(
+                request,
+                "Choisissez une mission ouverte et à venir du territoire du message.",
+                messages.ERROR,
+            )
             return HttpResponseRedirect(change + "#reponses")
         mission = form.cleaned_data["mission"]
         try:

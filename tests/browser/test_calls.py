@@ -52,7 +52,7 @@ def test_a_crisis_message_from_writing_to_the_answers_and_a_mission(
     page.get_by_label("Demander une réponse").check()
     page.get_by_label("Seulement les volontaires « disponibles en cas d'urgence »").check()
     page.screenshot(path=SHOTS / "ecrire.png", full_page=True)
-    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    page.get_by_role("button", name="Enregistrer et vérifier avant l'envoi").click()
 
     expect(page.get_by_text("Ce message partira à 1 volontaire.")).to_be_visible()
     frame = page.frame_locator("iframe")
@@ -62,7 +62,12 @@ def test_a_crisis_message_from_writing_to_the_answers_and_a_mission(
     _no_axe_violation(page)
     send = page.get_by_role("button", name="Envoyer à 1 volontaire")
     send.scroll_into_view_if_needed()  # below the preview, as the agent reads it first
-    send.click()
+    # A real button, not 19 px of text: the admin's « form .button » rule (padding 2px 3px)
+    # shrank a <button class="button"> in a form; a click at its centre sends.
+    box = send.bounding_box()
+    assert box["height"] >= 32
+    page.screenshot(path=SHOTS / "verifier.png", full_page=True)
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     expect(page.get_by_text("Envoi lancé à 1 volontaire.")).to_be_visible()
     expect(page.get_by_role("row", name="Remis au serveur d'envoi 1")).to_be_visible()
     _no_axe_violation(page)
@@ -93,7 +98,9 @@ def test_a_crisis_message_from_writing_to_the_answers_and_a_mission(
     page.get_by_role("combobox", name="Mission").click()
     page.keyboard.type("Porter")
     page.get_by_role("option", name=mission.title, exact=False).click()
-    page.get_by_role("button", name="Inviter le ou la disponible").click()
+    invite = page.get_by_role("button", name="Inviter le ou la disponible")
+    assert invite.bounding_box()["height"] >= 32
+    invite.click()
     invited = page.get_by_text("1 volontaire invité·e à « Porter de l'eau rue Dauphine »")
     expect(invited).to_be_visible()
     _no_axe_violation(page)

@@ -100,7 +100,7 @@ def test_a_heatwave_from_the_switch_to_the_thank_you(
     page.get_by_label("Demander une réponse").check()
     page.get_by_label("Seulement les volontaires « disponibles en cas d'urgence »").check()
     _check(page, "06-agent-ecrit")
-    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    page.get_by_role("button", name="Enregistrer et vérifier avant l'envoi").click()
     expect(page.get_by_text("dont 1 a accepté d'être contacté par sa mairie")).to_be_visible()
     expect(page.get_by_text("Ce message partira à 1 volontaire.")).to_be_visible()
     expect(page.frame_locator("iframe").get_by_text("Bonjour Hélène,")).to_be_visible()
@@ -177,8 +177,9 @@ def test_a_heatwave_from_the_switch_to_the_thank_you(
         helene.user.email,
         "Merci pour votre aide pendant la canicule",
     )
-    thanked = thanks.get_body(("plain",)).get_content()
-    assert "Vous vous êtes dit·e disponible à Orléans pendant ces jours-là." in thanked
+    thanked = " ".join(thanks.get_body(("plain",)).get_content().split())
+    assert "Le mode crise « canicule » est terminé à Orléans." in thanked
+    assert "Pendant ces jours-là, 1 appel de veille a été passé auprès des personnes" in thanked
     # Each email once: the message, the proposal, the morning, the thank-you; the alert.
     assert smtp_server.recipients().count(helene.user.email) == 4
     assert len(smtp_server.messages) == 5

@@ -16,15 +16,23 @@ from django.utils import timezone
 from gestes.models import Theme
 from heurecivique.models import OutgoingEmail
 from heurecivique.personal_data import collect
+from heurecivique.text import long_date
 from missions.models import Mission, Participation
 from mobilisation import calls, crises
 from mobilisation.demo import load_demo_calls
-from mobilisation.models import Campaign, CampaignDelivery, Crisis
+from mobilisation.models import Campaign, CampaignDelivery, Crisis, WatchCall, WatchPairing
 from mobilisation.tasks import requeue_calls
 from volunteers.links import unsubscribe_path
 from volunteers.models import MONTHLY_CAP, Availability, Skill, Volunteer
 
-from ..factories import CommuneFactory, MissionFactory, UserFactory, VolunteerFactory
+from ..conftest import PortalClient
+from ..factories import (
+    BeneficiaryFactory,
+    CommuneFactory,
+    MissionFactory,
+    UserFactory,
+    VolunteerFactory,
+)
 
 Status = CampaignDelivery.Status
 NOW = timezone.now
@@ -238,6 +246,11 @@ def test_a_crisis_message_is_exempt_from_the_cap_never_from_consent(
     assert "Réservé aux messages d'une crise" in text(response)
 
 
+def on_orleans() -> PortalClient:
+    """A visitor on the Orléans portal, the messages' own."""
+    return PortalClient(Client(), "orleans.localhost")
+
+
 def answered(campaign, volunteer, available=True):
     delivery = campaign.deliveries.get(volunteer=volunteer)
     return calls.answer_path(delivery.pk, available)
@@ -257,7 +270,7 @@ def test_the_answer_buttons_act_only_on_post_without_signing_in(
     sent_call, people, django_assert_max_num_queries
 ):
     first, second, third = people["reached"]
-    visitor = Client()
+    visitor = on_orleans()
     with django_assert_max_num_queries(8):
         response = visitor.get(answered(sent_call, first))
     assert "Je suis disponible" in text(response)
@@ -276,13 +289,34 @@ def test_the_answer_buttons_act_only_on_post_without_signing_in(
     assert sent_call.deliveries.get(volunteer=third).answer == ""
 
 
+def test_an_answer_link_opened_on_another_portal_leads_to_the_message_s_own(sent_call, people):
+    first = people["reached"][0]
+    link = answered(sent_call, first)
+    elsewhere = PortalClient(Client(), "loiret.localhost")
+    for method in (elsewhere.get, elsewhere.post):
+        response = method(link + "?via=courriel")
+        assert response.status_code == 302
+        assert response["Location"] == sent_call.territory.url(link + "?via=courriel")
+    assert sent_call.deliveries.get(volunteer=first).answer == ""  # nothing recorded there
+    page = on_orleans().get(link).content.decode()
+    assert "Le message de votre mairie&nbsp;: <strong>Samedi</strong></p>" in page
+
+
+def test_the_message_says_the_link_asks_for_a_confirmation(sent_call, smtp_server):
+    email = smtp_server.messages[0]
+    for part in ("plain", "html"):
+        content = " ".join(email.get_body((part,)).get_content().split())
+        assert "Un clic suffit" not in content
+        assert "ouvre une page où vous confirmez votre réponse" in content
+
+
 def test_the_board_and_the_invitation_of_those_available_to_a_mission(
     agent, sent_call, people, orleans_commune, django_capture_on_commit_callbacks
 ):
     first, second, third = people["reached"]
-    Client().post(answered(sent_call, first))
-    Client().post(answered(sent_call, second))
-    Client().post(answered(sent_call, third, available=False))
+    on_orleans().post(answered(sent_call, first))
+    on_orleans().post(answered(sent_call, second))
+    on_orleans().post(answered(sent_call, third, available=False))
     page = text(agent.get(reverse("admin:mobilisation_campaign_change", args=[sent_call.pk])))
     assert "Disponibles (2)" in page
     assert first.user.email in page and third.user.email not in page.split("Disponibles")[1]
@@ -308,7 +342,9 @@ def test_the_mairie_messages_are_turned_off_on_my_emails_and_in_one_click(
 ):
     client.force_login(orleans_volunteer.user)
     page = reverse("volunteers:email_preferences")
-    assert "Les messages de ma mairie" in text(client.get(page))
+    shown = text(client.get(page))
+    assert "Les messages de ma mairie" in shown and "au plus 2 par mois" in shown
+    assert "deux ou trois fois par mois" not in shown  # the mairie's messages come on top
     client.post(page, {"rappel": "on", "relance": "on", "retour": "on"})
     orleans_volunteer.refresh_from_db()
     assert not orleans_volunteer.calls_enabled and orleans_volunteer.reminders_enabled
@@ -318,7 +354,11 @@ def test_the_mairie_messages_are_turned_off_on_my_emails_and_in_one_click(
 
     link = unsubscribe_path(orleans_volunteer.user_id, "mairie")
     visitor = Client()
-    assert "messages de ma mairie" in text(visitor.get(link))
+    shown = visitor.get(link).content.decode()
+    assert (
+        "Vous ne recevrez plus les courriels «&nbsp;<strong>Messages de ma mairie</strong>" in shown
+    )
+    assert "Vous ne recevrez plus :" not in shown
     orleans_volunteer.refresh_from_db()
     assert orleans_volunteer.calls_enabled  # a GET changes nothing
     visitor.post(link)
@@ -326,8 +366,18 @@ def test_the_mairie_messages_are_turned_off_on_my_emails_and_in_one_click(
     assert not orleans_volunteer.calls_enabled and orleans_volunteer.reminders_enabled
 
 
+def _watch_call(volunteer, commune, at):
+    person = BeneficiaryFactory(commune=commune)
+    pairing = WatchPairing.objects.create(
+        beneficiary=person, volunteer=volunteer, status=WatchPairing.Status.CONFIRMED
+    )
+    return WatchCall.objects.create(
+        pairing=pairing, beneficiary=person, day=at.date(), at=at, outcome=WatchCall.Outcome.FINE
+    )
+
+
 def test_the_thank_you_goes_once_to_those_who_answered_available_with_what_was_done(
-    orleans, orleans_agent, orleans_commune, people, heatwave, smtp_server,
+    orleans, orleans_agent, orleans_commune, bordeaux_commune, people, heatwave, smtp_server,
     django_capture_on_commit_callbacks,
 ):  # fmt: skip
     first, second, third = people["reached"]
@@ -337,26 +387,34 @@ def test_the_thank_you_goes_once_to_those_who_answered_available_with_what_was_d
     )  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
         calls.send(campaign=campaign, by=orleans_agent)
-    Client().post(answered(campaign, first))
-    Client().post(answered(campaign, second))
-    Client().post(answered(campaign, third, available=False))
+    on_orleans().post(answered(campaign, first))
+    on_orleans().post(answered(campaign, second))
+    on_orleans().post(answered(campaign, third, available=False))
     done = MissionFactory(commune=orleans_commune)
     Mission.objects.filter(pk=done.pk).update(
         status=Mission.Status.DONE, starts_at=NOW() - datetime.timedelta(hours=2)
     )
     Crisis.objects.filter(pk=heatwave.pk).update(starts_at=NOW() - datetime.timedelta(days=3))
     heatwave.refresh_from_db()
+    # Three calls of the watch during the crisis in Orléans; one before it, one in Bordeaux.
+    for hours in (1, 5, 30):
+        _watch_call(third, orleans_commune, NOW() - datetime.timedelta(hours=hours))
+    _watch_call(third, orleans_commune, NOW() - datetime.timedelta(days=5))
+    _watch_call(third, bordeaux_commune, NOW() - datetime.timedelta(hours=1))
     smtp_server.messages.clear()
 
-    # The agent switches the crisis off: the thank-you goes with it.
+    # The agent switches the crisis off, days before its end: the thank-you goes with it.
     with django_capture_on_commit_callbacks(execute=True):
         assert crises.end(heatwave, by=orleans_agent)
     thanks = Campaign.objects.get(crisis=heatwave, kind=Campaign.Kind.THANKS)
     assert sorted(smtp_server.recipients()) == sorted([first.user.email, second.user.email])
-    body = smtp_server.messages[0].get_body(("plain",)).get_content()
-    assert "La canicule est terminée" in body
-    assert "Vous avez été 2 volontaires à vous dire disponibles à Orléans" in body
-    assert "1 mission a été réalisée" in body
+    body = " ".join(smtp_server.messages[0].get_body(("plain",)).get_content().split())
+    assert "Le mode crise « canicule » est terminé à Orléans." in body
+    assert "La canicule est terminée" not in body  # only the mode was switched off
+    assert (
+        "Pendant ces jours-là, vous avez été 2 volontaires à vous dire disponibles, 1 mission a "
+        "été réalisée et 3 appels de veille ont été passés auprès des personnes fragiles." in body
+    )
     assert thanks.kind == Campaign.Kind.THANKS
 
     # Ended again (beat at its end date, a second click), or thanked again: nothing more.
@@ -366,21 +424,25 @@ def test_the_thank_you_goes_once_to_those_who_answered_available_with_what_was_d
     assert len(smtp_server.messages) == 2
 
 
-def test_a_thank_you_with_no_mission_done_does_not_count_zero(
-    orleans, orleans_agent, orleans_commune, heatwave, django_capture_on_commit_callbacks
+def test_the_thank_you_prints_no_zero(
+    orleans, orleans_agent, people, heatwave, smtp_server, django_capture_on_commit_callbacks
 ):
-    helene = consenting(orleans_commune)
+    first = people["reached"][0]
     campaign = Campaign.objects.create(
         territory=orleans, crisis=heatwave, subject="Canicule", body="Qui peut ?",
         asks_availability=True,
     )  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
         calls.send(campaign=campaign, by=orleans_agent)
-    Client().post(answered(campaign, helene))
-    crises.end(heatwave, by=orleans_agent)
-    body = Campaign.objects.get(crisis=heatwave, kind=Campaign.Kind.THANKS).body
-    assert "Vous vous êtes dit·e disponible à Orléans pendant ces jours-là." in body
-    assert "0 mission" not in body
+    on_orleans().post(answered(campaign, first))
+    smtp_server.messages.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        crises.end(heatwave, by=orleans_agent)
+    [email] = smtp_server.messages
+    body = " ".join(email.get_body(("plain",)).get_content().split())
+    assert "Le mode crise « canicule » est terminé à Orléans." in body
+    assert " 0 " not in body and "Pendant ces jours-là" not in body
+    assert "Merci pour ce que vous avez fait pour vos voisins." in body
 
 
 def test_only_the_territory_s_staff_write_messages(
@@ -410,7 +472,7 @@ def test_a_commune_agent_cannot_pick_another_territory_s_communes(agent, orleans
 
 def test_my_data_export_holds_the_messages_of_my_mairie_and_my_answers(sent_call, people):
     first = people["reached"][0]
-    Client().post(answered(sent_call, first))
+    on_orleans().post(answered(sent_call, first))
     data = collect(first.user)
     assert data["volontaire"]["messages de ma mairie"] is True
     assert [(m["objet"], m["réponse"]) for m in data["messages de ma mairie"]] == [
@@ -444,7 +506,7 @@ def test_the_message_s_pages_cost_the_same_queries_whatever_its_size(
         with django_capture_on_commit_callbacks(execute=True):
             calls.send(campaign=campaign, by=orleans_agent)
         for volunteer in volunteers:
-            Client().post(answered(campaign, volunteer))
+            on_orleans().post(answered(campaign, volunteer))
         change = reverse("admin:mobilisation_campaign_change", args=[campaign.pk])
         with counted() as after:
             assert f"Disponibles ({len(volunteers)})" in text(agent.get(change))
@@ -532,3 +594,115 @@ def test_the_message_s_page_follows_the_sending_only_when_asked_and_while_it_las
     with django_capture_on_commit_callbacks(execute=True):
         calls.send_batch(list(campaign.deliveries.values_list("pk", flat=True)))
     assert refresh not in agent.get(change + "?suivre=1").content.decode()
+
+
+def test_the_check_page_speaks_of_one_recipient_and_of_the_crisis_in_plain_french(
+    agent, orleans, orleans_commune, heatwave
+):
+    consenting(orleans_commune)
+    page = text(agent.get(send_page(write(agent, orleans, crisis=heatwave.pk))))
+    assert "dont 1 a accepté d'être contacté par sa mairie et n'a pas désactivé" in page
+    assert "message lié au mode crise en cours à Orléans : la limite" in page
+    assert "Le courriel tel qu'il sera reçu" in page
+    assert "(Canicule (Orléans))" not in page and "tel qu'ils" not in page
+
+
+def test_when_everyone_reached_the_monthly_limit_the_page_says_so_and_when_it_resets(
+    agent, orleans, orleans_commune
+):
+    for _ in range(3):
+        already_sent(consenting(orleans_commune), MONTHLY_CAP)
+    page = text(agent.get(send_page(write(agent, orleans))))
+    assert "Ce message partira à 0 volontaire" in page
+    assert (
+        f"les 3 volontaires qui pourraient le recevoir ont déjà reçu {MONTHLY_CAP} messages de "
+        "leur mairie ce mois-ci, la limite par personne. Elle repart à zéro le 1er " in page
+    )
+    assert "élargissez les conditions" not in page
+
+
+def test_the_message_pages_speak_a_mairie_agent_s_words_with_one_button(
+    agent, orleans, orleans_commune, heatwave, sent_call
+):
+    page = agent.get(reverse("admin:mobilisation_campaign_add")).content.decode()
+    assert "<h1>Nouveau message aux volontaires</h1>" in page
+    buttons = re.findall(r'<input type="submit"[^>]*>', page)
+    assert buttons == [
+        '<input type="submit" value="Enregistrer et vérifier avant l&#x27;envoi" class="default" '
+        'name="_save">'
+    ]
+    # Territoire and Crise are chosen here, never edited or added in a popup.
+    for field in ("territory", "crisis"):
+        assert f'id="change_id_{field}"' not in page and f'id="add_id_{field}"' not in page
+        assert f'id="view_id_{field}"' not in page
+    assert "Ajout de" not in page and "Ajouter message" not in page
+
+    listing = agent.get(reverse("admin:mobilisation_campaign_changelist")).content.decode()
+    assert "Nouveau message aux volontaires</a>" in listing
+    assert 'name="action"' not in listing  # no bulk « Envoyer » that only deletes
+
+    draft = write(agent, orleans)
+    page = agent.get(reverse("admin:mobilisation_campaign_change", args=[draft.pk]))
+    assert "<h1>Modifier le message aux volontaires</h1>" in page.content.decode()
+    assert "Rien ne part à l'enregistrement" in text(page)
+    # Sent, without answers asked: neither the advice of writing nor « dernières réponses ».
+    Campaign.objects.filter(pk=sent_call.pk).update(asks_availability=False)
+    page = agent.get(reverse("admin:mobilisation_campaign_change", args=[sent_call.pk]))
+    assert "<h1>Message aux volontaires</h1>" in page.content.decode()
+    assert "Rien ne part à l'enregistrement" not in text(page)
+    assert "dernières réponses" not in text(page)
+    assert "Affichage" not in text(page) and 'name="_save"' not in page.content.decode()
+
+
+def test_a_line_break_counts_as_one_character_as_in_the_browser(agent, orleans):
+    body = "x" * 1499 + "\r\n\r\n" + "x" * 1499  # 3,000 characters as the browser counts them
+    campaign = write(agent, orleans, body=body)
+    assert campaign.body == body.replace("\r\n", "\n") and len(campaign.body) == 3000
+
+
+def test_the_invitation_offers_only_the_territory_s_open_missions_to_come_with_their_date(
+    agent, sent_call, people, orleans_commune, bordeaux_commune, django_assert_max_num_queries
+):
+    on_orleans().post(answered(sent_call, people["reached"][0]))
+    later = NOW() + datetime.timedelta(days=3)
+    soon = MissionFactory(commune=orleans_commune, title="Mise en rayon", starts_at=later)
+    sooner = MissionFactory(
+        commune=orleans_commune, title="Mise en rayon", starts_at=later - datetime.timedelta(1)
+    )
+    past = MissionFactory(commune=orleans_commune, title="Mise en rayon")
+    Mission.objects.filter(pk=past.pk).update(starts_at=NOW() - datetime.timedelta(days=2))
+    done = MissionFactory(commune=orleans_commune, title="Mise en rayon", starts_at=later)
+    Mission.objects.filter(pk=done.pk).update(status=Mission.Status.DONE)
+    MissionFactory(commune=bordeaux_commune, title="Mise en rayon", starts_at=later)
+    for n in range(25):
+        MissionFactory(commune=orleans_commune, title=f"Atelier {n}", starts_at=later)
+
+    page = agent.get(reverse("admin:mobilisation_campaign_change", args=[sent_call.pk]))
+    url = reverse("admin:mobilisation_campaign_missions", args=[sent_call.pk])
+    assert f'data-ajax--url="{url}"' in page.content.decode()
+    with django_assert_max_num_queries(12):
+        found = agent.get(url, {"term": "rayon"}).json()
+    assert [row["id"] for row in found["results"]] == [str(sooner.pk), str(soon.pk)]
+    when = timezone.localtime(sooner.starts_at)
+    assert found["results"][0]["text"].startswith(f"Mise en rayon · {calls_date(when)}")
+    assert found["results"][0]["text"].endswith(" · Orléans")
+    first = agent.get(url).json()
+    assert len(first["results"]) == 20 and first["pagination"]["more"]
+    rest = agent.get(url, {"page": "2"}).json()
+    assert len(rest["results"]) == 7 and not rest["pagination"]["more"]
+    assert agent.get(url, {"page": "x²"}).json() == first
+
+    # A finished mission, posted all the same, is refused with a message that says why.
+    response = agent.post(
+        reverse("admin:mobilisation_campaign_invite", args=[sent_call.pk]),
+        {"mission": done.pk},
+        follow=True,
+    )
+    assert messages_of(response) == [
+        "Choisissez une mission ouverte et à venir du territoire du message."
+    ]
+    assert not done.participations.exists()
+
+
+def calls_date(when) -> str:
+    return f"{long_date(when, 'l j F')}, {when:%H} h {when:%M}"
