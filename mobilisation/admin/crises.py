@@ -2,6 +2,8 @@
 extend it, and switch it off; national staff for the nation, a department's for the department
 and its communes, a mairie's for its commune. Élus and associations' referents never."""
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +21,7 @@ from territories.scope import staff_scope
 from volunteers.models import Volunteer
 
 from .. import crises
-from ..models import Crisis
+from ..models import Campaign, Crisis
 
 # Who switches a crisis on and off: the national team, the department, the mairie and its CCAS
 # (not the moderators, who look after content; élus and referents have no access at all).
@@ -112,6 +114,18 @@ class CrisisAdmin(TerritoryScopedAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {"title": "Mode crise", **self.BUTTONS, **(extra_context or {})}
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # « Écrire aux volontaires disponibles »: a new message to this crisis's territory, tied
+        # to it, for the volunteers available in an emergency — for those who may write one.
+        if obj is not None and self.admin_site.get_model_admin(Campaign).has_add_permission(
+            request
+        ):
+            query = urlencode(
+                {"territory": obj.territory_id, "crisis": obj.pk, "emergency_only": "1"}
+            )
+            context["write_url"] = f"{reverse('admin:mobilisation_campaign_add')}?{query}"
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def has_change_permission(self, request, obj=None):
         # An ended crisis stays on record, as it was.

@@ -78,8 +78,20 @@ def test_a_mairie_switches_its_commune_into_crisis_mode_and_off(
     # A commune's crisis is told on its own portal, not on its department's.
     assert BANNER not in _page(visitor, "loiret.localhost")
 
+    # From the crisis' page, she writes to the volunteers available in an emergency: the new
+    # message is tied to the crisis and aimed at them.
+    crisis_page = client.get(reverse("admin:mobilisation_crisis_change", args=[crisis.pk]))
+    link = r'<a href="([^"]+)">Écrire aux volontaires disponibles en cas d'
+    [write] = re.findall(link, crisis_page.content.decode())
+    initial = client.get(write.replace("&amp;", "&")).context["adminform"].form.initial
+    assert (initial["territory"], initial["crisis"], initial["emergency_only"]) == (
+        str(orleans.pk), str(crisis.pk), "1"
+    )  # fmt: skip
+
     end_page = reverse("admin:mobilisation_crisis_end", args=[crisis.pk])
-    assert "Arrêter le mode crise" in client.get(end_page).content.decode()
+    asked = client.get(end_page).content.decode()
+    assert "Arrêter le mode crise" in asked
+    assert "reçoivent un courriel de remerciement, une seule fois" in asked
     crisis.refresh_from_db()
     assert crisis.ended_at is None  # the page asks; only its button acts
     client.post(end_page)
