@@ -119,6 +119,15 @@ def pytest_sessionstart(session):
         pytest.exit("CI=true but " + "; ".join(problems), returncode=1)
 
 
+# The tests of real Celery workers: skipped without PostgreSQL and Redis (`make test` on
+# SQLite), which fails the run when CI=true (pytest_sessionfinish).
+NEEDS_REAL_SERVICES = pytest.mark.skipif(
+    not settings.REDIS_URL
+    or settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL), as CI has",
+)
+
+
 def pytest_collection_modifyitems(items):
     # A test outside a transaction (a live server, a real worker) ends by emptying the tables.
     # Without serialized rollback, Django then creates the content types again under new ids,

@@ -8,21 +8,15 @@ outbox is empty. The database is the test database, with committed data (transac
 import collections
 import re
 
-import pytest
-from django.conf import settings
-
 from heurecivique.models import OutgoingEmail
 from missions.models import Participation
 from missions.tasks import send_day_emails
 
+from ..conftest import NEEDS_REAL_SERVICES
 from ..worker import wait_for
 from .inbox import soon_and_before, subject
 
-pytestmark = pytest.mark.skipif(
-    not settings.REDIS_URL
-    or settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-    reason="needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL), as CI has",
-)
+pytestmark = NEEDS_REAL_SERVICES
 
 
 def test_beat_fired_three_times_on_two_workers_sends_each_email_once(

@@ -6,8 +6,6 @@ tests), since the workers read it from their own connections."""
 import collections
 import threading
 
-import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.db import connection, transaction
@@ -18,13 +16,10 @@ from mobilisation import calls
 from mobilisation.models import Campaign, CampaignDelivery
 from volunteers.models import Volunteer
 
+from ..conftest import NEEDS_REAL_SERVICES
 from ..worker import wait_for
 
-pytestmark = pytest.mark.skipif(
-    not settings.REDIS_URL
-    or settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-    reason="needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL), as CI has",
-)
+pytestmark = NEEDS_REAL_SERVICES
 
 
 def make_volunteers(commune, count) -> list[Volunteer]:

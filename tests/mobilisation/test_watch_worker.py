@@ -6,8 +6,6 @@ The database is the test database, with committed data (transactional tests)."""
 import collections
 import datetime
 
-import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from heurecivique.models import OutgoingEmail
@@ -16,14 +14,11 @@ from mobilisation.models import Crisis, WatchMorning
 from mobilisation.tasks import send_watch_mornings
 from tests.factories import BeneficiaryFactory
 
+from ..conftest import NEEDS_REAL_SERVICES
 from ..worker import wait_for
 from .test_watch import at, volunteer
 
-pytestmark = pytest.mark.skipif(
-    not settings.REDIS_URL
-    or settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-    reason="needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL), as CI has",
-)
+pytestmark = NEEDS_REAL_SERVICES
 
 MORNING = at(9).isoformat()
 

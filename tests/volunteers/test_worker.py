@@ -9,8 +9,6 @@ import collections
 import datetime
 import threading
 
-import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
@@ -28,16 +26,13 @@ from volunteers.models import (
 )
 from volunteers.tasks import dispatch
 
+from ..conftest import NEEDS_REAL_SERVICES
 from ..worker import wait_for
 
 DAY = first_of_month(timezone.localdate()).replace(day=12)
 Status = Delivery.Status
 
-pytestmark = pytest.mark.skipif(
-    not settings.REDIS_URL
-    or settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-    reason="needs PostgreSQL and Redis (DATABASE_URL, REDIS_URL), as CI has",
-)
+pytestmark = NEEDS_REAL_SERVICES
 
 
 def make_volunteers(commune, count, **fields) -> list[Volunteer]:
