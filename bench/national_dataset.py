@@ -285,7 +285,7 @@ def create_volunteers(rng, communes, portals, today) -> list[tuple]:
         consent = joined_at if rng.random() < 0.5 else None
         volunteers.append((volunteer_id, user_id, commune_id, quartier, availability,
                            reminder_day, rng.random() < 0.95, rng.random() < 0.85,
-                           rng.random() < 0.95, consent, joined_at))  # fmt: skip
+                           rng.random() < 0.95, True, consent, joined_at))  # fmt: skip
         if rng.random() < 0.4:
             interests += [(volunteer_id, t) for t in rng.sample(themes, rng.randint(1, 3))]
         if rng.random() < 0.25:
@@ -317,7 +317,8 @@ def create_volunteers(rng, communes, portals, today) -> list[tuple]:
     copy("account_emailaddress", ["email", "verified", "primary", "user_id"], addresses)
     copy("volunteers_volunteer", ["id", "user_id", "commune_id", "quartier", "availability",
                                   "reminder_day", "reminders_enabled", "nudges_enabled",
-                                  "reengagement_enabled", "contact_consent_at", "created_at"],
+                                  "reengagement_enabled", "calls_enabled", "contact_consent_at",
+                                  "created_at"],
          volunteers)  # fmt: skip
     reset_sequence("volunteers_volunteer")
     copy("volunteers_pledge", ["volunteer_id", "started_on", "ended_on"], pledges)
