@@ -363,10 +363,11 @@ def create_hours(rng: random.Random, plan: list) -> None:
         cursor.execute(
             """
             INSERT INTO volunteers_civichour
-                (volunteer_id, done_on, minutes, note, created_at, geste_id, source)
+                (volunteer_id, done_on, minutes, note, note_shareable, created_at, geste_id,
+                 source)
             SELECT h.volunteer_id, h.done_on,
                    (ARRAY[30, 45, 60, 60, 60, 60, 90, 120])[1 + floor(random() * 8)::int],
-                   '',
+                   '', false,
                    least(now(), (h.done_on + time '09:00' + random() * interval '60 hours')
                                 AT TIME ZONE 'Europe/Paris'),
                    CASE WHEN random() < 0.85
